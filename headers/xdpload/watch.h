@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Map and event layouts of the bundled "watch" program, shared with
+ * lib/watch.c.
+ *
+ * Events go to a ring buffer. A per-CPU token bucket caps how many events
+ * each CPU may report per second, so a flood costs user space a bounded
+ * amount of work; what the bucket refuses, or what does not fit in the ring,
+ * is counted as not reported.
+ */
+#ifndef XDPLOAD_WATCH_H
+#define XDPLOAD_WATCH_H
+
+#include <linux/types.h>
+
+#define XDPL_WATCH_MAP_EVENTS "wt_events"
+#define XDPL_WATCH_MAP_CFG "wt_cfg"
+#define XDPL_WATCH_MAP_BUCKET "wt_bucket"
+#define XDPL_WATCH_MAP_STATS "wt_stats"
+
+#define XDPL_WATCH_RING_BYTES (256 * 1024)
+/* Used while the config map still holds zeros. */
+#define XDPL_WATCH_DEFAULT_RATE 1000
+
+/* Verdict of an event: the action watch returns, i.e. every program before
+ * it in the chain passed the frame. Programs after watch may still drop it. */
+#define XDPL_WATCH_VERDICT_UNKNOWN 0xff
+
+/* Value of "wt_cfg" (array, one entry, key 0). Zero means the default. */
+struct xdpl_watch_config {
+	__u64 events_per_sec; /* per CPU, also the burst */
+};
+
+/* Value of "wt_bucket" (per-CPU array, one entry). */
+struct xdpl_watch_bucket {
+	__u64 tat_ns;
+};
+
+/* Value of "wt_stats" (per-CPU array, one entry). */
+struct xdpl_watch_stats {
+	__u64 seen;	       /* frames that went through watch */
+	__u64 reported;	       /* events written to the ring */
+	__u64 rate_limited;    /* not reported: over the per-CPU event rate */
+	__u64 ring_full;       /* not reported: ring buffer full */
+};
+
+/* One ring buffer record. Numbers in host byte order, addresses as on the wire. */
+struct xdpl_watch_event {
+	__u64 ts_ns;	/* bpf_ktime_get_ns() */
+	__u32 ifindex;
+	__u32 rx_queue;
+	__u32 len;	/* frame length */
+	__u16 eth_proto;
+	__u8 family;	/* 0 (not IP), 2 (IPv4), 10 (IPv6) */
+	__u8 l4proto;
+	__u16 sport;
+	__u16 dport;
+	__u8 has_ports;
+	__u8 icmp_type;
+	__u8 vlans;
+	__u8 verdict;	/* XDP_* action, or XDPL_WATCH_VERDICT_UNKNOWN */
+	__u8 smac[6];
+	__u8 dmac[6];
+	__u8 saddr[16]; /* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+};
+
+#endif
