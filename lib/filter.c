@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Runtime rules of the bundled "filter" program (see filter.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "filter.h"
+#include "iface.h"
+#include "log.h"
+#include "status.h"
+
+/* Serialises rule-id allocation between concurrent xdpload runs. */
+#define FILTER_LOCK_DIR "/run/xdpload"
+#define FILTER_LOCK_FILE FILTER_LOCK_DIR "/filter.lock"
+
+int attached_prog_fd(const char *ifname, const char *name)
+{
+	const struct prog_status *ps;
+	struct iface_status *st;
+	struct xdpl_iface iface;
+	int err, fd;
+
+	err = iface_resolve(ifname, &iface);
+	if (err)
+		return err;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	err = status_collect(&iface, st);
+	if (err) {
+		free(st);
+		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot read the XDP status: %s\n", ifname,
+				 strerror(-err));
+	}
+	ps = status_find(st, 0, name);
+	if (!ps) {
+		free(st);
+		return xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT,
+				 "%s: no '%s' program attached (load it: xdpload load %s %s)\n",
+				 ifname, name, ifname, name);
+	}
+	fd = bpf_prog_get_fd_by_id(ps->id);
+	if (fd < 0) {
+		err = -errno;
+		fd = xdpl_fail(err == -EPERM ? XDPL_EXIT_PERM : XDPL_EXIT_FAIL, err,
+			       "%s: cannot open program '%s' (id %u): %s\n", ifname, name, ps->id,
+			       strerror(-err));
+	}
+	free(st);
+	return fd;
+}
+
+int prog_map_fd_by_name(int prog_fd, const char *name)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), *ids, n, i;
+	int err, fd;
+
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	if (err)
+		return -errno;
+	n = info.nr_map_ids;
+	if (!n)
+		return -ENOENT;
+	ids = calloc(n, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = n;
+	info.map_ids = (__u64)(unsigned long)ids;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		err = -errno;
+		goto out;
+	}
+	if (info.nr_map_ids < n)
+		n = info.nr_map_ids;
+	err = -ENOENT;
+	for (i = 0; i < n; i++) {
+		struct bpf_map_info minfo = {};
+		__u32 mlen = sizeof(minfo);
+
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &minfo, &mlen) && !strcmp(minfo.name, name)) {
+			err = fd;
+			break;
+		}
+		close(fd);
+	}
+out:
+	free(ids);
+	return err;
+}
+
+void filter_maps_close(struct filter_maps *m)
+{
+	int *fds[] = { &m->cfg, &m->src4, &m->dst4, &m->src6, &m->dst6, &m->port, &m->ether, &m->hits };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+int filter_maps_open(int prog_fd, struct filter_maps *m)
+{
+	struct {
+		int *fd;
+		const char *name;
+	} maps[] = {
+		{ &m->cfg, XDPL_FILTER_MAP_CFG },     { &m->src4, XDPL_FILTER_MAP_SRC4 },
+		{ &m->dst4, XDPL_FILTER_MAP_DST4 },   { &m->src6, XDPL_FILTER_MAP_SRC6 },
+		{ &m->dst6, XDPL_FILTER_MAP_DST6 },   { &m->port, XDPL_FILTER_MAP_PORT },
+		{ &m->ether, XDPL_FILTER_MAP_ETHER }, { &m->hits, XDPL_FILTER_MAP_HITS },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		*maps[i].fd = -1;
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		int fd = prog_map_fd_by_name(prog_fd, maps[i].name);
+
+		if (fd < 0) {
+			filter_maps_close(m);
+			return fd;
+		}
+		*maps[i].fd = fd;
+	}
+	return 0;
+}
+
+/* ---- parsing ---- */
+
+int filter_parse_ip(const char *s, struct filter_rule *r, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned int max, plen, i;
+	__u8 buf[16];
+	int family;
+
+	if (strlen(s) >= sizeof(addr)) {
+		snprintf(err, errlen, "'%s' is not an IP address or prefix", s);
+		return -EINVAL;
+	}
+	strcpy(addr, s);
+	slash = strchr(addr, '/');
+	if (slash)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, addr, buf) == 1) {
+		family = 4;
+		max = 32;
+	} else if (inet_pton(AF_INET6, addr, buf) == 1) {
+		family = 6;
+		max = 128;
+	} else {
+		snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 address", addr);
+		return -EINVAL;
+	}
+	plen = max;
+	if (slash) {
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(slash, &end, 10);
+		if (!*slash || *end || errno || v > max || *slash == '-' || *slash == '+') {
+			snprintf(err, errlen, "'%s': prefix length must be 0..%u", s, max);
+			return -EINVAL;
+		}
+		plen = v;
+	}
+	/* Host bits set usually means a typo in the prefix length: refuse, as ip(8) does. */
+	for (i = plen; i < max; i++) {
+		if (buf[i / 8] & (0x80 >> (i % 8))) {
+			char net[INET6_ADDRSTRLEN];
+			unsigned int j;
+
+			for (j = plen; j < max; j++)
+				buf[j / 8] &= ~(0x80 >> (j % 8));
+			inet_ntop(family == 4 ? AF_INET : AF_INET6, buf, net, sizeof(net));
+			snprintf(err, errlen, "'%s' has host bits set (did you mean %s/%u?)", s, net,
+				 plen);
+			return -EINVAL;
+		}
+	}
+	r->kind = FILTER_IP;
+	r->family = family;
+	r->prefixlen = plen;
+	memset(r->addr, 0, sizeof(r->addr));
+	memcpy(r->addr, buf, family == 4 ? 4 : 16);
+	return 0;
+}
+
+int filter_parse_port(const char *s, struct filter_rule *r, char *err, size_t errlen)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || *s == '+' || v < 1 || v > 65535) {
+		snprintf(err, errlen, "'%s' is not a port (1..65535)", s);
+		return -EINVAL;
+	}
+	r->kind = FILTER_PORT;
+	r->port = v;
+	return 0;
+}
+
+int filter_parse_mac(const char *s, struct filter_rule *r, char *err, size_t errlen)
+{
+	unsigned int b[6];
+	char tail;
+	int i;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &tail) != 6) {
+		snprintf(err, errlen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);
+		return -EINVAL;
+	}
+	for (i = 0; i < 17; i++) {
+		char c = s[i];
+		int hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+
+		if (i % 3 == 2 ? c != ':' : !hex) {
+			snprintf(err, errlen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);
+			return -EINVAL;
+		}
+	}
+	r->kind = FILTER_ETHER;
+	for (i = 0; i < 6; i++)
+		r->mac[i] = b[i];
+	return 0;
+}
+
+/* ---- map keys ---- */
+
+/* One map entry of a rule: which map, and its key. */
+struct rule_key {
+	int map;
+	__u8 key[sizeof(struct xdpl_filter_lpm6)];
+};
+
+static int port_proto(unsigned int proto_bit)
+{
+	return proto_bit == FILTER_PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+}
+
+/* The map entries of @r: up to two (a port rule for TCP and UDP). */
+static int rule_keys(const struct filter_maps *m, const struct filter_rule *r,
+		     struct rule_key keys[2])
+{
+	bool src = r->dir == XDPL_FILTER_SRC;
+	int n = 0;
+
+	memset(keys, 0, 2 * sizeof(keys[0]));
+	switch (r->kind) {
+	case FILTER_IP:
+		if (r->family == 4) {
+			struct xdpl_filter_lpm4 k = { .prefixlen = r->prefixlen };
+
+			memcpy(k.addr, r->addr, 4);
+			keys[0].map = src ? m->src4 : m->dst4;
+			memcpy(keys[0].key, &k, sizeof(k));
+		} else {
+			struct xdpl_filter_lpm6 k = { .prefixlen = r->prefixlen };
+
+			memcpy(k.addr, r->addr, 16);
+			keys[0].map = src ? m->src6 : m->dst6;
+			memcpy(keys[0].key, &k, sizeof(k));
+		}
+		return 1;
+	case FILTER_PORT: {
+		unsigned int bit;
+
+		for (bit = FILTER_PROTO_TCP; bit <= FILTER_PROTO_UDP; bit <<= 1) {
+			struct xdpl_filter_port k = { .port = r->port, .dir = r->dir };
+
+			if (!(r->protos & bit))
+				continue;
+			k.proto = port_proto(bit);
+			keys[n].map = m->port;
+			memcpy(keys[n].key, &k, sizeof(k));
+			n++;
+		}
+		return n;
+	}
+	case FILTER_ETHER: {
+		struct xdpl_filter_ether k = { .dir = r->dir };
+
+		memcpy(k.addr, r->mac, 6);
+		keys[0].map = m->ether;
+		memcpy(keys[0].key, &k, sizeof(k));
+		return 1;
+	}
+	}
+	return 0;
+}
+
+static int lock_rules(void)
+{
+	int fd;
+
+	mkdir(FILTER_LOCK_DIR, 0755);
+	fd = open(FILTER_LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void unlock_rules(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static int map_key_size(int map_fd, __u32 *key_size)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return -errno;
+	*key_size = info.key_size;
+	return 0;
+}
+
+/* Mark the ids used by every entry of @map_fd in @used. */
+static int collect_ids(int map_fd, unsigned char *used)
+{
+	__u8 key[32], next[32];
+	struct xdpl_filter_rule v;
+	__u32 ks = 0;
+	void *prev = NULL;
+	int err;
+
+	err = map_key_size(map_fd, &ks);
+	if (err)
+		return err;
+	if (ks > sizeof(key))
+		return -EINVAL;
+	while (!bpf_map_get_next_key(map_fd, prev, next)) {
+		if (!bpf_map_lookup_elem(map_fd, next, &v) && v.id <= XDPL_FILTER_MAX_RULES)
+			used[v.id] = 1;
+		memcpy(key, next, ks);
+		prev = key;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+static int alloc_id(const struct filter_maps *m, __u32 *id)
+{
+	int maps[] = { m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether };
+	unsigned char *used;
+	size_t i;
+	int err = 0;
+
+	used = calloc(XDPL_FILTER_MAX_RULES + 1, 1);
+	if (!used)
+		return -ENOMEM;
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
+		err = collect_ids(maps[i], used);
+	if (!err) {
+		err = -ENOSPC;
+		for (i = 1; i <= XDPL_FILTER_MAX_RULES; i++) {
+			if (!used[i]) {
+				*id = i;
+				err = 0;
+				break;
+			}
+		}
+	}
+	free(used);
+	return err;
+}
+
+static int zero_hits(const struct filter_maps *m, __u32 id)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+	int err = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_update_elem(m->hits, &id, vals, BPF_ANY))
+		err = -errno;
+	free(vals);
+	return err;
+}
+
+static int sum_hits(const struct filter_maps *m, __u32 id, __u64 *sum)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	__u64 *vals;
+	int err = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	*sum = 0;
+	if (bpf_map_lookup_elem(m->hits, &id, vals))
+		err = -errno;
+	else
+		for (i = 0; i < ncpu; i++)
+			*sum += vals[i];
+	free(vals);
+	return err;
+}
+
+int filter_add(const struct filter_maps *m, const struct filter_rule *r)
+{
+	struct rule_key keys[2];
+	struct xdpl_filter_rule v;
+	bool added[2] = { false, false };
+	int n, i, lock, err = 0, existing = 0;
+
+	n = rule_keys(m, r, keys);
+	if (n <= 0)
+		return -EINVAL;
+	lock = lock_rules();
+	if (lock < 0)
+		return lock;
+	for (i = 0; i < n; i++) {
+		if (!bpf_map_lookup_elem(keys[i].map, keys[i].key, &v)) {
+			existing++;
+			continue;
+		}
+		err = alloc_id(m, &v.id);
+		if (err)
+			break;
+		/* Zero the counter before the rule can match, so it counts from 0. */
+		err = zero_hits(m, v.id);
+		if (err)
+			break;
+		if (bpf_map_update_elem(keys[i].map, keys[i].key, &v, BPF_NOEXIST)) {
+			err = errno == E2BIG ? -ENOSPC : -errno;
+			break;
+		}
+		added[i] = true;
+	}
+	if (err) {
+		/* Nothing half-applied: undo what this call added. */
+		for (i = 0; i < n; i++)
+			if (added[i])
+				bpf_map_delete_elem(keys[i].map, keys[i].key);
+	}
+	unlock_rules(lock);
+	if (err)
+		return err;
+	return existing == n ? 1 : 0;
+}
+
+int filter_del(const struct filter_maps *m, const struct filter_rule *r)
+{
+	struct rule_key keys[2];
+	int n, i, found = 0;
+
+	n = rule_keys(m, r, keys);
+	if (n <= 0)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!bpf_map_delete_elem(keys[i].map, keys[i].key))
+			found++;
+		else if (errno != ENOENT)
+			return -errno;
+	}
+	return found ? 0 : -ENOENT;
+}
+
+/* ---- listing ---- */
+
+struct rule_vec {
+	struct filter_rule *v;
+	size_t n, cap;
+};
+
+static struct filter_rule *vec_push(struct rule_vec *vec)
+{
+	if (vec->n == vec->cap) {
+		size_t cap = vec->cap ? vec->cap * 2 : 16;
+		struct filter_rule *nv = realloc(vec->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		vec->v = nv;
+		vec->cap = cap;
+	}
+	memset(&vec->v[vec->n], 0, sizeof(vec->v[0]));
+	return &vec->v[vec->n++];
+}
+
+static void key_to_rule(int which, const __u8 *key, struct filter_rule *r)
+{
+	switch (which) {
+	case 0: /* src4 */
+	case 1: /* dst4 */ {
+		const struct xdpl_filter_lpm4 *k = (const void *)key;
+
+		r->kind = FILTER_IP;
+		r->family = 4;
+		r->prefixlen = k->prefixlen;
+		memcpy(r->addr, k->addr, 4);
+		r->dir = which == 0 ? XDPL_FILTER_SRC : XDPL_FILTER_DST;
+		break;
+	}
+	case 2: /* src6 */
+	case 3: /* dst6 */ {
+		const struct xdpl_filter_lpm6 *k = (const void *)key;
+
+		r->kind = FILTER_IP;
+		r->family = 6;
+		r->prefixlen = k->prefixlen;
+		memcpy(r->addr, k->addr, 16);
+		r->dir = which == 2 ? XDPL_FILTER_SRC : XDPL_FILTER_DST;
+		break;
+	}
+	case 4: {
+		const struct xdpl_filter_port *k = (const void *)key;
+
+		r->kind = FILTER_PORT;
+		r->port = k->port;
+		r->protos = k->proto == IPPROTO_TCP ? FILTER_PROTO_TCP : FILTER_PROTO_UDP;
+		r->dir = k->dir ? XDPL_FILTER_DST : XDPL_FILTER_SRC;
+		break;
+	}
+	case 5: {
+		const struct xdpl_filter_ether *k = (const void *)key;
+
+		r->kind = FILTER_ETHER;
+		memcpy(r->mac, k->addr, 6);
+		r->dir = k->dir ? XDPL_FILTER_DST : XDPL_FILTER_SRC;
+		break;
+	}
+	}
+}
+
+static int rule_cmp(const void *a, const void *b)
+{
+	const struct filter_rule *x = a, *y = b;
+	int c;
+
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	if (x->dir != y->dir)
+		return (int)x->dir - (int)y->dir;
+	switch (x->kind) {
+	case FILTER_IP:
+		if (x->family != y->family)
+			return x->family - y->family;
+		c = memcmp(x->addr, y->addr, 16);
+		return c ? c : (int)x->prefixlen - (int)y->prefixlen;
+	case FILTER_PORT:
+		if (x->port != y->port)
+			return (int)x->port - (int)y->port;
+		return (int)x->protos - (int)y->protos;
+	case FILTER_ETHER:
+		return memcmp(x->mac, y->mac, 6);
+	}
+	return 0;
+}
+
+int filter_list(const struct filter_maps *m, struct filter_rule **rules, size_t *n,
+		__u64 *no_match)
+{
+	int maps[] = { m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether };
+	struct rule_vec vec = {};
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++) {
+		__u8 key[32], next[32];
+		struct xdpl_filter_rule v;
+		void *prev = NULL;
+		__u32 ks = 0;
+
+		err = map_key_size(maps[i], &ks);
+		if (err)
+			break;
+		while (!bpf_map_get_next_key(maps[i], prev, next)) {
+			struct filter_rule *r;
+
+			memcpy(key, next, ks);
+			prev = key;
+			if (bpf_map_lookup_elem(maps[i], key, &v))
+				continue; /* deleted meanwhile */
+			r = vec_push(&vec);
+			if (!r) {
+				err = -ENOMEM;
+				break;
+			}
+			key_to_rule(i, key, r);
+			r->id = v.id;
+			if (v.id && v.id <= XDPL_FILTER_MAX_RULES) {
+				err = sum_hits(m, v.id, &r->hits);
+				if (err)
+					break;
+			}
+		}
+		if (!err && errno != ENOENT)
+			err = -errno;
+	}
+	if (!err && no_match)
+		err = sum_hits(m, XDPL_FILTER_NO_MATCH, no_match);
+	if (err) {
+		free(vec.v);
+		return err;
+	}
+	if (vec.n)
+		qsort(vec.v, vec.n, sizeof(vec.v[0]), rule_cmp);
+	*rules = vec.v;
+	*n = vec.n;
+	return 0;
+}
+
+int filter_policy_get(const struct filter_maps *m, enum xdpl_filter_policy *policy)
+{
+	struct xdpl_filter_config cfg;
+	__u32 key = 0;
+
+	if (bpf_map_lookup_elem(m->cfg, &key, &cfg))
+		return -errno;
+	*policy = cfg.policy == XDPL_FILTER_ALLOW ? XDPL_FILTER_ALLOW : XDPL_FILTER_DENY;
+	return 0;
+}
+
+int filter_policy_set(const struct filter_maps *m, enum xdpl_filter_policy policy)
+{
+	struct xdpl_filter_config cfg = { .policy = policy };
+	__u32 key = 0;
+
+	if (bpf_map_update_elem(m->cfg, &key, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+void filter_rule_key_str(const struct filter_rule *r, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	switch (r->kind) {
+	case FILTER_IP:
+		inet_ntop(r->family == 4 ? AF_INET : AF_INET6, r->addr, a, sizeof(a));
+		snprintf(buf, len, "%s/%u", a, r->prefixlen);
+		break;
+	case FILTER_PORT:
+		if (r->protos == FILTER_PROTO_TCP)
+			snprintf(buf, len, "%u/tcp", r->port);
+		else if (r->protos == FILTER_PROTO_UDP)
+			snprintf(buf, len, "%u/udp", r->port);
+		else
+			snprintf(buf, len, "%u", r->port);
+		break;
+	case FILTER_ETHER:
+		snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1],
+			 r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+}
+
+const char *filter_dir_str(enum xdpl_filter_dir dir)
+{
+	return dir == XDPL_FILTER_DST ? "dst" : "src";
+}
+
+const char *filter_kind_str(enum filter_kind kind)
+{
+	switch (kind) {
+	case FILTER_IP:
+		return "ip";
+	case FILTER_PORT:
+		return "port";
+	case FILTER_ETHER:
+		return "ether";
+	}
+	return "?";
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Runtime settings and counters of the bundled "ratelimit" program (see ratelimit.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "filter.h"
+#include "ratelimit.h"
+
+int ratelimit_parse_u64(const char *s, __u64 max, __u64 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno || v < 1 || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int ratelimit_configure(int prog_fd, __u64 rate_pps, __u64 burst)
+{
+	struct xdpl_rl_config cfg = { .rate_pps = rate_pps, .burst = burst };
+	__u32 key = 0;
+	int fd, err = 0;
+
+	if (!rate_pps || rate_pps > RATELIMIT_MAX_RATE || !burst || burst > RATELIMIT_MAX_BURST)
+		return -EINVAL;
+	fd = prog_map_fd_by_name(prog_fd, XDPL_RL_MAP_CFG);
+	if (fd < 0)
+		return fd;
+	if (bpf_map_update_elem(fd, &key, &cfg, BPF_ANY))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int ratelimit_get_config(int prog_fd, __u64 *rate_pps, __u64 *burst)
+{
+	struct xdpl_rl_config cfg;
+	__u32 key = 0;
+	int fd, err = 0;
+
+	fd = prog_map_fd_by_name(prog_fd, XDPL_RL_MAP_CFG);
+	if (fd < 0)
+		return fd;
+	if (bpf_map_lookup_elem(fd, &key, &cfg))
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	/* The program reads zeros as its defaults; say what it actually applies. */
+	*rate_pps = cfg.rate_pps ? cfg.rate_pps : XDPL_RL_DEFAULT_RATE;
+	*burst = cfg.burst ? cfg.burst : XDPL_RL_DEFAULT_BURST;
+	return 0;
+}
+
+static int count_sources(int prog_fd, __u64 *sources)
+{
+	struct xdpl_rl_key key, next;
+	void *prev = NULL;
+	int fd;
+
+	fd = prog_map_fd_by_name(prog_fd, XDPL_RL_MAP_BUCKETS);
+	if (fd < 0)
+		return fd;
+	*sources = 0;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		(*sources)++;
+	}
+	close(fd);
+	return 0;
+}
+
+int ratelimit_get_stats(int prog_fd, struct xdpl_rl_stats *stats, __u64 *sources)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, i, err = 0;
+	struct xdpl_rl_stats *vals;
+	__u32 key = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	fd = prog_map_fd_by_name(prog_fd, XDPL_RL_MAP_STATS);
+	if (fd < 0)
+		return fd;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals) {
+		close(fd);
+		return -ENOMEM;
+	}
+	memset(stats, 0, sizeof(*stats));
+	if (bpf_map_lookup_elem(fd, &key, vals)) {
+		err = -errno;
+	} else {
+		for (i = 0; i < ncpu; i++) {
+			stats->passed += vals[i].passed;
+			stats->dropped += vals[i].dropped;
+			stats->other += vals[i].other;
+		}
+	}
+	free(vals);
+	close(fd);
+	if (!err && sources)
+		err = count_sources(prog_fd, sources);
+	return err;
+}

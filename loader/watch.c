@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* xdpload watch: print the events of the bundled watch program live. */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "commands.h"
+#include "filter.h"
+#include "json_writer.h"
+#include "log.h"
+#include "ratelimit.h"
+#include "watch.h"
+
+static const char watch_usage[] =
+	"Usage: xdpload watch IFACE [--json] [-c COUNT] [--rate EVENTS]\n"
+	"\n"
+	"Prints the frames the 'watch' program attached to IFACE reports (xdpload load IFACE\n"
+	"watch), one line each, until interrupted or COUNT events. The program reports at\n"
+	"most EVENTS per second per CPU (default 1000; --rate changes it for every reader);\n"
+	"the rest are counted as not reported and summed up on exit.\n";
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+struct watch_ctx {
+	int json;
+	unsigned long long count, max;
+	char ifname[IF_NAMESIZE];
+};
+
+#define WATCH_DONE (-ECANCELED)
+
+static void fmt_mac(const __u8 *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static void print_json(const struct xdpl_watch_event *ev, const struct watch_ctx *c)
+{
+	struct json_writer *jw = jw_new(stdout);
+	char src[64], dst[64], proto[8], smac[18], dmac[18], eth[8];
+
+	fmt_mac(ev->smac, smac, sizeof(smac));
+	fmt_mac(ev->dmac, dmac, sizeof(dmac));
+	snprintf(eth, sizeof(eth), "0x%04x", ev->eth_proto);
+	jw_start_object(jw);
+	jw_uint_field(jw, "time_ns", watch_event_realtime_ns(ev->ts_ns));
+	jw_string_field(jw, "interface", c->ifname);
+	jw_uint_field(jw, "ifindex", ev->ifindex);
+	jw_uint_field(jw, "rx_queue", ev->rx_queue);
+	jw_uint_field(jw, "len", ev->len);
+	jw_string_field(jw, "smac", smac);
+	jw_string_field(jw, "dmac", dmac);
+	jw_uint_field(jw, "vlans", ev->vlans);
+	jw_string_field(jw, "eth_proto", eth);
+	if (ev->family) {
+		jw_string_field(jw, "family", ev->family == 2 ? "ipv4" : "ipv6");
+		jw_string_field(jw, "src", watch_addr_str(ev, ev->saddr, src, sizeof(src)));
+		jw_string_field(jw, "dst", watch_addr_str(ev, ev->daddr, dst, sizeof(dst)));
+		jw_string_field(jw, "proto", watch_proto_str(ev->l4proto, proto, sizeof(proto)));
+		if (ev->has_ports) {
+			jw_uint_field(jw, "sport", ev->sport);
+			jw_uint_field(jw, "dport", ev->dport);
+		}
+		if (ev->l4proto == 1 || ev->l4proto == 58)
+			jw_uint_field(jw, "icmp_type", ev->icmp_type);
+	}
+	jw_string_field(jw, "verdict", watch_verdict_str(ev->verdict));
+	jw_end_object(jw);
+	jw_destroy(&jw);
+}
+
+static void print_text(const struct xdpl_watch_event *ev, const struct watch_ctx *c)
+{
+	char src[64], dst[64], proto[8], smac[18], dmac[18], when[32];
+	__u64 ns = watch_event_realtime_ns(ev->ts_ns);
+	time_t sec = ns / 1000000000ULL;
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	printf("%s.%06llu %s ", when, (unsigned long long)(ns % 1000000000ULL) / 1000, c->ifname);
+	if (!ev->family) {
+		fmt_mac(ev->smac, smac, sizeof(smac));
+		fmt_mac(ev->dmac, dmac, sizeof(dmac));
+		printf("ether 0x%04x %s > %s", ev->eth_proto, smac, dmac);
+	} else {
+		const char *p = watch_proto_str(ev->l4proto, proto, sizeof(proto));
+
+		watch_addr_str(ev, ev->saddr, src, sizeof(src));
+		watch_addr_str(ev, ev->daddr, dst, sizeof(dst));
+		if (ev->has_ports && ev->family == 10)
+			printf("%s [%s]:%u > [%s]:%u", p, src, ev->sport, dst, ev->dport);
+		else if (ev->has_ports)
+			printf("%s %s:%u > %s:%u", p, src, ev->sport, dst, ev->dport);
+		else if (ev->l4proto == 1 || ev->l4proto == 58)
+			printf("%s %s > %s type %u", p, src, dst, ev->icmp_type);
+		else
+			printf("%s %s > %s", p, src, dst);
+	}
+	if (ev->vlans)
+		printf(" vlans %u", ev->vlans);
+	printf(" len %u %s\n", ev->len, watch_verdict_str(ev->verdict));
+}
+
+static int on_event(const struct xdpl_watch_event *ev, void *ctx)
+{
+	struct watch_ctx *c = ctx;
+
+	if (c->max && c->count >= c->max)
+		return WATCH_DONE;
+	if (c->json)
+		print_json(ev, c);
+	else
+		print_text(ev, c);
+	c->count++;
+	return c->max && c->count >= c->max ? WATCH_DONE : 0;
+}
+
+static void summary(const char *ifname, const struct watch_ctx *c,
+		    const struct xdpl_watch_stats *a, const struct xdpl_watch_stats *b)
+{
+	unsigned long long rl = b->rate_limited - a->rate_limited, full = b->ring_full - a->ring_full;
+
+	fprintf(stderr,
+		"xdpload: watch %s: %llu events shown, %llu frames seen, %llu not reported "
+		"(%llu over the event rate, %llu ring full)\n",
+		ifname, c->count, (unsigned long long)(b->seen - a->seen), rl + full, rl, full);
+}
+
+int do_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },	 { "count", required_argument, NULL, 'c' },
+		{ "rate", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct xdpl_watch_stats before = {}, after = {};
+	struct watch_ctx ctx = {};
+	const char *ifname = NULL, *count_s = NULL, *rate_s = NULL;
+	struct sigaction sa = {};
+	struct watch *w = NULL;
+	__u64 count = 0, rate = 0;
+	int c, prog_fd, ret;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hjc:", opts, NULL)) != -1 || optind < argc) {
+		if (c == -1) {
+			if (ifname)
+				return usage_error("watch", "unexpected argument '%s'", argv[optind]);
+			ifname = argv[optind++];
+			continue;
+		}
+		switch (c) {
+		case 'j':
+			ctx.json = 1;
+			break;
+		case 'c':
+			count_s = optarg;
+			break;
+		case 'r':
+			rate_s = optarg;
+			break;
+		case 'h':
+			fputs(watch_usage, stdout);
+			exit(0);
+		default:
+			return usage_error("watch", "unknown option or missing value '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (!ifname)
+		return usage_error("watch", "expected IFACE");
+	if (count_s && ratelimit_parse_u64(count_s, ~0ULL, &count))
+		return usage_error("watch", "-c '%s': expected a positive event count", count_s);
+	if (rate_s && ratelimit_parse_u64(rate_s, WATCH_MAX_RATE, &rate))
+		return usage_error("watch", "--rate '%s': expected events per second, 1..%llu",
+				   rate_s, WATCH_MAX_RATE);
+	ctx.max = count;
+	snprintf(ctx.ifname, sizeof(ctx.ifname), "%s", ifname);
+
+	prog_fd = attached_prog_fd(ifname, "watch");
+	if (prog_fd < 0)
+		return prog_fd;
+	if (rate) {
+		ret = watch_set_rate(prog_fd, rate);
+		if (ret)
+			goto map_error;
+	}
+	ret = watch_get_stats(prog_fd, &before);
+	if (!ret)
+		ret = watch_open(prog_fd, on_event, &ctx, &w);
+	if (ret)
+		goto map_error;
+
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	while (!stop) {
+		ret = watch_poll(w, 200);
+		if (ret == WATCH_DONE)
+			break;
+		if (ret == -EINTR) {
+			ret = 0;
+			continue;
+		}
+		if (ret < 0) {
+			ret = xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: reading watch events: %s\n",
+					ifname, strerror(-ret));
+			break;
+		}
+	}
+	if (ret >= 0 || ret == WATCH_DONE) {
+		ret = 0;
+		if (!watch_get_stats(prog_fd, &after))
+			summary(ifname, &ctx, &before, &after);
+	}
+	watch_close(w);
+	close(prog_fd);
+	return ret;
+
+map_error:
+	close(prog_fd);
+	if (ret == -ENOENT)
+		return xdpl_fail(XDPL_EXIT_NOTFOUND, ret,
+				 "%s: the program named 'watch' is not xdpload's watch\n", ifname);
+	return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot read the watch maps: %s\n", ifname,
+			 strerror(-ret));
+}
