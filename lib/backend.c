@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include "backend.h"
+#include "log.h"
+
+int dispatcher_parse(const char *name, enum dispatcher_choice *choice)
+{
+	if (!strcmp(name, "auto"))
+		*choice = DISPATCHER_AUTO;
+	else if (!strcmp(name, "libxdp"))
+		*choice = DISPATCHER_LIBXDP;
+	else if (!strcmp(name, "linked"))
+		*choice = DISPATCHER_LINKED;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* BTF for `int probe(struct xdp_md *ctx)`: freplace needs a typed target function. */
+static int probe_btf(__u32 *func_id)
+{
+	struct btf *btf = btf__new_empty();
+	int int_id, fwd_id, ptr_id, proto_id, fd;
+
+	if (!btf)
+		return -ENOMEM;
+	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	fwd_id = btf__add_fwd(btf, "xdp_md", BTF_FWD_STRUCT);
+	ptr_id = btf__add_ptr(btf, fwd_id);
+	proto_id = btf__add_func_proto(btf, int_id);
+	btf__add_func_param(btf, "ctx", ptr_id);
+	*func_id = btf__add_func(btf, "probe", BTF_FUNC_GLOBAL, proto_id);
+	fd = btf__load_into_kernel(btf) ? -errno : btf__fd(btf);
+	if (fd >= 0)
+		fd = dup(fd);
+	btf__free(btf);
+	return fd;
+}
+
+static bool probe_freplace(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct bpf_func_info finfo = { .insn_off = 0 };
+	int btf_fd, target = -1, ext = -1;
+	__u32 func_id;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+
+	btf_fd = probe_btf(&func_id);
+	if (btf_fd < 0)
+		return false;
+	finfo.type_id = func_id;
+	opts.prog_btf_fd = btf_fd;
+	opts.func_info = &finfo;
+	opts.func_info_cnt = 1;
+	opts.func_info_rec_size = sizeof(finfo);
+	target = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpl_probe", "GPL", insns, 2, &opts);
+	if (target >= 0) {
+		opts.attach_prog_fd = target;
+		opts.attach_btf_id = func_id;
+		ext = bpf_prog_load(BPF_PROG_TYPE_EXT, "xdpl_probe_ext", "GPL", insns, 2, &opts);
+		pr_debug("freplace probe: %s\n", ext >= 0 ? "supported" : strerror(errno));
+	}
+	if (ext >= 0)
+		close(ext);
+	if (target >= 0)
+		close(target);
+	close(btf_fd);
+	return ext >= 0;
+}
+
+bool freplace_supported(void)
+{
+	static int cached = -1;
+
+	if (cached < 0)
+		cached = probe_freplace();
+	return cached;
+}
+
+const struct backend_ops *backend_owner(const struct xdpl_iface *iface)
+{
+	struct iface_status st;
+
+	if (&backend_linked && backend_linked.status(iface, &st) == 1)
+		return &backend_linked;
+	if (backend_libxdp.status(iface, &st) == 1 && st.dispatcher_id)
+		return &backend_libxdp;
+	return NULL;
+}
+
+int backend_select(const struct xdpl_iface *iface, enum dispatcher_choice choice,
+		   const struct backend_ops **be)
+{
+	const struct backend_ops *owner = backend_owner(iface);
+
+	if (owner) {
+		if ((choice == DISPATCHER_LIBXDP && owner != &backend_libxdp) ||
+		    (choice == DISPATCHER_LINKED && owner != &backend_linked))
+			return xdpl_fail(XDPL_EXIT_CHAIN, EBUSY,
+					 "%s: already runs a %s chain; add to it with "
+					 "--dispatcher %s or auto, or unload it first\n",
+					 iface->name, owner->name, owner->name);
+		*be = owner;
+		return 0;
+	}
+	if (choice == DISPATCHER_AUTO)
+		choice = freplace_supported() || !&backend_linked ? DISPATCHER_LIBXDP
+								  : DISPATCHER_LINKED;
+	if (choice == DISPATCHER_LINKED && !&backend_linked)
+		return xdpl_fail(XDPL_EXIT_CHAIN, ENOTSUP,
+				 "the linked dispatcher is not in this build\n");
+	*be = choice == DISPATCHER_LINKED ? &backend_linked : &backend_libxdp;
+	pr_debug("%s: using the %s backend\n", iface->name, (*be)->name);
+	return 0;
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <elf.h>
+#include "actions.h"
+#include "builtin.h"
+#include "component.h"
+#include "log.h"
+
+#ifndef EM_BPF
+#define EM_BPF 247
+#endif
+
+int read_file(const char *path, void **buf, size_t *len)
+{
+	struct stat st;
+	ssize_t got;
+	size_t off = 0;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		err = errno ? -errno : -EINVAL;
+		goto out;
+	}
+	*buf = malloc(st.st_size ? st.st_size : 1);
+	if (!*buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (off < (size_t)st.st_size) {
+		got = read(fd, (char *)*buf + off, st.st_size - off);
+		if (got <= 0) {
+			err = got ? -errno : -EIO;
+			free(*buf);
+			*buf = NULL;
+			goto out;
+		}
+		off += got;
+	}
+	*len = off;
+out:
+	close(fd);
+	return err;
+}
+
+static bool is_bpf_elf(const void *buf, size_t len)
+{
+	const Elf64_Ehdr *eh = buf;
+
+	return len >= sizeof(*eh) && !memcmp(eh->e_ident, ELFMAG, SELFMAG) &&
+	       eh->e_ident[EI_CLASS] == ELFCLASS64 && eh->e_machine == EM_BPF;
+}
+
+static int load_bytes(struct component *c, const char *source)
+{
+	const struct builtin_prog *b;
+	int err;
+
+	if (!source_is_file(source)) {
+		b = builtin_find(source);
+		if (!b)
+			return xdpl_fail(XDPL_EXIT_NOPROG, ENOENT,
+					 "%s: no such bundled program ('xdpload progs' lists them; "
+					 "name a file with a '/' or a .o suffix)\n",
+					 source);
+		c->builtin = true;
+		c->len = b->end - b->start;
+		c->buf = malloc(c->len);
+		if (!c->buf)
+			return -ENOMEM;
+		memcpy(c->buf, b->start, c->len);
+		return 0;
+	}
+	err = read_file(source, &c->buf, &c->len);
+	if (err == -ENOENT)
+		return xdpl_fail(XDPL_EXIT_NOFILE, err, "%s: no such file (check the path)\n",
+				 source);
+	if (err)
+		return xdpl_fail(XDPL_EXIT_NOFILE, err, "%s: cannot read: %s\n", source,
+				 strerror(-err));
+	if (!is_bpf_elf(c->buf, c->len))
+		return xdpl_fail(XDPL_EXIT_NOFILE, ENOEXEC,
+				 "%s: not an eBPF ELF object (build it with clang -target bpf)\n",
+				 source);
+	return 0;
+}
+
+/* "a, b, c" of the XDP programs (by section or by name) in obj, for error messages. */
+static void list_progs(struct bpf_object *obj, bool by_section, char *out, size_t sz)
+{
+	struct bpf_program *p;
+	size_t used = 0;
+
+	out[0] = '\0';
+	bpf_object__for_each_program(p, obj) {
+		if (bpf_program__type(p) != BPF_PROG_TYPE_XDP)
+			continue;
+		used += snprintf(out + used, used < sz ? sz - used : 0, "%s%s", used ? ", " : "",
+				 by_section ? bpf_program__section_name(p) : bpf_program__name(p));
+	}
+	if (!used)
+		snprintf(out, sz, "none");
+}
+
+static int select_prog(struct component *c, const struct component_req *req)
+{
+	struct bpf_program *p;
+	char names[512];
+
+	bpf_object__for_each_program(p, c->obj) {
+		if (bpf_program__type(p) != BPF_PROG_TYPE_XDP)
+			continue;
+		if (req->section && strcmp(bpf_program__section_name(p), req->section))
+			continue;
+		if (req->prog_name && strcmp(bpf_program__name(p), req->prog_name))
+			continue;
+		c->prog = p;
+		c->name = bpf_program__name(p);
+		return 0;
+	}
+	if (req->prog_name) {
+		list_progs(c->obj, false, names, sizeof(names));
+		return xdpl_fail(XDPL_EXIT_NOPROG, ENOENT,
+				 "%s: no XDP program named '%s'%s%s (programs in it: %s)\n",
+				 c->label, req->prog_name, req->section ? " in section " : "",
+				 req->section ?: "", names);
+	}
+	if (req->section) {
+		list_progs(c->obj, true, names, sizeof(names));
+		return xdpl_fail(XDPL_EXIT_NOPROG, ENOENT,
+				 "%s: no XDP program in section '%s' (XDP sections in it: %s)\n",
+				 c->label, req->section, names);
+	}
+	return xdpl_fail(XDPL_EXIT_NOPROG, ENOENT,
+			 "%s: no XDP program in this object (use SEC(\"xdp\"))\n", c->label);
+}
+
+static int resolve_metadata(struct component *c, const struct component_req *req)
+{
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .obj = c->obj, .prog_name = c->name);
+	int a, err;
+
+	c->xprog = xdp_program__create(&opts);
+	err = libxdp_get_error(c->xprog);
+	if (err) {
+		c->xprog = NULL;
+		return xdpl_fail(XDPL_EXIT_NOFILE, err, "%s: cannot read its XDP metadata: %s\n",
+				 c->label, strerror(-err));
+	}
+	if (req->prio >= 0) {
+		err = xdp_program__set_run_prio(c->xprog, req->prio);
+		if (err)
+			return xdpl_fail(XDPL_EXIT_USAGE, err, "%s: cannot set priority %d\n",
+					 c->label, req->prio);
+	}
+	if (req->actions) {
+		for (a = 0; a <= XDPL_ACTION_MAX; a++) {
+			err = xdp_program__set_chain_call_enabled(c->xprog, a,
+								  req->actions & (1U << a));
+			if (err)
+				return xdpl_fail(XDPL_EXIT_USAGE, err,
+						 "%s: cannot set chain actions\n", c->label);
+		}
+	}
+	c->prio = xdp_program__run_prio(c->xprog);
+	c->actions = 0;
+	for (a = 0; a <= XDPL_ACTION_MAX; a++)
+		if (xdp_program__chain_call_enabled(c->xprog, a))
+			c->actions |= 1U << a;
+	return 0;
+}
+
+int component_open(struct component *c, const struct component_req *req, unsigned int order)
+{
+	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, oopts, .pin_root_path = req->pin_dir);
+	const char *base;
+	char objname[64];
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->order = order;
+	c->label = strdup(req->source);
+	if (!c->label)
+		return -ENOMEM;
+	err = load_bytes(c, req->source);
+	if (err)
+		return err;
+	base = strrchr(c->label, '/');
+	snprintf(objname, sizeof(objname), "%s", c->builtin ? req->source : base ? base + 1 : c->label);
+	oopts.object_name = objname;
+	c->obj = bpf_object__open_mem(c->buf, c->len, &oopts);
+	err = libbpf_get_error(c->obj);
+	if (err) {
+		c->obj = NULL;
+		return xdpl_fail(XDPL_EXIT_NOFILE, err, "%s: not a valid eBPF object: %s\n",
+				 c->label, strerror(-err));
+	}
+	err = select_prog(c, req);
+	if (err)
+		return err;
+	return resolve_metadata(c, req);
+}
+
+void component_close(struct component *c)
+{
+	xdp_program__close(c->xprog);
+	bpf_object__close(c->obj);
+	free(c->buf);
+	free(c->label);
+	memset(c, 0, sizeof(*c));
+}

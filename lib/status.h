@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What is attached on an interface, as the backends report it to status and stats. */
+#ifndef XDPL_STATUS_H
+#define XDPL_STATUS_H
+
+#include <stdbool.h>
+#include <linux/bpf.h>
+#include <linux/types.h>
+#include "actions.h"
+#include "iface.h"
+
+#define XDPL_MAX_PROGS 64
+
+struct prog_status {
+	char name[BPF_OBJ_NAME_LEN];
+	__u32 id;
+	char tag[BPF_TAG_SIZE * 2 + 1];
+	bool has_meta;	      /* prio and actions are known */
+	unsigned int prio;
+	unsigned int actions; /* chain-call actions, mask of 1 << XDP_* */
+	bool has_counters;
+	__u64 packets[XDPL_ACTION_COUNT]; /* per returned action, when has_counters */
+};
+
+struct iface_status {
+	struct xdpl_iface iface;
+	/*
+	 * "linked": xdpload's linked dispatcher; "libxdp": libxdp's dispatcher;
+	 * "legacy": one program attached directly (by anyone); "none".
+	 */
+	const char *backend;
+	enum xdp_attach_mode mode;
+	__u32 dispatcher_id; /* 0 without a dispatcher */
+	bool owned;	     /* attached by xdpload */
+	int nprogs;
+	struct prog_status progs[XDPL_MAX_PROGS];
+};
+
+/* Fill st for one interface by asking each backend in turn. */
+int status_collect(const struct xdpl_iface *iface, struct iface_status *st);
+
+/* Fill a prog_status's name, id and tag from a program fd. */
+int prog_status_from_fd(int fd, struct prog_status *ps);
+
+/* Find an attached program by kernel ID or name; NULL if none. */
+const struct prog_status *status_find(const struct iface_status *st, __u32 id, const char *name);
+
+#endif

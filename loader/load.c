@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "actions.h"
+#include "backend.h"
+#include "commands.h"
+#include "log.h"
+#include "privs.h"
+
+static void load_help(void)
+{
+	printf("Usage: xdpload load [OPTIONS] IFACE FILE|BUILTIN [FILE|BUILTIN...]\n"
+	       "Add XDP programs to the chain on IFACE, in priority order.\n\n"
+	       "  -m, --mode MODE          native, skb, hw or unspecified (default)\n"
+	       "  -s, --section SECTION    load the program in this ELF section\n"
+	       "  -n, --prog-name NAME     load the program with this name\n"
+	       "  -P, --prio PRIO          run priority (lower runs first; default from the\n"
+	       "                           object's XDP_RUN_CONFIG, else 50)\n"
+	       "  -A, --actions LIST       chain-call actions, e.g. XDP_PASS,XDP_DROP (default\n"
+	       "                           from the object, else XDP_PASS)\n"
+	       "  -p, --pin-path DIR       pin the objects' LIBBPF_PIN_BY_NAME maps in DIR\n"
+	       "      --dispatcher KIND    auto (default), libxdp or linked\n"
+	       "      --no-stats           linked: no per-program action counters\n"
+	       "      --force              replace a program xdpload did not attach\n"
+	       "  -v, --verbose            say more; -vv adds libbpf's and libxdp's messages\n"
+	       "A BUILTIN is a bundled program's name (xdpload progs lists them); a FILE has a\n"
+	       "'/' or ends in .o. -s, -n, -P and -A apply to every program of the command.\n");
+}
+
+struct load_args {
+	struct component_req req;
+	struct load_opts opts;
+	enum dispatcher_choice dispatcher;
+};
+
+static int parse_prio(const char *arg, int *prio)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < 0 || v > INT_MAX)
+		return -EINVAL;
+	*prio = v;
+	return 0;
+}
+
+static int parse_load_args(int argc, char **argv, struct load_args *a)
+{
+	static const struct option longopts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "section", required_argument, NULL, 's' },
+		{ "prog-name", required_argument, NULL, 'n' },
+		{ "prio", required_argument, NULL, 'P' },
+		{ "actions", required_argument, NULL, 'A' },
+		{ "pin-path", required_argument, NULL, 'p' },
+		{ "dispatcher", required_argument, NULL, 'D' },
+		{ "no-stats", no_argument, NULL, 'S' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char *bad = NULL;
+	int opt;
+
+	a->req.prio = -1;
+	while ((opt = getopt_long(argc, argv, "m:s:n:P:A:p:vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			if (mode_parse(optarg, &a->opts.mode))
+				return usage_error("load", "bad mode '%s': use native, skb, hw "
+							   "or unspecified", optarg);
+			break;
+		case 's':
+			a->req.section = optarg;
+			break;
+		case 'n':
+			a->req.prog_name = optarg;
+			break;
+		case 'P':
+			if (parse_prio(optarg, &a->req.prio))
+				return usage_error("load", "bad priority '%s': use a number "
+							   "from 0 to %d", optarg, INT_MAX);
+			break;
+		case 'A':
+			if (actions_parse_list(optarg, &a->req.actions, &bad)) {
+				usage_error("load", "bad action '%s': use XDP_ABORTED, XDP_DROP, "
+						    "XDP_PASS, XDP_TX or XDP_REDIRECT, comma-separated",
+					    bad ? bad : optarg);
+				free(bad);
+				return -1;
+			}
+			break;
+		case 'p':
+			a->req.pin_dir = optarg;
+			break;
+		case 'D':
+			if (dispatcher_parse(optarg, &a->dispatcher))
+				return usage_error("load", "bad dispatcher '%s': use auto, libxdp "
+							   "or linked", optarg);
+			break;
+		case 'S':
+			a->opts.no_stats = true;
+			break;
+		case 'F':
+			a->opts.force = true;
+			break;
+		case 'v':
+			xdpl_verbosity++;
+			break;
+		case 'h':
+			load_help();
+			return 1;
+		default:
+			return usage_error("load", "bad option");
+		}
+	}
+	if (argc - optind < 2)
+		return usage_error("load", "needs an interface and at least one program");
+	return 0;
+}
+
+static void report_loaded(const struct xdpl_iface *iface, const struct backend_ops *be)
+{
+	struct iface_status st;
+	int i;
+
+	if (xdpl_verbosity < 1 || status_collect(iface, &st))
+		return;
+	pr_debug("%s: %s chain, %s mode:", iface->name, be->name, mode_name(st.mode));
+	for (i = 0; i < st.nprogs; i++)
+		pr_debug(" %s (id %u)", st.progs[i].name, st.progs[i].id);
+	pr_debug("\n");
+}
+
+int do_load(int argc, char **argv)
+{
+	struct load_args a = {};
+	const struct backend_ops *be;
+	struct component *comps;
+	struct xdpl_iface iface;
+	int i, n, err;
+
+	err = parse_load_args(argc, argv, &a);
+	if (err)
+		return err > 0 ? 0 : err;
+	err = require_privileges();
+	if (err)
+		return err;
+	err = iface_resolve(argv[optind], &iface);
+	if (err)
+		return err;
+	n = argc - optind - 1;
+	err = backend_select(&iface, a.dispatcher, &be);
+	if (err)
+		return err;
+	if (n > be->max_progs)
+		return xdpl_fail(XDPL_EXIT_CHAIN, E2BIG,
+				 "%d programs: the %s dispatcher runs at most %d per interface\n",
+				 n, be->name, be->max_progs);
+	if (be->prepare) {
+		err = be->prepare();
+		if (err)
+			return err;
+	}
+	comps = calloc(n, sizeof(*comps));
+	if (!comps)
+		return -ENOMEM;
+	/* Open everything before changing anything, so bad input changes nothing. */
+	for (i = 0; i < n && !err; i++) {
+		a.req.source = argv[optind + 1 + i];
+		err = component_open(&comps[i], &a.req, i);
+	}
+	if (!err)
+		err = be->load(&iface, comps, n, &a.opts);
+	if (!err)
+		report_loaded(&iface, be);
+	for (i = 0; i < n; i++)
+		component_close(&comps[i]);
+	free(comps);
+	return err;
+}
