@@ -29,6 +29,8 @@ lab_up()
 	LAB_B="$LAB_ID-b"
 	LAB_NAMESPACES="$LAB_A $LAB_B"
 	export LAB_ID LAB_A LAB_B LAB_NAMESPACES
+	# Like any systemd host: a bpffs on /sys/fs/bpf, so pins outlive each command.
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf || return 1
 	ip netns add "$LAB_A" && ip netns add "$LAB_B" || { lab_down; return 1; }
 	ip -n "$LAB_A" link add veth0 address "$LAB_MAC_A" type veth \
 		peer name veth0 address "$LAB_MAC_B" netns "$LAB_B" || { lab_down; return 1; }
@@ -93,6 +95,18 @@ ping_none()
 {
 	local count=${1:-3} out
 
-	out=$(on_a ping -q -c "$count" -i 0.01 -W 1 "$LAB_IP_B" 2>&1)
+	out=$(on_a ping -q -c "$count" -i 0.01 -W 1 "$LAB_IP_B" 2>&1) || true
 	echo "$out" | grep -q " 0 received"
+}
+
+# The kernel's view: the ID of the XDP program attached to B's veth0 (0 for none).
+xdp_id_b()
+{
+	ip -n "$LAB_B" -j link show dev veth0 | jq -r '.[0].xdp.prog.id // 0'
+}
+
+# Sum of a per-CPU map's field over CPUs, from bpftool: map_sum MAP_ID FIELD
+map_sum()
+{
+	bpftool -j map dump id "$1" | jq "[.[0].formatted.values[].value.$2] | add"
 }
