@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "exitcode.h"
+#include "linked_capture.h"
+#include "verifier_log.h"
+
+#define COOKIE_FRAGS 1
+#define STANDALONE_LOG_SZ (4u << 20)
+
+enum slot_state { SLOT_ARMED, SLOT_CAPTURED, SLOT_FAILED };
+
+struct slot {
+	const struct bpf_program *prog;
+	enum slot_state state;
+	int err;
+	struct linked_prog *lp;
+	struct slot *next;
+};
+
+static struct slot *slots;
+static bool registered;
+
+static struct slot *slot_find(const struct bpf_program *prog)
+{
+	struct slot *s;
+
+	for (s = slots; s; s = s->next)
+		if (s->prog == prog)
+			return s;
+	return NULL;
+}
+
+void linked_prog_free(struct linked_prog *lp)
+{
+	if (!lp)
+		return;
+	if (lp->btf_fd >= 0)
+		close(lp->btf_fd);
+	free(lp->insns);
+	free(lp->func_info);
+	free(lp->line_info);
+	free(lp);
+}
+
+/* Records may come with a larger rec_size than ours (newer kernels' fields). */
+static void *copy_recs(const void *src, __u32 cnt, __u32 src_sz, __u32 dst_sz)
+{
+	__u32 i, n = src_sz < dst_sz ? src_sz : dst_sz;
+	char *dst;
+
+	dst = calloc(cnt ? cnt : 1, dst_sz);
+	if (!dst)
+		return NULL;
+	for (i = 0; i < cnt; i++)
+		memcpy(dst + (size_t)i * dst_sz, (const char *)src + (size_t)i * src_sz, n);
+	return dst;
+}
+
+static int copy_prog(struct bpf_program *prog, const struct bpf_prog_load_opts *o,
+		     struct linked_prog **out)
+{
+	struct linked_prog *lp = calloc(1, sizeof(*lp));
+	__u32 cnt = bpf_program__insn_cnt(prog);
+
+	if (!lp)
+		return -ENOMEM;
+	lp->btf_fd = -1;
+	snprintf(lp->name, sizeof(lp->name), "%s", bpf_program__name(prog));
+	lp->insns = malloc(cnt * sizeof(*lp->insns));
+	if (!lp->insns)
+		goto nomem;
+	memcpy(lp->insns, bpf_program__insns(prog), cnt * sizeof(*lp->insns));
+	lp->insn_cnt = cnt;
+	if (o->func_info && o->func_info_cnt) {
+		lp->func_info = copy_recs(o->func_info, o->func_info_cnt, o->func_info_rec_size,
+					  sizeof(*lp->func_info));
+		if (!lp->func_info)
+			goto nomem;
+		lp->func_info_cnt = o->func_info_cnt;
+	}
+	if (o->line_info && o->line_info_cnt) {
+		lp->line_info = copy_recs(o->line_info, o->line_info_cnt, o->line_info_rec_size,
+					  sizeof(*lp->line_info));
+		if (!lp->line_info)
+			goto nomem;
+		lp->line_info_cnt = o->line_info_cnt;
+	}
+	/* the object's BTF fd dies with the object; ours lives as long as lp */
+	if (o->prog_btf_fd > 0) {
+		lp->btf_fd = fcntl(o->prog_btf_fd, F_DUPFD_CLOEXEC, 3);
+		if (lp->btf_fd < 0) {
+			int err = -errno;
+
+			linked_prog_free(lp);
+			return err;
+		}
+	}
+	lp->prog_flags = o->prog_flags;
+	lp->expected_attach_type = o->expected_attach_type;
+	lp->kern_version = o->kern_version;
+	*out = lp;
+	return 0;
+nomem:
+	linked_prog_free(lp);
+	return -ENOMEM;
+}
+
+static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
+{
+	static const struct bpf_insn stub[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 2 /* PASS */ },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct slot *s;
+	int err;
+
+	/* what libbpf's own "xdp.frags" handler does */
+	if (cookie & COOKIE_FRAGS)
+		opts->prog_flags |= BPF_F_XDP_HAS_FRAGS;
+	s = slot_find(prog);
+	if (!s || s->state != SLOT_ARMED)
+		return 0;
+	err = copy_prog(prog, opts, &s->lp);
+	if (err) {
+		/* let the stub load anyway: failing here would unload the maps */
+		s->state = SLOT_FAILED;
+		s->err = err;
+	} else {
+		s->state = SLOT_CAPTURED;
+	}
+	err = bpf_program__set_insns(prog, (struct bpf_insn *)stub, 2);
+	if (err)
+		return err;
+	opts->func_info = NULL;
+	opts->func_info_cnt = 0;
+	opts->line_info = NULL;
+	opts->line_info_cnt = 0;
+	return 0;
+}
+
+int linked_capture_init(void)
+{
+	LIBBPF_OPTS(libbpf_prog_handler_opts, o, .prog_prepare_load_fn = prepare_load);
+	int id;
+
+	/*
+	 * Never unregistered: libbpf keeps pointers into its handler array in
+	 * every open program, and the array is reallocated on (un)registering.
+	 */
+	if (registered)
+		return 0;
+	o.cookie = 0;
+	id = libbpf_register_prog_handler("xdp", BPF_PROG_TYPE_XDP, BPF_XDP, &o);
+	if (id < 0)
+		return id;
+	o.cookie = COOKIE_FRAGS;
+	id = libbpf_register_prog_handler("xdp.frags", BPF_PROG_TYPE_XDP, BPF_XDP, &o);
+	if (id < 0)
+		return id;
+	registered = true;
+	return 0;
+}
+
+int linked_capture_arm(struct bpf_program *prog, struct linked_err *e)
+{
+	const char *sec = bpf_program__section_name(prog);
+	struct slot *s;
+
+	if (!registered)
+		return linked_err_set(e, XDPL_EXIT_FAIL, EINVAL,
+				      "%s: linked_capture_init() was not called before opening it",
+				      bpf_program__name(prog));
+	if (strcmp(sec, "xdp") && strcmp(sec, "xdp.frags"))
+		return linked_err_set(e, XDPL_EXIT_CHAIN, EOPNOTSUPP,
+				      "%s: section '%s' cannot be chained by the linked dispatcher "
+				      "(use SEC(\"xdp\") or SEC(\"xdp.frags\"))",
+				      bpf_program__name(prog), sec);
+	linked_capture_disarm(prog);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->prog = prog;
+	s->state = SLOT_ARMED;
+	s->next = slots;
+	slots = s;
+	return 0;
+}
+
+void linked_capture_disarm(const struct bpf_program *prog)
+{
+	struct slot **pp, *s;
+
+	for (pp = &slots; (s = *pp); pp = &s->next) {
+		if (s->prog != prog)
+			continue;
+		*pp = s->next;
+		linked_prog_free(s->lp);
+		free(s);
+		return;
+	}
+}
+
+static int stub_gpl_compatible(struct bpf_program *prog, bool *gpl)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_program__fd(prog);
+
+	if (fd < 0)
+		return -ENOENT;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*gpl = info.gpl_compatible;
+	return 0;
+}
+
+int linked_capture_take(struct bpf_program *prog, struct linked_prog **out,
+			struct linked_err *e)
+{
+	struct slot *s = slot_find(prog);
+	const char *name = bpf_program__name(prog);
+	int err;
+
+	if (!s)
+		return linked_err_set(e, XDPL_EXIT_FAIL, ENOENT, "%s: was not armed for capture",
+				      name);
+	if (s->state == SLOT_ARMED) {
+		linked_capture_disarm(prog);
+		return linked_err_set(e, XDPL_EXIT_FAIL, ENOENT,
+				      "%s: libbpf did not hand the program over (was its object "
+				      "opened before linked_capture_init()?)",
+				      name);
+	}
+	if (s->state == SLOT_FAILED) {
+		err = s->err;
+		linked_capture_disarm(prog);
+		return linked_err_set(e, XDPL_EXIT_FAIL, err, "%s: cannot copy the program: %s",
+				      name, strerror(-err));
+	}
+	/* the stub carries the object's license: the kernel's verdict on it is ours */
+	err = stub_gpl_compatible(prog, &s->lp->gpl_compatible);
+	if (err) {
+		linked_capture_disarm(prog);
+		return linked_err_set(e, XDPL_EXIT_FAIL, err, "%s: cannot read its license: %s",
+				      name, strerror(-err));
+	}
+	*out = s->lp;
+	s->lp = NULL;
+	linked_capture_disarm(prog);
+	return 0;
+}
+
+int linked_prog_load_standalone(const struct linked_prog *lp, const char *label,
+				struct linked_err *e)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = lp->expected_attach_type,
+		    .prog_flags = lp->prog_flags, .kern_version = lp->kern_version);
+	const char *lic = linked_license(lp->gpl_compatible);
+	char *log;
+	int fd, err;
+
+	if (lp->btf_fd >= 0 && lp->func_info_cnt) {
+		o.prog_btf_fd = lp->btf_fd;
+		o.func_info = lp->func_info;
+		o.func_info_cnt = lp->func_info_cnt;
+		o.func_info_rec_size = sizeof(*lp->func_info);
+		if (lp->line_info_cnt) {
+			o.line_info = lp->line_info;
+			o.line_info_cnt = lp->line_info_cnt;
+			o.line_info_rec_size = sizeof(*lp->line_info);
+		}
+	}
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, lp->name, lic, lp->insns, lp->insn_cnt, &o);
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	/* again, with the log: only failures pay for it */
+	log = malloc(STANDALONE_LOG_SZ);
+	if (log) {
+		log[0] = '\0';
+		o.log_buf = log;
+		o.log_size = STANDALONE_LOG_SZ;
+		o.log_level = 1;
+		fd = bpf_prog_load(BPF_PROG_TYPE_XDP, lp->name, lic, lp->insns, lp->insn_cnt, &o);
+		if (fd >= 0) { /* flaky first failure (e.g. -EAGAIN): take the program */
+			free(log);
+			return fd;
+		}
+	}
+	/* the verifier answers EACCES/EPERM too, but always with a log */
+	if ((err == -EPERM || err == -EACCES) && (!log || !log[0]))
+		err = linked_err_set(e, XDPL_EXIT_PERM, err,
+				     "%s: the kernel refused to load it: %s (run as root, or "
+				     "with CAP_BPF and CAP_NET_ADMIN)",
+				     label, strerror(-err));
+	else
+		err = linked_err_set(e, XDPL_EXIT_VERIFIER, err,
+				     "%s: rejected by the kernel verifier (%s)", label,
+				     strerror(-err));
+	if (e && log)
+		verifier_log_trim(log, 12, e->log, sizeof(e->log));
+	free(log);
+	return err;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The linked dispatcher's code generator and instruction analysis: pure functions,
+ * no kernel. The composite program is
+ *
+ *	r6 = r1                          ctx, callee-saved across the calls
+ *	[counters: r7 = &counters[0] (per-CPU value, looked up once)]
+ *	for each component i:
+ *		r1 = r6
+ *		call comp_i                  BPF-to-BPF call
+ *		[counters: counters[i][min(w0, OTHER)]++]
+ *		if w0 == a goto next         one JMP32 per action in the chain mask
+ *		exit                         first action not in the mask is the verdict
+ *	r0 = XDP_PASS; exit              end of the chain
+ *	comp_0 instructions verbatim, comp_1 ..., comp_n-1
+ *
+ * Component instructions are copied unchanged: their jumps, calls and callback
+ * references are PC-relative. Only the dispatcher's call immediates are computed.
+ */
+#ifndef XDPL_LINKED_CODEGEN_H
+#define XDPL_LINKED_CODEGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/bpf.h>
+#include <linux/types.h>
+
+/* What went wrong, for the caller to print: one line naming the component and the reason. */
+struct linked_err {
+	int code;	/* exit class, enum xdpl_exit (exitcode.h) */
+	char msg[512];
+	char log[2048]; /* trimmed verifier log when the kernel rejected a program, else "" */
+};
+
+/* Fill e (when not NULL) and return -err (err given positive or negative). */
+int linked_err_set(struct linked_err *e, int code, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+struct linked_gen_comp {
+	__u32 insn_cnt;
+	__u32 chain_mask; /* bit a set: after action a the next component runs (a < 32) */
+};
+
+/*
+ * How many components the dispatcher can reach: after one with an empty chain
+ * mask nothing runs, and the kernel refuses unreachable code, so those are left
+ * out of the composite (their bases[] are 0).
+ */
+unsigned int linked_gen_reached(const struct linked_gen_comp *comps, unsigned int n);
+
+/* Instructions of the dispatcher part (before the first component). */
+__u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n, bool counters);
+
+/*
+ * Emit the dispatcher into out (exactly linked_gen_dispatcher_len() slots) and
+ * set bases[i] to the index in the composite where component i starts. With
+ * counters_fd >= 0 the dispatcher counts into that map (layout in
+ * <xdpload/dispatcher.h>). Returns the number of instructions or -errno.
+ */
+int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, int counters_fd,
+			  struct bpf_insn *out, __u32 out_cnt, __u32 *bases);
+
+/*
+ * The whole composite: dispatcher followed by every component's instructions.
+ * *out is allocated (the caller frees it), *cnt set, bases[] as above.
+ */
+int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
+			 unsigned int n, int counters_fd, struct bpf_insn **out, __u32 *cnt,
+			 __u32 *bases);
+
+/* ---- instruction analysis (used by the preflight checks) ---- */
+
+static inline bool linked_insn_is_pseudo_call(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == BPF_PSEUDO_CALL;
+}
+
+static inline bool linked_insn_is_helper_call(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == 0;
+}
+
+static inline bool linked_insn_is_ld_imm64(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW);
+}
+
+/*
+ * Start of every function of a program (0, BPF-to-BPF call targets, callback
+ * targets), sorted, into starts[max]. Returns the count, -EINVAL for a target
+ * outside the program, -E2BIG when more than max.
+ */
+int linked_insn_funcs(const struct bpf_insn *insns, __u32 cnt, __u32 *starts, int max);
+
+/*
+ * The deepest stack of frames the program can build, the entry being frame 1:
+ * BPF-to-BPF calls and callbacks (bpf_loop, timers) each add one, as the kernel
+ * counts them against its 8 frames. Returns the depth or -errno.
+ */
+int linked_insn_call_depth(const struct bpf_insn *insns, __u32 cnt);
+
+/* Index of the first call to a kfunc in a kernel module (needs an fd_array), or -1. */
+int linked_insn_find_module_kfunc(const struct bpf_insn *insns, __u32 cnt);
+
+/* Distinct helper IDs called, into ids[max]; returns the count (capped at max). */
+int linked_insn_helpers(const struct bpf_insn *insns, __u32 cnt, __u32 *ids, int max);
+
+/* Distinct map fds referenced by ld_imm64 (maps and global data), into fds[max]. */
+int linked_insn_map_fds(const struct bpf_insn *insns, __u32 cnt, int *fds, int max);
+
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Compose captured components into one XDP program (the linked dispatcher) and
+ * load it: preflight checks that name the component at fault, code generation,
+ * BTF merge, bpf_prog_load.
+ *
+ * Limits (checked before anything is loaded, each reported with the component):
+ *  - LINKED_MAX_COMPONENTS components. The kernel's own limits come first in
+ *    practice: 256 functions per program (BPF_MAX_SUBPROGS; the dispatcher is
+ *    one, each component's entry and each of its subprograms one more) and 64
+ *    distinct maps per program (MAX_USED_MAPS; the counters map is one, each
+ *    component map and global data section one more). Measured on kernel 6.18:
+ *    255 single-function components compose (the 256-function limit), and 254
+ *    with the counters map (no more room in... see LINKED_MAX_COMPONENTS).
+ *  - call depth: the dispatcher takes one of the kernel's 8 call frames, so a
+ *    component may nest calls (and bpf_loop callbacks) 7 frames deep, entry
+ *    included.
+ *  - tail calls: the kernel's budget of 33 per packet is shared by the whole
+ *    chain (a tail call replaces only the calling component's frame; its target's
+ *    return goes back to the dispatcher and is checked against the chain mask).
+ *  - stack: 512 bytes across all frames; the dispatcher's frame uses 8 with the
+ *    counters and none without.
+ *  - kfuncs from kernel modules are refused (vmlinux kfuncs are fine).
+ *  - frags: SEC("xdp.frags") for every component or for none.
+ *  - license: the composite is GPL only if every component is GPL-compatible;
+ *    otherwise no component may call a GPL-only helper (probed on this kernel).
+ */
+#ifndef XDPL_LINKED_COMPOSE_H
+#define XDPL_LINKED_COMPOSE_H
+
+#include <stdbool.h>
+#include "linked_capture.h"
+#include "linked_codegen.h"
+
+#define LINKED_MAX_COMPONENTS 64
+#define LINKED_MAX_FUNCS 256 /* BPF_MAX_SUBPROGS */
+#define LINKED_MAX_MAPS 64   /* MAX_USED_MAPS */
+#define LINKED_MAX_FRAMES 8  /* MAX_CALL_FRAMES */
+#define LINKED_MAX_COMP_DEPTH (LINKED_MAX_FRAMES - 1)
+
+struct linked_input {
+	const char *label;		 /* names the component in messages */
+	const struct linked_prog *prog;	 /* captured (linked_capture_take) */
+	__u32 chain_mask;		 /* 1 << XDP_* after which the next one runs */
+};
+
+struct linked_compose_opts {
+	bool no_counters;  /* leave out the per-component counters */
+	int counters_fd;   /* > 0: count into this map (value size >= n * XDPL_DISP_STRIDE) */
+	const char *name;  /* composite program name, default XDPL_DISP_PROG_NAME */
+	bool keep_log;	   /* keep the verifier's statistics in the result */
+};
+
+struct linked_composite {
+	int prog_fd;
+	int counters_fd; /* -1 without counters; created unless given, the caller closes it */
+	bool counters_owned;
+	__u32 insn_cnt;
+	__u32 dispatcher_len;
+	__u32 bases[LINKED_MAX_COMPONENTS];
+	unsigned int reached; /* components after one with an empty chain mask never run */
+	__u32 prog_flags;
+	bool gpl;
+	__u32 func_info_cnt, line_info_cnt;
+};
+
+/* The checks alone (no program is loaded; the GPL probe loads tiny test programs). */
+int linked_compose_check(const struct linked_input *in, unsigned int n, struct linked_err *e);
+
+/*
+ * Check, generate, merge BTF and load. On success out->prog_fd is the composite
+ * (not attached). On error returns -errno, e says why (and which component).
+ */
+int linked_compose(const struct linked_input *in, unsigned int n,
+		   const struct linked_compose_opts *opts, struct linked_composite *out,
+		   struct linked_err *e);
+
+/* Close the fds of a composite (the counters map only when we created it). */
+void linked_composite_close(struct linked_composite *c);
+
+/* A counters map for n components (per-CPU array, one entry). Returns fd or -errno. */
+int linked_counters_create(unsigned int n);
+
+/*
+ * Sum the per-CPU counters of component idx from a counters map into
+ * packets[XDPL_DISP_SLOTS]. Returns 0 or -errno (-ERANGE when idx is past the map).
+ */
+int linked_counters_read(int map_fd, unsigned int idx, __u64 *packets);
+
+#endif
