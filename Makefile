@@ -115,7 +115,7 @@ check: test-deps
 	$(MAKE) check-unit check-bats
 	$(MAKE) check-vm-if-possible
 
-check-unit: $(UNIT_BINS)
+check-unit: $(UNIT_BINS) $(TEST_PROG_OBJS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
 check-bats: all $(TEST_PROG_OBJS)
