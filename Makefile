@@ -11,6 +11,7 @@
 -include config.mk
 
 BUILD    := build
+SHELL    := /bin/bash
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
@@ -110,16 +111,28 @@ $(BUILD)/tests/progs/%.o: tests/progs/%.bpf.c $(wildcard headers/xdpload/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# Every suite writes TAP under build/results/; the last line of `make check` tallies them.
+RESULTS := $(BUILD)/results
+
 check: test-deps
 	$(MAKE) all
-	$(MAKE) check-unit check-bats
-	$(MAKE) check-vm-if-possible
+	@rm -rf $(RESULTS)
+	@status=0; \
+	$(MAKE) check-unit || status=1; \
+	$(MAKE) check-bats || status=1; \
+	$(MAKE) check-vm-if-possible || status=1; \
+	tests/tally $(RESULTS)/*.tap || status=1; \
+	exit $$status
 
 check-unit: $(UNIT_BINS) $(TEST_PROG_OBJS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	@mkdir -p $(RESULTS)
+	@set -o pipefail; status=0; for t in $(UNIT_BINS); do \
+	  echo "== $$t"; CMOCKA_MESSAGE_OUTPUT=TAP $$t | tee $(RESULTS)/unit-$$(basename $$t).tap || status=1; \
+	done; exit $$status
 
 check-bats: all $(TEST_PROG_OBJS)
-	bats --print-output-on-failure tests/
+	@mkdir -p $(RESULTS)
+	@set -o pipefail; bats --tap tests/ | tee $(RESULTS)/bats.tap
 
 check-vm: all $(TEST_PROG_OBJS)
 	tests/vm/check-vm
