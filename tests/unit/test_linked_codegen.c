@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The linked dispatcher's code generator and instruction analysis (no kernel needed). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <linux/bpf.h>
+#include <xdpload/dispatcher.h>
+#include "linked_codegen.h"
+
+#define PASS (1u << XDP_PASS)
+#define DROP (1u << XDP_DROP)
+#define TX (1u << XDP_TX)
+
+#define I(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+
+static void assert_insn(const struct bpf_insn *got, struct bpf_insn want, int pc)
+{
+	if (memcmp(got, &want, sizeof(want)))
+		fail_msg("insn %d: got code %#x dst %u src %u off %d imm %d, want code %#x dst %u "
+			 "src %u off %d imm %d",
+			 pc, got->code, got->dst_reg, got->src_reg, got->off, got->imm, want.code,
+			 want.dst_reg, want.src_reg, want.off, want.imm);
+}
+
+static bool is_call(const struct bpf_insn *i)
+{
+	return i->code == (BPF_JMP | BPF_CALL) && i->src_reg == BPF_PSEUDO_CALL;
+}
+
+/* The exact program for two components without counters. */
+static void test_exact_no_counters(void **state)
+{
+	struct linked_gen_comp c[2] = { { 3, PASS }, { 5, PASS | DROP } };
+	struct bpf_insn out[32];
+	__u32 bases[2];
+	int len = linked_gen_dispatcher(c, 2, -1, out, 32, bases);
+	struct bpf_insn want[] = {
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),	     /* r6 = r1 */
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),	     /* r1 = r6 */
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 12 - 3), /* call comp0 */
+		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS),   /* if w0 == PASS goto 5 */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 15 - 7),
+		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 2, XDP_DROP), /* goto 10 */
+		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS), /* goto 10 */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS), /* end of chain */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	int i;
+
+	assert_int_equal(len, 12);
+	assert_int_equal(linked_gen_dispatcher_len(c, 2, false), 12);
+	assert_int_equal(bases[0], 12);
+	assert_int_equal(bases[1], 15);
+	for (i = 0; i < len; i++)
+		assert_insn(&out[i], want[i], i);
+}
+
+static void test_exact_counters(void **state)
+{
+	struct linked_gen_comp c[2] = { { 4, PASS }, { 4, PASS } };
+	struct bpf_insn out[64];
+	__u32 bases[2];
+	int len = linked_gen_dispatcher(c, 2, 42, out, 64, bases), pc, k;
+	struct bpf_insn prologue[] = {
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
+		I(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0), /* key = 0 */
+		I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 42),
+		I(0, 0, 0, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
+		I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
+		I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
+		I(BPF_JMP | BPF_JNE | BPF_K, 7, 0, 2, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_ABORTED),
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+
+	assert_int_equal(len, 11 + 2 * (2 + 8 + 1 + 1) + 2);
+	assert_int_equal(linked_gen_dispatcher_len(c, 2, true), len);
+	for (pc = 0; pc < 11; pc++)
+		assert_insn(&out[pc], prologue[pc], pc);
+	/* each component: r1 = r6; call; count into its own 64-byte stride */
+	for (k = 0; k < 2; k++) {
+		__s16 off = k * XDPL_DISP_STRIDE;
+		struct bpf_insn count[] = {
+			I(BPF_ALU | BPF_MOV | BPF_X, 1, 0, 0, 0),
+			I(BPF_JMP32 | BPF_JLE | BPF_K, 1, 0, 1, XDP_REDIRECT),
+			I(BPF_ALU | BPF_MOV | BPF_K, 1, 0, 0, XDPL_DISP_SLOT_OTHER),
+			I(BPF_ALU64 | BPF_LSH | BPF_K, 1, 0, 0, 3),
+			I(BPF_ALU64 | BPF_ADD | BPF_X, 1, 7, 0, 0),
+			I(BPF_LDX | BPF_MEM | BPF_DW, 2, 1, off, 0),
+			I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, 1),
+			I(BPF_STX | BPF_MEM | BPF_DW, 1, 2, off, 0),
+		};
+		int start = 11 + k * 12, j;
+
+		assert_insn(&out[start], I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0), start);
+		assert_true(is_call(&out[start + 1]));
+		for (j = 0; j < 8; j++)
+			assert_insn(&out[start + 2 + j], count[j], start + 2 + j);
+		assert_insn(&out[start + 10], I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS),
+			    start + 10);
+		assert_insn(&out[start + 11], I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), start + 11);
+	}
+}
+
+/* Every dispatcher call lands on its component; every JEQ on the next block. */
+static void test_call_offsets_and_masks(void **state)
+{
+	struct linked_gen_comp c[5] = {
+		{ 10, PASS }, { 1, PASS | DROP | TX }, { 7, 0xffffffffu }, { 2, DROP }, { 100, PASS },
+	};
+	struct bpf_insn out[256];
+	__u32 bases[5], block[6];
+	int counters, len, pc, k, calls, jeqs;
+
+	for (counters = 0; counters < 2; counters++) {
+		len = linked_gen_dispatcher(c, 5, counters ? 3 : -1, out, 256, bases);
+		assert_true(len > 0);
+		assert_int_equal(bases[0], len);
+		for (k = 1; k < 5; k++)
+			assert_int_equal(bases[k], bases[k - 1] + c[k - 1].insn_cnt);
+		/* block k starts at the "r1 = r6" before its call */
+		calls = 0;
+		for (pc = 0; pc < len; pc++) {
+			if (!is_call(&out[pc]))
+				continue;
+			assert_int_equal(pc + 1 + out[pc].imm, bases[calls]);
+			block[calls++] = pc - 1;
+		}
+		assert_int_equal(calls, 5);
+		block[5] = len - 2; /* r0 = XDP_PASS; exit */
+		for (k = 0; k < 5; k++) {
+			jeqs = 0;
+			for (pc = block[k]; pc < (int)block[k + 1]; pc++) {
+				if (out[pc].code != (BPF_JMP32 | BPF_JEQ | BPF_K) || out[pc].dst_reg)
+					continue;
+				assert_true(c[k].chain_mask & (1u << out[pc].imm));
+				assert_int_equal(pc + 1 + out[pc].off, block[k + 1]);
+				jeqs++;
+			}
+			assert_int_equal(jeqs, __builtin_popcount(c[k].chain_mask));
+			/* the block's last insn is the verdict's exit */
+			assert_int_equal(out[block[k + 1] - 1].code, BPF_JMP | BPF_EXIT);
+		}
+	}
+	/* too small an output buffer */
+	assert_int_equal(linked_gen_dispatcher(c, 5, -1, out, 10, bases), -EINVAL);
+	assert_int_equal(linked_gen_dispatcher(c, 0, -1, out, 256, bases), -EINVAL);
+}
+
+/* After an empty mask nothing runs: the rest is left out (no unreachable code). */
+static void test_empty_mask_truncates(void **state)
+{
+	struct linked_gen_comp c[3] = { { 2, PASS }, { 3, 0 }, { 4, PASS } };
+	const struct bpf_insn a[2] = { I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 2),
+				       I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0) };
+	const struct bpf_insn b[3] = { I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1),
+				       I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1),
+				       I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0) };
+	const struct bpf_insn d[4] = {};
+	const struct bpf_insn *insns[3] = { a, b, d };
+	struct bpf_insn *out;
+	__u32 cnt, bases[3];
+
+	assert_int_equal(linked_gen_reached(c, 3), 2);
+	assert_int_equal(linked_gen_dispatcher_len(c, 3, false), 1 + 4 + 3);
+	assert_int_equal(linked_gen_composite(c, insns, 3, -1, &out, &cnt, bases), 0);
+	assert_int_equal(cnt, 8 + 2 + 3);
+	assert_int_equal(bases[2], 0);
+	/* the last reached block ends in its exit, no end-of-chain PASS */
+	assert_int_equal(out[7].code, BPF_JMP | BPF_EXIT);
+	assert_int_equal(out[6].code, BPF_JMP | BPF_CALL);
+	free(out);
+	/* the last component with an empty mask: no trailer either */
+	c[1].chain_mask = PASS;
+	c[2].chain_mask = 0;
+	assert_int_equal(linked_gen_reached(c, 3), 3);
+	assert_int_equal(linked_gen_dispatcher_len(c, 3, false), 1 + 4 + 4 + 3);
+}
+
+static void test_composite_verbatim(void **state)
+{
+	struct linked_gen_comp c[2] = { { 3, PASS }, { 2, PASS } };
+	struct bpf_insn a[3], b[2], *out;
+	const struct bpf_insn *insns[2] = { a, b };
+	__u32 cnt, bases[2], i;
+
+	for (i = 0; i < 3; i++)
+		a[i] = I(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, 100 + i);
+	b[0] = I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0); /* PC-relative: unchanged */
+	b[1] = I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	assert_int_equal(linked_gen_composite(c, insns, 2, 5, &out, &cnt, bases), 0);
+	assert_int_equal(cnt, linked_gen_dispatcher_len(c, 2, true) + 5);
+	assert_memory_equal(out + bases[0], a, sizeof(a));
+	assert_memory_equal(out + bases[1], b, sizeof(b));
+	assert_int_equal(bases[1] + 2, cnt);
+	free(out);
+}
+
+/* main -> f1 -> f2 -> (callback) f3: 4 frames; ld_imm64 second halves skipped */
+static const struct bpf_insn deep_prog[] = {
+	/* 0 main */ I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 3), /* -> 4 */
+	/* 1 */ I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 7),
+	/* 2 */ I(0, 0, 0, 0, 0),
+	/* 3 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	/* 4 f1 */ I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1), /* -> 6 */
+	/* 5 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	/* 6 f2 */ I(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_FUNC, 0, 4), /* -> 11 */
+	/* 7 */ I(0, 0, 0, 0, 0),
+	/* 8 */ I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop),
+	/* 9 */ I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_VALUE, 0, 8),
+	/* 10 */ I(0, 0, 0, 0, 0),
+	/* 11 f3 */ I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+	/* 12 */ I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 7),
+	/* 13 */ I(0, 0, 0, 0, 0),
+	/* 14 */ I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop),
+	/* 15 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+};
+#define DEEP_CNT (sizeof(deep_prog) / sizeof(deep_prog[0]))
+
+static void test_funcs_and_depth(void **state)
+{
+	__u32 starts[8];
+
+	assert_int_equal(linked_insn_funcs(deep_prog, DEEP_CNT, starts, 8), 4);
+	assert_int_equal(starts[0], 0);
+	assert_int_equal(starts[1], 4);
+	assert_int_equal(starts[2], 6);
+	assert_int_equal(starts[3], 11);
+	assert_int_equal(linked_insn_funcs(deep_prog, DEEP_CNT, starts, 3), -E2BIG);
+	assert_int_equal(linked_insn_call_depth(deep_prog, DEEP_CNT), 4);
+	/* main alone */
+	assert_int_equal(linked_insn_call_depth(deep_prog + 3, 1), 1);
+}
+
+static void test_depth_errors(void **state)
+{
+	struct bpf_insn rec[] = {
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1), /* -> 2 */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, -1), /* -> 2: recursion */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	struct bpf_insn out_of_range[] = {
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 10),
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+
+	assert_int_equal(linked_insn_call_depth(rec, 4), -ELOOP);
+	assert_int_equal(linked_insn_call_depth(out_of_range, 2), -EINVAL);
+}
+
+/* a chain 8 deep, built as main + 7 functions each calling the next */
+static void test_depth_eight(void **state)
+{
+	struct bpf_insn p[16];
+	int f;
+
+	for (f = 0; f < 8; f++) {
+		p[2 * f] = f < 7 ? I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1)
+				 : I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 2);
+		p[2 * f + 1] = I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	}
+	assert_int_equal(linked_insn_call_depth(p, 16), 8);
+	assert_int_equal(linked_insn_call_depth(p + 2, 14), 7);
+}
+
+static void test_kfunc_helpers_maps(void **state)
+{
+	struct bpf_insn k[] = {
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, 1234), /* vmlinux kfunc */
+		I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 7),
+		/* second half of ld_imm64 that looks like a module kfunc call: not one */
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 3, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 2, 99), /* module kfunc */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	__u32 ids[8];
+	int fds[8];
+
+	assert_int_equal(linked_insn_find_module_kfunc(k, 5), 3);
+	assert_int_equal(linked_insn_find_module_kfunc(k, 3), -1);
+	assert_int_equal(linked_insn_helpers(deep_prog, DEEP_CNT, ids, 8), 2);
+	assert_int_equal(ids[0], BPF_FUNC_loop);
+	assert_int_equal(ids[1], BPF_FUNC_map_lookup_elem);
+	assert_int_equal(linked_insn_helpers(deep_prog, DEEP_CNT, ids, 1), 1);
+	assert_int_equal(linked_insn_map_fds(deep_prog, DEEP_CNT, fds, 8), 2);
+	assert_int_equal(fds[0], 7);
+	assert_int_equal(fds[1], 8);
+}
+
+static void test_err_set(void **state)
+{
+	struct linked_err e;
+
+	strcpy(e.log, "stale");
+	assert_int_equal(linked_err_set(&e, 8, E2BIG, "%s: %d", "x", 3), -E2BIG);
+	assert_string_equal(e.msg, "x: 3");
+	assert_string_equal(e.log, "");
+	assert_int_equal(e.code, 8);
+	assert_int_equal(linked_err_set(NULL, 8, -ENOENT, "y"), -ENOENT);
+	assert_int_equal(linked_err_set(NULL, 8, 0, "y"), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exact_no_counters),
+		cmocka_unit_test(test_exact_counters),
+		cmocka_unit_test(test_call_offsets_and_masks),
+		cmocka_unit_test(test_empty_mask_truncates),
+		cmocka_unit_test(test_composite_verbatim),
+		cmocka_unit_test(test_funcs_and_depth),
+		cmocka_unit_test(test_depth_errors),
+		cmocka_unit_test(test_depth_eight),
+		cmocka_unit_test(test_kfunc_helpers_maps),
+		cmocka_unit_test(test_err_set),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
