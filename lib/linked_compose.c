@@ -164,7 +164,8 @@ static int count_maps(const struct linked_input *in, unsigned int n, const char 
 	return total;
 }
 
-int linked_compose_check(const struct linked_input *in, unsigned int n, struct linked_err *e)
+int linked_compose_check(const struct linked_input *in, unsigned int n, bool counters,
+			 struct linked_err *e)
 {
 	unsigned int i, funcs = 1;
 	const char *last = NULL;
@@ -189,13 +190,13 @@ int linked_compose_check(const struct linked_input *in, unsigned int n, struct l
 	err = check_frags(in, n, e);
 	if (err)
 		return err;
-	maps = count_maps(in, n, &last);
-	if (maps + 1 > LINKED_MAX_MAPS)
+	maps = count_maps(in, n, &last) + counters;
+	if (maps > LINKED_MAX_MAPS)
 		return linked_err_set(e, XDPL_EXIT_CHAIN, E2BIG,
 				      "%s: with it the chain uses %d maps (global data sections "
-				      "count as maps, the dispatcher's counters as one); the kernel "
-				      "allows %d per program",
-				      last, maps + 1, LINKED_MAX_MAPS);
+				      "count as maps%s); the kernel allows %d per program",
+				      last, maps, counters ? ", the dispatcher's counters as one" : "",
+				      LINKED_MAX_MAPS);
 	return check_license(in, n, e);
 }
 
@@ -426,7 +427,7 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 	name = opts->name ?: XDPL_DISP_PROG_NAME;
 	memset(out, 0, sizeof(*out));
 	out->prog_fd = out->counters_fd = -1;
-	err = linked_compose_check(in, n, e);
+	err = linked_compose_check(in, n, !opts->no_counters, e);
 	if (err)
 		return err;
 	out->gpl = true;

@@ -5,21 +5,22 @@
  * BTF merge, bpf_prog_load.
  *
  * Limits (checked before anything is loaded, each reported with the component):
- *  - LINKED_MAX_COMPONENTS components. The kernel's own limits come first in
- *    practice: 256 functions per program (BPF_MAX_SUBPROGS; the dispatcher is
- *    one, each component's entry and each of its subprograms one more) and 64
- *    distinct maps per program (MAX_USED_MAPS; the counters map is one, each
- *    component map and global data section one more). Measured on kernel 6.18:
- *    255 single-function components compose (the 256-function limit), and 254
- *    with the counters map (no more room in... see LINKED_MAX_COMPONENTS).
+ *  - LINKED_MAX_COMPONENTS (64, what status can show: XDPL_MAX_PROGS) components.
+ *    The kernel's real limits are per program: 256 functions (BPF_MAX_SUBPROGS;
+ *    the dispatcher is one, each component entry and each of its subprograms and
+ *    callbacks one more) and 64 distinct maps (MAX_USED_MAPS; the counters map is
+ *    one, each component map and global data section one more). Measured on
+ *    kernel 6.18: 255 single-function components compose, with or without the
+ *    counters; the 256th is refused by the function count. So 64 is ours, and a
+ *    chain of components with subprograms or maps reaches the kernel's first.
  *  - call depth: the dispatcher takes one of the kernel's 8 call frames, so a
  *    component may nest calls (and bpf_loop callbacks) 7 frames deep, entry
  *    included.
  *  - tail calls: the kernel's budget of 33 per packet is shared by the whole
  *    chain (a tail call replaces only the calling component's frame; its target's
  *    return goes back to the dispatcher and is checked against the chain mask).
- *  - stack: 512 bytes across all frames; the dispatcher's frame uses 8 with the
- *    counters and none without.
+ *  - stack: 512 bytes across all frames; the dispatcher's frame uses 4 (the
+ *    counters' map key) with the counters and none without.
  *  - kfuncs from kernel modules are refused (vmlinux kfuncs are fine).
  *  - frags: SEC("xdp.frags") for every component or for none.
  *  - license: the composite is GPL only if every component is GPL-compatible;
@@ -65,7 +66,8 @@ struct linked_composite {
 };
 
 /* The checks alone (no program is loaded; the GPL probe loads tiny test programs). */
-int linked_compose_check(const struct linked_input *in, unsigned int n, struct linked_err *e);
+int linked_compose_check(const struct linked_input *in, unsigned int n, bool counters,
+			 struct linked_err *e);
 
 /*
  * Check, generate, merge BTF and load. On success out->prog_fd is the composite

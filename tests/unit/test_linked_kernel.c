@@ -553,6 +553,27 @@ static void test_max_components(void **state)
 		close_comp(&t[i]);
 }
 
+/* the kernel's 64 maps per program: 64 one-map components fit only without counters */
+static void test_map_limit(void **state)
+{
+	static struct tcomp t[64];
+	struct linked_composite c;
+	struct linked_err e;
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		open_comp(&t[i], "linked_count", NULL);
+		snprintf(t[i].label, sizeof(t[i].label), "count%d", i);
+	}
+	compose_ok(t, NULL, 64, false, &c);
+	assert_int_equal(run(c.prog_fd, 1, NULL), XDP_PASS);
+	linked_composite_close(&c);
+	assert_int_equal(compose(t, NULL, 64, true, &c, &e), -E2BIG);
+	assert_non_null(strstr(e.msg, "count63: with it the chain uses 65 maps"));
+	for (i = 0; i < 64; i++)
+		close_comp(&t[i]);
+}
+
 /* reported, not asserted: timing belongs to bench/, but a glance here is cheap */
 static void test_counter_cost(void **state)
 {
@@ -596,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_standalone),
 		cmocka_unit_test(test_chain_of_ten),
 		cmocka_unit_test(test_max_components),
+		cmocka_unit_test(test_map_limit),
 		cmocka_unit_test(test_counter_cost),
 	};
 
