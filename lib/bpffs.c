@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -10,7 +12,46 @@
 #include "log.h"
 
 #define BPFFS_DEFAULT "/sys/fs/bpf"
-#define BPFFS_INIT_NS "/proc/1/root/sys/fs/bpf"
+
+static char outer_bpffs[64];
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64];
+	int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	/* "pid (comm) state ppid": comm may hold spaces, so skip to its ')'. */
+	if (fscanf(f, "%*d (%*[^)]) %*c %d", &ppid) != 1)
+		ppid = 0;
+	fclose(f);
+	return ppid;
+}
+
+/*
+ * The bpffs of the nearest ancestor that sees one, reached through
+ * /proc/PID/root: `ip netns exec` runs us in a mount namespace of our own whose
+ * /sys hides the bpffs that the shell which started us still has.
+ */
+static const char *outer_root(void)
+{
+	pid_t pid = getppid();
+	int hops;
+
+	if (outer_bpffs[0])
+		return outer_bpffs;
+	for (hops = 0; pid > 0 && hops < 16; hops++, pid = parent_of(pid)) {
+		snprintf(outer_bpffs, sizeof(outer_bpffs), "/proc/%d/root" BPFFS_DEFAULT, pid);
+		if (is_bpffs(outer_bpffs))
+			return outer_bpffs;
+	}
+	outer_bpffs[0] = '\0';
+	return NULL;
+}
 
 int is_bpffs(const char *path)
 {
@@ -25,10 +66,10 @@ int bpffs_root(char *path, size_t sz)
 
 	if (is_bpffs(BPFFS_DEFAULT))
 		goto found;
-	root = BPFFS_INIT_NS;
-	if (is_bpffs(BPFFS_INIT_NS)) {
+	root = outer_root();
+	if (root) {
 		pr_debug("%s is not a bpffs here (ip netns exec?); using %s\n", BPFFS_DEFAULT,
-			 BPFFS_INIT_NS);
+			 root);
 		goto found;
 	}
 	root = BPFFS_DEFAULT;
@@ -41,4 +82,17 @@ int bpffs_root(char *path, size_t sz)
 found:
 	snprintf(path, sz, "%s", root);
 	return 0;
+}
+
+void bpffs_prepare_libxdp(void)
+{
+	const char *root;
+
+	if (getenv("LIBXDP_BPFFS") || is_bpffs(BPFFS_DEFAULT))
+		return;
+	root = outer_root();
+	if (!root)
+		return;
+	setenv("LIBXDP_BPFFS", root, 0);
+	pr_debug("libxdp will use the bpffs at %s\n", root);
 }

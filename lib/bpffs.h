@@ -7,11 +7,19 @@
 
 /*
  * Path of a bpffs whose pins outlive this process. /sys/fs/bpf when it is one;
- * inside `ip netns exec` (which remounts /sys and hides it) the init mount
- * namespace's, reached through /proc/1/root, so every invocation sees the same
- * pins; else a bpffs is mounted on /sys/fs/bpf, as libxdp does. Reports errors.
+ * inside `ip netns exec` (which remounts /sys and hides it) the bpffs of the
+ * nearest ancestor process that sees one, reached through /proc/PID/root, so
+ * every invocation sees the same pins; else a bpffs is mounted on /sys/fs/bpf,
+ * as libxdp does. Reports errors.
  */
 int bpffs_root(char *path, size_t sz);
+
+/*
+ * Point libxdp (LIBXDP_BPFFS) at the init mount namespace's bpffs when ours is
+ * hidden, so its dispatcher pins outlive `ip netns exec` too. A no-op when the
+ * user set LIBXDP_BPFFS or /sys/fs/bpf is a bpffs.
+ */
+void bpffs_prepare_libxdp(void);
 
 /* Is path on a bpffs? */
 int is_bpffs(const char *path);

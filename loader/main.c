@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "bpffs.h"
 #include "commands.h"
 #include "log.h"
 
@@ -78,6 +79,7 @@ int main(int argc, char **argv)
 		return XDPL_EXIT_USAGE;
 	}
 	xdpl_log_init();
+	bpffs_prepare_libxdp();
 	for (c = commands; c->name; c++)
 		if (!strcmp(argv[i], c->name))
 			return xdpl_exit_code(c->fn(argc - i, argv + i));
