@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "actions.h"
 #include "backend.h"
 #include "commands.h"
 #include "log.h"
 #include "privs.h"
+#include "filter.h"
+#include "ratelimit.h"
 
 static void load_help(void)
 {
@@ -26,15 +29,19 @@ static void load_help(void)
 	       "      --dispatcher KIND    auto (default), libxdp or linked\n"
 	       "      --no-stats           linked: no per-program action counters\n"
 	       "      --force              replace a program xdpload did not attach\n"
+	       "      --rate PPS           ratelimit: packets per second per source (default %d)\n"
+	       "      --burst N            ratelimit: burst per source (default %d)\n"
 	       "  -v, --verbose            say more; -vv adds libbpf's and libxdp's messages\n"
 	       "A BUILTIN is a bundled program's name (xdpload progs lists them); a FILE has a\n"
-	       "'/' or ends in .o. -s, -n, -P and -A apply to every program of the command.\n");
+	       "'/' or ends in .o. -s, -n, -P and -A apply to every program of the command.\n",
+	       XDPL_RL_DEFAULT_RATE, XDPL_RL_DEFAULT_BURST);
 }
 
 struct load_args {
 	struct component_req req;
 	struct load_opts opts;
 	enum dispatcher_choice dispatcher;
+	__u64 rl_rate, rl_burst; /* ratelimit's --rate/--burst, 0 when not given */
 };
 
 static int parse_prio(const char *arg, int *prio)
@@ -64,6 +71,8 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 		{ "force", no_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "rate", required_argument, NULL, 'R' },
+		{ "burst", required_argument, NULL, 'B' },
 		{ 0 },
 	};
 	char *bad = NULL;
@@ -117,12 +126,31 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 		case 'h':
 			load_help();
 			return 1;
+		case 'R':
+			if (ratelimit_parse_u64(optarg, RATELIMIT_MAX_RATE, &a->rl_rate))
+				return usage_error("load", "bad --rate '%s': packets per second, "
+							   "1..%llu", optarg, RATELIMIT_MAX_RATE);
+			break;
+		case 'B':
+			if (ratelimit_parse_u64(optarg, RATELIMIT_MAX_BURST, &a->rl_burst))
+				return usage_error("load", "bad --burst '%s': a packet count, "
+							   "1..%llu", optarg, RATELIMIT_MAX_BURST);
+			break;
 		default:
 			return usage_error("load", "bad option");
 		}
 	}
 	if (argc - optind < 2)
 		return usage_error("load", "needs an interface and at least one program");
+	if (a->rl_rate || a->rl_burst) {
+		int i;
+
+		for (i = optind + 1; i < argc && strcmp(argv[i], "ratelimit"); i++)
+			;
+		if (i == argc)
+			return usage_error("load", "--rate and --burst configure the 'ratelimit' "
+						   "program: load it in the same command");
+	}
 	return 0;
 }
 
@@ -137,6 +165,24 @@ static void report_loaded(const struct xdpl_iface *iface, const struct backend_o
 	for (i = 0; i < st.nprogs; i++)
 		pr_debug(" %s (id %u)", st.progs[i].name, st.progs[i].id);
 	pr_debug("\n");
+}
+
+/* The ratelimit program reads its settings from a map: set them right after attach. */
+static int configure_ratelimit(const struct xdpl_iface *iface, const struct load_args *a)
+{
+	int fd, err;
+
+	fd = attached_prog_fd(iface->name, "ratelimit");
+	if (fd < 0)
+		return fd;
+	err = ratelimit_configure(fd, a->rl_rate ? a->rl_rate : XDPL_RL_DEFAULT_RATE,
+				  a->rl_burst ? a->rl_burst : XDPL_RL_DEFAULT_BURST);
+	close(fd);
+	if (err)
+		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: ratelimit loaded, but setting its rate "
+				 "failed: %s (retry: xdpload ratelimit %s set --rate PPS)\n",
+				 iface->name, strerror(-err), iface->name);
+	return 0;
 }
 
 int do_load(int argc, char **argv)
@@ -179,6 +225,8 @@ int do_load(int argc, char **argv)
 	}
 	if (!err)
 		err = be->load(&iface, comps, n, &a.opts);
+	if (!err && (a.rl_rate || a.rl_burst))
+		err = configure_ratelimit(&iface, &a);
 	if (!err)
 		report_loaded(&iface, be);
 	for (i = 0; i < n; i++)
