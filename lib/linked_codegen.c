@@ -128,7 +128,8 @@ static __u32 emit_count(struct bpf_insn *out, unsigned int idx)
 }
 
 int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, int counters_fd,
-			  struct bpf_insn *out, __u32 out_cnt, __u32 *bases)
+			  const unsigned int *slots, struct bpf_insn *out, __u32 out_cnt,
+			  __u32 *bases)
 {
 	bool counters = counters_fd >= 0;
 	__u32 len = linked_gen_dispatcher_len(comps, n, counters), pos, base;
@@ -137,8 +138,9 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, i
 	if (!n || out_cnt < len)
 		return -EINVAL;
 	/* the counter offsets are 16-bit */
-	if (counters && (n - 1) * XDPL_DISP_STRIDE + XDPL_DISP_STRIDE > 0x7fff)
-		return -E2BIG;
+	for (i = 0; counters && i < n; i++)
+		if (((slots ? slots[i] : i) + 1) * XDPL_DISP_STRIDE > 0x7fff)
+			return -E2BIG;
 	base = len;
 	for (i = 0; i < n; i++) {
 		bases[i] = i < reached ? base : 0;
@@ -154,7 +156,7 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, i
 		out[pos] = CALL_PSEUDO((__s32)(bases[i] - (pos + 1)));
 		pos++;
 		if (counters)
-			pos += emit_count(out + pos, i);
+			pos += emit_count(out + pos, slots ? slots[i] : i);
 		/* only the low 32 bits of r0 are the action */
 		for (a = 0; a < 32; a++) {
 			if (!(c->chain_mask & (1u << a)))
@@ -172,8 +174,8 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, i
 }
 
 int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
-			 unsigned int n, int counters_fd, struct bpf_insn **out, __u32 *cnt,
-			 __u32 *bases)
+			 unsigned int n, int counters_fd, const unsigned int *slots,
+			 struct bpf_insn **out, __u32 *cnt, __u32 *bases)
 {
 	__u32 len = linked_gen_dispatcher_len(comps, n, counters_fd >= 0), total = len;
 	unsigned int i, reached = linked_gen_reached(comps, n);
@@ -191,7 +193,7 @@ int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_i
 	buf = calloc(total, sizeof(*buf));
 	if (!buf)
 		return -ENOMEM;
-	err = linked_gen_dispatcher(comps, n, counters_fd, buf, len, bases);
+	err = linked_gen_dispatcher(comps, n, counters_fd, slots, buf, len, bases);
 	if (err < 0) {
 		free(buf);
 		return err;

@@ -55,18 +55,20 @@ __u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned in
  * Emit the dispatcher into out (exactly linked_gen_dispatcher_len() slots) and
  * set bases[i] to the index in the composite where component i starts. With
  * counters_fd >= 0 the dispatcher counts into that map (layout in
- * <xdpload/dispatcher.h>). Returns the number of instructions or -errno.
+ * <xdpload/dispatcher.h>): component i into counter slot slots[i], or slot i
+ * when slots is NULL. Returns the number of instructions or -errno.
  */
 int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, int counters_fd,
-			  struct bpf_insn *out, __u32 out_cnt, __u32 *bases);
+			  const unsigned int *slots, struct bpf_insn *out, __u32 out_cnt,
+			  __u32 *bases);
 
 /*
  * The whole composite: dispatcher followed by every component's instructions.
  * *out is allocated (the caller frees it), *cnt set, bases[] as above.
  */
 int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
-			 unsigned int n, int counters_fd, struct bpf_insn **out, __u32 *cnt,
-			 __u32 *bases);
+			 unsigned int n, int counters_fd, const unsigned int *slots,
+			 struct bpf_insn **out, __u32 *cnt, __u32 *bases);
 
 /* ---- instruction analysis (used by the preflight checks) ---- */
 

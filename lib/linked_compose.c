@@ -250,7 +250,7 @@ int linked_counters_read(int map_fd, unsigned int idx, __u64 *packets)
 	return 0;
 }
 
-static int counters_fit(int fd, unsigned int n)
+static int counters_fit(int fd, unsigned int nslots)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -258,7 +258,7 @@ static int counters_fit(int fd, unsigned int n)
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -errno;
 	if (info.type != BPF_MAP_TYPE_PERCPU_ARRAY || info.max_entries < 1 ||
-	    info.value_size < n * XDPL_DISP_STRIDE)
+	    info.value_size < nslots * XDPL_DISP_STRIDE)
 		return -EINVAL;
 	return 0;
 }
@@ -267,6 +267,7 @@ static int counters_fit(int fd, unsigned int n)
 
 struct build {
 	struct linked_gen_comp gen[LINKED_MAX_COMPONENTS];
+	unsigned int slots[LINKED_MAX_COMPONENTS];
 	const struct bpf_insn *insns[LINKED_MAX_COMPONENTS];
 	struct btf *btfs[LINKED_MAX_COMPONENTS];
 	struct linked_btf_comp bc[LINKED_MAX_COMPONENTS];
@@ -419,7 +420,7 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 	struct linked_compose_opts def = { .counters_fd = -1 };
 	const char *name;
 	struct build *b;
-	unsigned int i;
+	unsigned int i, nslots;
 	int err, fd;
 
 	if (!opts)
@@ -435,9 +436,13 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		out->gpl &= in[i].prog->gpl_compatible;
 	out->prog_flags = composite_flags(in, n);
 
+	nslots = n;
+	for (i = 0; opts->counter_slots && i < n; i++)
+		if (in[i].counter_slot + 1 > nslots)
+			nslots = in[i].counter_slot + 1;
 	if (!opts->no_counters) {
 		if (opts->counters_fd > 0) {
-			err = counters_fit(opts->counters_fd, n);
+			err = counters_fit(opts->counters_fd, nslots);
 			if (err)
 				return linked_err_set(e, XDPL_EXIT_CHAIN, err,
 						      "the counters map given does not fit %u "
@@ -445,7 +450,7 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 						      n);
 			out->counters_fd = opts->counters_fd;
 		} else {
-			fd = linked_counters_create(n);
+			fd = linked_counters_create(nslots);
 			if (fd < 0)
 				return linked_err_set(e, XDPL_EXIT_CHAIN, fd,
 						      "cannot create the counters map: %s",
@@ -464,10 +469,11 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		b->gen[i].insn_cnt = in[i].prog->insn_cnt;
 		b->gen[i].chain_mask = in[i].chain_mask;
 		b->insns[i] = in[i].prog->insns;
+		b->slots[i] = opts->counter_slots ? in[i].counter_slot : i;
 	}
 	out->dispatcher_len = linked_gen_dispatcher_len(b->gen, n, out->counters_fd >= 0);
-	err = linked_gen_composite(b->gen, b->insns, n, out->counters_fd, &b->prog, &b->cnt,
-				   out->bases);
+	err = linked_gen_composite(b->gen, b->insns, n, out->counters_fd, b->slots, &b->prog,
+				   &b->cnt, out->bases);
 	if (err) {
 		linked_err_set(e, XDPL_EXIT_CHAIN, err, "cannot generate the dispatcher: %s",
 			       strerror(-err));

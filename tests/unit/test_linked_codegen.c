@@ -37,7 +37,7 @@ static void test_exact_no_counters(void **state)
 	struct linked_gen_comp c[2] = { { 3, PASS }, { 5, PASS | DROP } };
 	struct bpf_insn out[32];
 	__u32 bases[2];
-	int len = linked_gen_dispatcher(c, 2, -1, out, 32, bases);
+	int len = linked_gen_dispatcher(c, 2, -1, NULL, out, 32, bases);
 	struct bpf_insn want[] = {
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),	     /* r6 = r1 */
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),	     /* r1 = r6 */
@@ -67,7 +67,7 @@ static void test_exact_counters(void **state)
 	struct linked_gen_comp c[2] = { { 4, PASS }, { 4, PASS } };
 	struct bpf_insn out[64];
 	__u32 bases[2];
-	int len = linked_gen_dispatcher(c, 2, 42, out, 64, bases), pc, k;
+	int len = linked_gen_dispatcher(c, 2, 42, NULL, out, 64, bases), pc, k;
 	struct bpf_insn prologue[] = {
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
 		I(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0), /* key = 0 */
@@ -122,7 +122,7 @@ static void test_call_offsets_and_masks(void **state)
 	int counters, len, pc, k, calls, jeqs;
 
 	for (counters = 0; counters < 2; counters++) {
-		len = linked_gen_dispatcher(c, 5, counters ? 3 : -1, out, 256, bases);
+		len = linked_gen_dispatcher(c, 5, counters ? 3 : -1, NULL, out, 256, bases);
 		assert_true(len > 0);
 		assert_int_equal(bases[0], len);
 		for (k = 1; k < 5; k++)
@@ -152,8 +152,8 @@ static void test_call_offsets_and_masks(void **state)
 		}
 	}
 	/* too small an output buffer */
-	assert_int_equal(linked_gen_dispatcher(c, 5, -1, out, 10, bases), -EINVAL);
-	assert_int_equal(linked_gen_dispatcher(c, 0, -1, out, 256, bases), -EINVAL);
+	assert_int_equal(linked_gen_dispatcher(c, 5, -1, NULL, out, 10, bases), -EINVAL);
+	assert_int_equal(linked_gen_dispatcher(c, 0, -1, NULL, out, 256, bases), -EINVAL);
 }
 
 /* After an empty mask nothing runs: the rest is left out (no unreachable code). */
@@ -172,7 +172,7 @@ static void test_empty_mask_truncates(void **state)
 
 	assert_int_equal(linked_gen_reached(c, 3), 2);
 	assert_int_equal(linked_gen_dispatcher_len(c, 3, false), 1 + 4 + 3);
-	assert_int_equal(linked_gen_composite(c, insns, 3, -1, &out, &cnt, bases), 0);
+	assert_int_equal(linked_gen_composite(c, insns, 3, -1, NULL, &out, &cnt, bases), 0);
 	assert_int_equal(cnt, 8 + 2 + 3);
 	assert_int_equal(bases[2], 0);
 	/* the last reached block ends in its exit, no end-of-chain PASS */
@@ -197,7 +197,7 @@ static void test_composite_verbatim(void **state)
 		a[i] = I(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, 100 + i);
 	b[0] = I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0); /* PC-relative: unchanged */
 	b[1] = I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-	assert_int_equal(linked_gen_composite(c, insns, 2, 5, &out, &cnt, bases), 0);
+	assert_int_equal(linked_gen_composite(c, insns, 2, 5, NULL, &out, &cnt, bases), 0);
 	assert_int_equal(cnt, linked_gen_dispatcher_len(c, 2, true) + 5);
 	assert_memory_equal(out + bases[0], a, sizeof(a));
 	assert_memory_equal(out + bases[1], b, sizeof(b));
