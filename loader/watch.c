@@ -34,6 +34,7 @@ static void on_signal(int sig)
 struct watch_ctx {
 	int json;
 	unsigned long long count, max;
+	__u64 start_ns; /* CLOCK_MONOTONIC when watching began */
 	char ifname[IF_NAMESIZE];
 };
 
@@ -118,6 +119,9 @@ static int on_event(const struct xdpl_watch_event *ev, void *ctx)
 
 	if (c->max && c->count >= c->max)
 		return WATCH_DONE;
+	/* The ring keeps what nobody read: a live view starts now, not minutes ago. */
+	if (ev->ts_ns < c->start_ns)
+		return 0;
 	if (c->json)
 		print_json(ev, c);
 	else
@@ -148,6 +152,7 @@ int do_watch(int argc, char **argv)
 	struct watch_ctx ctx = {};
 	const char *ifname = NULL, *count_s = NULL, *rate_s = NULL;
 	struct sigaction sa = {};
+	struct timespec now;
 	struct watch *w = NULL;
 	__u64 count = 0, rate = 0;
 	int c, prog_fd, ret;
@@ -197,6 +202,8 @@ int do_watch(int argc, char **argv)
 		if (ret)
 			goto map_error;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ctx.start_ns = now.tv_sec * 1000000000ULL + now.tv_nsec;
 	ret = watch_get_stats(prog_fd, &before);
 	if (!ret)
 		ret = watch_open(prog_fd, on_event, &ctx, &w);

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# xdpload watch: live events from the bundled watch program, with real traffic from
+# host A to host B (tests/lib/lab.bash), watch attached on B.
+
+load lib/lab
+
+setup()
+{
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	lab_up
+	xdpl_b load veth0 watch
+	OUT="$BATS_TEST_TMPDIR/events"
+	ERR="$BATS_TEST_TMPDIR/summary"
+}
+
+teardown()
+{
+	lab_down
+}
+
+# watch_bg SECONDS ARGS...: run xdpload watch on B for SECONDS, then SIGINT it
+watch_bg()
+{
+	local secs=$1
+
+	shift
+	ip netns exec "$LAB_B" timeout --preserve-status -s INT "$secs" "$XDPLOAD" watch veth0 "$@" \
+		>"$OUT" 2>"$ERR" &
+	WATCH_PID=$!
+	sleep 0.5
+}
+
+watch_wait()
+{
+	wait "$WATCH_PID"
+}
+
+@test "UDP and ICMP events carry addresses, protocol, ports, length and verdict (JSON)" {
+	watch_bg 3 --json
+	on_a bash -c 'printf "0123456789" > /dev/udp/192.0.2.2/5353'
+	on_a bash -c 'printf "abc" > /dev/udp/2001:db8::2/53'
+	on_a ping -c 2 -i 0.1 -W 1 "$LAB_IP_B" >/dev/null
+	watch_wait # exits 0 after SIGINT
+	cat "$OUT"
+	udp=$(jq -c 'select(.proto == "udp" and .family == "ipv4")' "$OUT")
+	[ "$(echo "$udp" | jq -r .src)" = 192.0.2.1 ]
+	[ "$(echo "$udp" | jq -r .dst)" = 192.0.2.2 ]
+	[ "$(echo "$udp" | jq -r .dport)" = 5353 ]
+	[ "$(echo "$udp" | jq -r .sport)" -gt 0 ]
+	# 14 Ethernet + 20 IPv4 + 8 UDP + 10 payload
+	[ "$(echo "$udp" | jq -r .len)" = 52 ]
+	[ "$(echo "$udp" | jq -r .smac)" = "$LAB_MAC_A" ]
+	[ "$(echo "$udp" | jq -r .dmac)" = "$LAB_MAC_B" ]
+	[ "$(echo "$udp" | jq -r .verdict)" = pass ]
+	[ "$(echo "$udp" | jq -r .interface)" = veth0 ]
+	udp6=$(jq -c 'select(.proto == "udp" and .family == "ipv6")' "$OUT")
+	[ "$(echo "$udp6" | jq -r .src)" = 2001:db8::1 ]
+	[ "$(echo "$udp6" | jq -r .dst)" = 2001:db8::2 ]
+	[ "$(echo "$udp6" | jq -r .dport)" = 53 ]
+	# 14 + 40 IPv6 + 8 + 3
+	[ "$(echo "$udp6" | jq -r .len)" = 65 ]
+	[ "$(jq -c 'select(.proto == "icmp" and .icmp_type == 8 and .src == "192.0.2.1")' "$OUT" | wc -l)" -eq 2 ]
+	grep -q "events shown" "$ERR"
+}
+
+@test "text output: one line per event" {
+	watch_bg 2
+	on_a bash -c 'printf "x" > /dev/udp/192.0.2.2/4000'
+	watch_wait # exits 0 after SIGINT
+	cat "$OUT"
+	grep -E "veth0 udp 192\.0\.2\.1:[0-9]+ > 192\.0\.2\.2:4000 len 43 pass$" "$OUT"
+}
+
+@test "-c COUNT stops after COUNT events" {
+	ip netns exec "$LAB_B" timeout 10 "$XDPLOAD" watch veth0 -c 2 >"$OUT" 2>"$ERR" &
+	pid=$!
+	sleep 0.5
+	on_a ping -c 5 -i 0.1 -W 1 "$LAB_IP_B" >/dev/null
+	wait "$pid" # not 124 (timeout): it stopped by itself
+	[ "$(wc -l <"$OUT")" -eq 2 ]
+	grep -q "2 events shown" "$ERR"
+}
+
+@test "a flood is rate-limited: not-reported count, no ring overflow, xdpload keeps up" {
+	watch_bg 4 --rate 50
+	on_a python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(20000):
+    s.sendto(b"x", ("192.0.2.2", 9))
+'
+	watch_wait # exits 0 after SIGINT
+	cat "$ERR"
+	[[ "$(cat "$ERR")" =~ ([0-9]+)\ events\ shown,\ ([0-9]+)\ frames\ seen,\ ([0-9]+)\ not\ reported\ \(([0-9]+)\ over\ the\ event\ rate,\ ([0-9]+)\ ring\ full\) ]]
+	shown=${BASH_REMATCH[1]} seen=${BASH_REMATCH[2]} notrep=${BASH_REMATCH[3]} full=${BASH_REMATCH[5]}
+	[ "$seen" -ge 20000 ]
+	[ "$notrep" -gt 15000 ]
+	[ "$full" -eq 0 ]
+	# at most the rate (50/s per CPU, same burst) over the run, and every one printed
+	ncpu=$(nproc)
+	[ "$shown" -ge 50 ]
+	[ "$shown" -le $((ncpu * 50 * 5)) ]
+	[ "$(wc -l <"$OUT")" -eq "$shown" ]
+}
+
+@test "watch not loaded exits 10; bad options exit 2" {
+	xdpl_b unload veth0 --all
+	run xdpl_b watch veth0 -c 1
+	[ "$status" -eq 10 ]
+	[[ "$output" == *"no 'watch' program attached"* ]]
+	xdpl_b load veth0 watch
+	for args in "-c 0" "-c x" "--rate 0" "--frob" "veth1"; do
+		# shellcheck disable=SC2086
+		run xdpl_b watch veth0 $args
+		echo "watch $args -> $status: $output"
+		[ "$status" -eq 2 ]
+	done
+	run xdpl_b watch nosuch0
+	[ "$status" -eq 5 ]
+}
