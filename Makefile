@@ -138,14 +138,25 @@ check-vm: all $(TEST_PROG_OBJS)
 	tests/vm/check-vm
 
 check-vm-if-possible: all $(TEST_PROG_OBJS)
-	@if [ -x tests/vm/check-vm ]; then tests/vm/check-vm --if-possible; \
+	@mkdir -p $(RESULTS)
+	@if [ -x tests/vm/check-vm ]; then tests/vm/check-vm --if-possible --tap $(RESULTS)/vm.tap; \
 	else echo "check-vm: skipped (no VM lab in this tree)"; fi
 
 demo: deps
 	$(MAKE) all
 	tests/demo.sh
 
-bench: all
+# Benchmark helpers (bench/*.c, bench/bpf/*.bpf.c) build into build/bench/.
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+BENCH_BPF  := $(patsubst bench/bpf/%.bpf.c,$(BUILD)/bench/bpf/%.o,$(wildcard bench/bpf/*.bpf.c))
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libxdpload.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libxdpload.a $(LDLIBS)
+$(BUILD)/bench/bpf/%.o: bench/bpf/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -mcpu=v3 -c $< -o $@
+
+bench: all $(BENCH_BINS) $(BENCH_BPF)
 	@if [ -x bench/run ]; then bench/run; else echo "bench: no benchmarks in this tree yet"; exit 1; fi
 
 install: all
