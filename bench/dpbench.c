@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Data-path cost per packet through BPF_PROG_TEST_RUN (bench/README.md, part 1).
+ *
+ *   dpbench [-r REPS] [-n REPEAT] [-c CPU] [-p PROGS_DIR] [-b BENCH_BPF_DIR]
+ *
+ * For chains of 1, 2, 5 and 10 components (the bundled pass program N-1 times,
+ * then the bundled drop program) it loads
+ *   linked      the linked dispatcher without per-component counters
+ *   linked+cnt  the linked dispatcher with them
+ *   hand        one hand-written program making the same calls (bench/bpf/hand.bpf.c)
+ * and once
+ *   drop        the bundled drop program alone
+ * then runs a fixed 64-byte UDP frame through each, REPEAT times per call, every
+ * program once per repetition in rotating order, so that drifts of the host hit
+ * all of them alike. Each line of output is one JSON object:
+ *   {"rep":R,"variant":"linked","n":5,"ns":12.34,"kernel_ns":12,"retval":1}
+ * ns is the calling thread's CPU time over the call divided by REPEAT (the
+ * kernel's own "duration" is whole nanoseconds only, kept as kernel_ns).
+ * Every run must return XDP_DROP, and the counters must have counted every
+ * packet in the drop slot of the last component, or dpbench fails.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdpload/dispatcher.h>
+#include "linked_capture.h"
+#include "linked_compose.h"
+
+#define MAX_N 10
+#define MAX_VARIANTS 16
+
+static const unsigned int chain_lens[] = { 1, 2, 5, 10 };
+#define NLENS (sizeof(chain_lens) / sizeof(chain_lens[0]))
+
+struct variant {
+	const char *name;
+	unsigned int n;
+	int prog_fd;
+	int counters_fd; /* linked+cnt only, else -1 */
+	unsigned long long packets; /* run through it so far */
+};
+
+struct comp {
+	struct bpf_object *obj;
+	struct linked_prog *lp;
+};
+
+static const char *progs_dir = "build/progs";
+static const char *bench_dir = "build/bench/bpf";
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "dpbench: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+static void open_comp(struct comp *c, const char *builtin)
+{
+	struct linked_err e = {};
+	struct bpf_program *p;
+	char path[512];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s.o", progs_dir, builtin);
+	c->obj = bpf_object__open_file(path, NULL);
+	if (!c->obj)
+		die(path, errno);
+	p = bpf_object__next_program(c->obj, NULL);
+	if (!p)
+		die(path, ENOENT);
+	err = linked_capture_arm(p, &e);
+	if (err)
+		die(e.msg, err);
+	err = bpf_object__load(c->obj);
+	if (err)
+		die(path, err);
+	err = linked_capture_take(p, &c->lp, &e);
+	if (err)
+		die(e.msg, err);
+}
+
+/* A linked chain of n: pass x (n-1), then drop. */
+static void compose_chain(struct comp *comps, unsigned int n, bool counters, struct variant *v)
+{
+	struct linked_input in[MAX_N];
+	struct linked_compose_opts o = { .no_counters = !counters, .counters_fd = -1 };
+	struct linked_composite c = {};
+	struct linked_err e = {};
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		/* comps[0..8] are pass, comps[9] is drop */
+		in[i].prog = comps[i == n - 1 ? MAX_N - 1 : i].lp;
+		in[i].label = i == n - 1 ? "drop" : "pass";
+		in[i].chain_mask = 1u << XDP_PASS;
+	}
+	err = linked_compose(in, n, &o, &c, &e);
+	if (err) {
+		fprintf(stderr, "dpbench: compose %u: %s\n%s\n", n, e.msg, e.log);
+		exit(1);
+	}
+	v->name = counters ? "linked+cnt" : "linked";
+	v->n = n;
+	v->prog_fd = c.prog_fd;
+	v->counters_fd = counters ? c.counters_fd : -1;
+}
+
+static int prog_fd_by_name(struct bpf_object *obj, const char *name)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
+
+	if (!p)
+		die(name, ENOENT);
+	return bpf_program__fd(p);
+}
+
+static struct bpf_object *load_plain(const char *dir, const char *file)
+{
+	struct bpf_object *obj;
+	char path[512];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj)
+		die(path, errno);
+	err = bpf_object__load(obj);
+	if (err)
+		die(path, err);
+	return obj;
+}
+
+/* 64-byte Ethernet + IPv4 + UDP frame (the size of a minimal frame without FCS + 4) */
+static void make_frame(unsigned char *buf, size_t len)
+{
+	struct ethhdr *eth = (void *)buf;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct udphdr *udp = (void *)(ip + 1);
+
+	memset(buf, 0, len);
+	memset(eth->h_dest, 0x02, ETH_ALEN);
+	memset(eth->h_source, 0x04, ETH_ALEN);
+	eth->h_proto = htons(ETH_P_IP);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(len - sizeof(*eth));
+	ip->saddr = htonl(0xc0000201); /* 192.0.2.1 */
+	ip->daddr = htonl(0xc0000202);
+	udp->source = htons(9);
+	udp->dest = htons(9);
+	udp->len = htons(len - sizeof(*eth) - sizeof(*ip));
+}
+
+static double thread_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void run_one(struct variant *v, unsigned int repeat, int rep)
+{
+	unsigned char frame[64];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = sizeof(frame),
+		    .repeat = repeat);
+	double t0, t1;
+	int err;
+
+	make_frame(frame, sizeof(frame));
+	t0 = thread_ns();
+	err = bpf_prog_test_run_opts(v->prog_fd, &o);
+	t1 = thread_ns();
+	if (err)
+		die("BPF_PROG_TEST_RUN", errno);
+	if (o.retval != XDP_DROP) {
+		fprintf(stderr, "dpbench: %s n=%u returned %u, not XDP_DROP\n", v->name, v->n,
+			o.retval);
+		exit(1);
+	}
+	v->packets += repeat;
+	printf("{\"rep\":%d,\"variant\":\"%s\",\"n\":%u,\"ns\":%.3f,\"kernel_ns\":%u,"
+	       "\"retval\":%u}\n",
+	       rep, v->name, v->n, (t1 - t0) / repeat, o.duration, o.retval);
+}
+
+/* The dispatcher must have counted every packet as a drop by the last component. */
+static void check_counters(const struct variant *v)
+{
+	__u64 slots[XDPL_DISP_SLOTS];
+	int err = linked_counters_read(v->counters_fd, v->n - 1, slots);
+
+	if (err)
+		die("reading the dispatcher counters", err);
+	if (slots[XDP_DROP] != v->packets) {
+		fprintf(stderr, "dpbench: linked+cnt n=%u counted %llu drops, ran %llu packets\n",
+			v->n, (unsigned long long)slots[XDP_DROP], v->packets);
+		exit(1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct variant vs[MAX_VARIANTS];
+	struct comp comps[MAX_N];
+	struct bpf_object *hand, *drop;
+	unsigned int repeat = 1u << 21, nv = 0, i, k;
+	int reps = 15, cpu = 1, opt, r;
+	char name[32];
+
+	while ((opt = getopt(argc, argv, "r:n:c:p:b:")) != -1) {
+		switch (opt) {
+		case 'r': reps = atoi(optarg); break;
+		case 'n': repeat = strtoul(optarg, NULL, 0); break;
+		case 'c': cpu = atoi(optarg); break;
+		case 'p': progs_dir = optarg; break;
+		case 'b': bench_dir = optarg; break;
+		default:
+			fprintf(stderr, "usage: dpbench [-r REPS] [-n REPEAT] [-c CPU] "
+					"[-p PROGS_DIR] [-b BENCH_BPF_DIR]\n");
+			return 2;
+		}
+	}
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			die("sched_setaffinity", errno);
+	}
+	libbpf_set_print(NULL);
+	r = linked_capture_init();
+	if (r)
+		die("linked_capture_init", r);
+	for (i = 0; i < MAX_N - 1; i++)
+		open_comp(&comps[i], "pass");
+	open_comp(&comps[MAX_N - 1], "drop");
+
+	hand = load_plain(bench_dir, "hand.o");
+	drop = load_plain(progs_dir, "drop.o");
+	for (k = 0; k < NLENS; k++) {
+		compose_chain(comps, chain_lens[k], false, &vs[nv++]);
+		compose_chain(comps, chain_lens[k], true, &vs[nv++]);
+		snprintf(name, sizeof(name), "hand_%u", chain_lens[k]);
+		vs[nv++] = (struct variant){ "hand", chain_lens[k], prog_fd_by_name(hand, name), -1, 0 };
+	}
+	vs[nv++] = (struct variant){ "drop", 1, prog_fd_by_name(drop, "drop"), -1, 0 };
+
+	/* one warm-up call each, reported as rep -1 */
+	for (i = 0; i < nv; i++)
+		run_one(&vs[i], repeat / 16, -1);
+	for (r = 0; r < reps; r++)
+		for (i = 0; i < nv; i++)
+			run_one(&vs[(i + r) % nv], repeat, r);
+	for (i = 0; i < nv; i++)
+		if (vs[i].counters_fd >= 0)
+			check_counters(&vs[i]);
+	fflush(stdout);
+	return 0;
+}
