@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The filter's rule syntax (no kernel needed), and the bundled filter and
+ * ratelimit programs' packet logic through BPF_PROG_TEST_RUN (root needed;
+ * skipped otherwise): VLAN tags, IPv6 extension headers, fragments, policy,
+ * hit counters, token bucket.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <linux/bpf.h>
+#include <linux/in.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "filter.h"
+#include "ratelimit.h"
+
+/* ---- syntax ---- */
+
+static void parse_ip_ok(const char *s, int family, unsigned int plen, const char *addr)
+{
+	struct filter_rule r = {};
+	char err[160], want[16] = {};
+
+	assert_int_equal(filter_parse_ip(s, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.kind, FILTER_IP);
+	assert_int_equal(r.family, family);
+	assert_int_equal(r.prefixlen, plen);
+	assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6, addr, want), 1);
+	assert_memory_equal(r.addr, want, 16);
+}
+
+static void parse_ip_bad(const char *s)
+{
+	struct filter_rule r = {};
+	char err[160] = "";
+
+	assert_int_equal(filter_parse_ip(s, &r, err, sizeof(err)), -EINVAL);
+	assert_true(strlen(err) > 0);
+}
+
+static void test_parse_ip(void **state)
+{
+	parse_ip_ok("10.0.0.0/24", 4, 24, "10.0.0.0");
+	parse_ip_ok("10.0.0.1", 4, 32, "10.0.0.1");
+	parse_ip_ok("0.0.0.0/0", 4, 0, "0.0.0.0");
+	parse_ip_ok("2001:db8::/64", 6, 64, "2001:db8::");
+	parse_ip_ok("::1", 6, 128, "::1");
+	parse_ip_bad("10.0.0.5/24"); /* host bits */
+	parse_ip_bad("10.0.0.0/33");
+	parse_ip_bad("10.0.0.0/");
+	parse_ip_bad("10.0.0.0/-1");
+	parse_ip_bad("10.0.0.0/+8");
+	parse_ip_bad("10.0.0.0/8x");
+	parse_ip_bad("10.0.0.256");
+	parse_ip_bad("2001:db8::/129");
+	parse_ip_bad("2001:db8::1/64");
+	parse_ip_bad("host.example");
+	parse_ip_bad("");
+}
+
+static void test_parse_host_bits_hint(void **state)
+{
+	struct filter_rule r = {};
+	char err[160];
+
+	filter_parse_ip("10.0.0.5/24", &r, err, sizeof(err));
+	assert_non_null(strstr(err, "did you mean 10.0.0.0/24"));
+}
+
+static void test_parse_port(void **state)
+{
+	struct filter_rule r = {};
+	char err[160];
+
+	assert_int_equal(filter_parse_port("53", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.port, 53);
+	assert_int_equal(filter_parse_port("65535", &r, err, sizeof(err)), 0);
+	assert_int_equal(filter_parse_port("1", &r, err, sizeof(err)), 0);
+	assert_int_equal(filter_parse_port("0", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_port("65536", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_port("-1", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_port("53/udp", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_port("", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_port("99999999999999999999", &r, err, sizeof(err)), -EINVAL);
+}
+
+static void test_parse_mac(void **state)
+{
+	const __u8 want[6] = { 0xaa, 0xbb, 0xcc, 0x0d, 0xee, 0xff };
+	struct filter_rule r = {};
+	char err[160];
+
+	assert_int_equal(filter_parse_mac("aa:bb:cc:0d:EE:ff", &r, err, sizeof(err)), 0);
+	assert_memory_equal(r.mac, want, 6);
+	assert_int_equal(filter_parse_mac("aa:bb:cc:dd:ee", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_mac("aa:bb:cc:dd:ee:ff:00", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_mac("aa-bb-cc-dd-ee-ff", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_mac("a:bb:cc:dd:ee:fff", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_mac("gg:bb:cc:dd:ee:ff", &r, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_parse_mac(" a:bb:cc:dd:ee:ff", &r, err, sizeof(err)), -EINVAL);
+}
+
+static void test_rule_str(void **state)
+{
+	struct filter_rule r = {};
+	char err[160], buf[64];
+
+	filter_parse_ip("2001:db8::/64", &r, err, sizeof(err));
+	filter_rule_key_str(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8::/64");
+	memset(&r, 0, sizeof(r));
+	filter_parse_port("53", &r, err, sizeof(err));
+	r.protos = FILTER_PROTO_UDP;
+	filter_rule_key_str(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "53/udp");
+}
+
+/* ---- the programs, through BPF_PROG_TEST_RUN ---- */
+
+struct frame {
+	unsigned char b[256];
+	size_t len;
+};
+
+static void put16(struct frame *f, unsigned int v)
+{
+	f->b[f->len++] = v >> 8;
+	f->b[f->len++] = v;
+}
+
+static void eth(struct frame *f, int vlans, const char *src_mac)
+{
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < 6; i++)
+		f->b[i] = 0x02;
+	sscanf(src_mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &f->b[6], &f->b[7], &f->b[8], &f->b[9],
+	       &f->b[10], &f->b[11]);
+	f->len = 12;
+	if (vlans == 2) {
+		put16(f, 0x88a8);
+		put16(f, 20);
+	}
+	if (vlans >= 1) {
+		put16(f, 0x8100);
+		put16(f, 10);
+	}
+}
+
+static void udp(struct frame *f, unsigned int sport, unsigned int dport)
+{
+	put16(f, sport);
+	put16(f, dport);
+	put16(f, 8);
+	put16(f, 0);
+}
+
+static void ipv4_udp(struct frame *f, const char *src, unsigned int frag_off, unsigned int dport)
+{
+	unsigned char *ip;
+
+	put16(f, 0x0800);
+	ip = f->b + f->len;
+	ip[0] = 0x45;
+	ip[3] = 28;
+	ip[6] = frag_off >> 8;
+	ip[7] = frag_off;
+	ip[8] = 64;
+	ip[9] = IPPROTO_UDP;
+	inet_pton(AF_INET, src, ip + 12);
+	inet_pton(AF_INET, "192.0.2.2", ip + 16);
+	f->len += 20;
+	udp(f, 1000, dport);
+}
+
+/* IPv6 with a hop-by-hop and a destination-options header before the transport */
+static void ipv6(struct frame *f, const char *src, int exthdrs, unsigned int proto,
+		 unsigned int dport)
+{
+	unsigned char *ip;
+
+	put16(f, 0x86dd);
+	ip = f->b + f->len;
+	ip[0] = 0x60;
+	ip[6] = exthdrs ? IPPROTO_HOPOPTS : proto;
+	ip[7] = 64;
+	inet_pton(AF_INET6, src, ip + 8);
+	inet_pton(AF_INET6, "2001:db8::2", ip + 24);
+	f->len += 40;
+	if (exthdrs) {
+		f->b[f->len] = IPPROTO_DSTOPTS; /* hop-by-hop, 8 bytes */
+		f->len += 8;
+		f->b[f->len] = proto; /* destination options, 16 bytes */
+		f->b[f->len + 1] = 1;
+		f->len += 16;
+	}
+	if (proto == IPPROTO_ICMPV6) {
+		f->b[f->len] = dport; /* the ICMPv6 type */
+		f->len += 8;
+	} else {
+		udp(f, 1000, dport);
+	}
+}
+
+struct prog {
+	struct bpf_object *obj;
+	int fd;
+	struct filter_maps m;
+};
+
+static int load_prog(struct prog *p, const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "build/progs/%s.o", name);
+	p->obj = bpf_object__open_file(path, NULL);
+	if (!p->obj || bpf_object__load(p->obj))
+		return -1;
+	p->fd = bpf_program__fd(bpf_object__find_program_by_name(p->obj, name));
+	return p->fd < 0 ? -1 : 0;
+}
+
+static int run(struct prog *p, struct frame *f)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = f->len < 64 ? 64 : f->len,
+		    .repeat = 1);
+
+	assert_int_equal(bpf_prog_test_run_opts(p->fd, &o), 0);
+	return o.retval;
+}
+
+static int setup_filter(void **state)
+{
+	struct prog *p = calloc(1, sizeof(*p));
+
+	if (geteuid() != 0 || load_prog(p, "filter") || filter_maps_open(p->fd, &p->m)) {
+		free(p);
+		*state = NULL;
+		return 0;
+	}
+	*state = p;
+	return 0;
+}
+
+static int teardown_prog(void **state)
+{
+	struct prog *p = *state;
+
+	if (p) {
+		if (p->m.hits > 0)
+			filter_maps_close(&p->m);
+		bpf_object__close(p->obj);
+		free(p);
+	}
+	return 0;
+}
+
+static void add(struct prog *p, const char *kind, const char *value, int dir, unsigned int protos)
+{
+	struct filter_rule r = {};
+	char err[160];
+
+	if (!strcmp(kind, "ip"))
+		assert_int_equal(filter_parse_ip(value, &r, err, sizeof(err)), 0);
+	else if (!strcmp(kind, "port"))
+		assert_int_equal(filter_parse_port(value, &r, err, sizeof(err)), 0);
+	else
+		assert_int_equal(filter_parse_mac(value, &r, err, sizeof(err)), 0);
+	r.dir = dir;
+	r.protos = protos;
+	assert_int_equal(filter_add(&p->m, &r), 0);
+}
+
+static __u64 hits_of(struct prog *p, const char *key)
+{
+	struct filter_rule *rules;
+	size_t n, i;
+	__u64 nm, h = ~0ULL;
+	char buf[64];
+
+	assert_int_equal(filter_list(&p->m, &rules, &n, &nm), 0);
+	for (i = 0; i < n; i++) {
+		filter_rule_key_str(&rules[i], buf, sizeof(buf));
+		if (!strcmp(buf, key))
+			h = rules[i].hits;
+	}
+	free(rules);
+	return h;
+}
+
+static void test_filter_vlan_and_prefix(void **state)
+{
+	struct prog *p = *state;
+	struct frame f;
+	int v;
+
+	if (!p)
+		skip();
+	add(p, "ip", "10.10.0.0/16", XDPL_FILTER_SRC, 0);
+	for (v = 0; v <= 2; v++) {
+		eth(&f, v, "02:00:00:00:00:01");
+		ipv4_udp(&f, "10.10.3.4", 0, 9);
+		assert_int_equal(run(p, &f), XDP_DROP);
+		eth(&f, v, "02:00:00:00:00:01");
+		ipv4_udp(&f, "10.11.3.4", 0, 9);
+		assert_int_equal(run(p, &f), XDP_PASS);
+	}
+	assert_int_equal(hits_of(p, "10.10.0.0/16"), 3);
+}
+
+static void test_filter_ipv6_ext_headers_and_ports(void **state)
+{
+	struct prog *p = *state;
+	struct frame f;
+
+	if (!p)
+		skip();
+	add(p, "port", "53", XDPL_FILTER_DST, FILTER_PROTO_UDP);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv6(&f, "2001:db8::1", 1, IPPROTO_UDP, 53);
+	assert_int_equal(run(p, &f), XDP_DROP);
+	eth(&f, 1, "02:00:00:00:00:01");
+	ipv6(&f, "2001:db8::1", 0, IPPROTO_UDP, 53);
+	assert_int_equal(run(p, &f), XDP_DROP);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv6(&f, "2001:db8::1", 1, IPPROTO_UDP, 54);
+	assert_int_equal(run(p, &f), XDP_PASS);
+	/* a later IPv4 fragment has no UDP header: the port rule cannot match it */
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv4_udp(&f, "192.0.2.1", 100, 53);
+	assert_int_equal(run(p, &f), XDP_PASS);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv4_udp(&f, "192.0.2.1", 0, 53);
+	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(hits_of(p, "53/udp"), 3);
+}
+
+static void test_filter_ipv6_prefix_and_mac(void **state)
+{
+	struct prog *p = *state;
+	struct frame f;
+
+	if (!p)
+		skip();
+	add(p, "ip", "2001:db8:1::/48", XDPL_FILTER_SRC, 0);
+	add(p, "ether", "02:00:00:00:00:99", XDPL_FILTER_SRC, 0);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv6(&f, "2001:db8:1:2::7", 0, IPPROTO_UDP, 9);
+	assert_int_equal(run(p, &f), XDP_DROP);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv6(&f, "2001:db8:2::7", 0, IPPROTO_UDP, 9);
+	assert_int_equal(run(p, &f), XDP_PASS);
+	eth(&f, 0, "02:00:00:00:00:99");
+	ipv6(&f, "2001:db8:2::7", 0, IPPROTO_UDP, 9);
+	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(hits_of(p, "02:00:00:00:00:99"), 1);
+}
+
+static void test_filter_allow_policy(void **state)
+{
+	struct prog *p = *state;
+	struct frame f;
+
+	if (!p)
+		skip();
+	assert_int_equal(filter_policy_set(&p->m, XDPL_FILTER_ALLOW), 0);
+	add(p, "ip", "192.0.2.1", XDPL_FILTER_SRC, 0);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv4_udp(&f, "192.0.2.1", 0, 9);
+	assert_int_equal(run(p, &f), XDP_PASS);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv4_udp(&f, "192.0.2.7", 0, 9);
+	assert_int_equal(run(p, &f), XDP_DROP);
+	/* neighbour discovery passes: ARP, ICMPv6 NS (135) and NA (136), not echo (128) */
+	eth(&f, 0, "02:00:00:00:00:01");
+	put16(&f, 0x0806);
+	f.len += 28;
+	assert_int_equal(run(p, &f), XDP_PASS);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv6(&f, "fe80::1", 0, IPPROTO_ICMPV6, 135);
+	assert_int_equal(run(p, &f), XDP_PASS);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv6(&f, "fe80::1", 0, IPPROTO_ICMPV6, 136);
+	assert_int_equal(run(p, &f), XDP_PASS);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv6(&f, "fe80::1", 0, IPPROTO_ICMPV6, 128);
+	assert_int_equal(run(p, &f), XDP_DROP);
+}
+
+static void test_filter_del_and_ids(void **state)
+{
+	struct prog *p = *state;
+	struct filter_rule r = {}, *rules;
+	char err[160];
+	size_t n;
+	__u64 nm;
+
+	if (!p)
+		skip();
+	add(p, "port", "80", XDPL_FILTER_DST, FILTER_PROTO_TCP | FILTER_PROTO_UDP);
+	add(p, "ip", "10.0.0.0/8", XDPL_FILTER_DST, 0);
+	assert_int_equal(filter_list(&p->m, &rules, &n, &nm), 0);
+	assert_int_equal(n, 3);
+	/* distinct ids */
+	assert_true(rules[0].id != rules[1].id && rules[1].id != rules[2].id &&
+		    rules[0].id != rules[2].id);
+	free(rules);
+	filter_parse_port("80", &r, err, sizeof(err));
+	r.dir = XDPL_FILTER_DST;
+	r.protos = FILTER_PROTO_UDP;
+	assert_int_equal(filter_del(&p->m, &r), 0);
+	assert_int_equal(filter_del(&p->m, &r), -ENOENT);
+	r.protos = FILTER_PROTO_TCP | FILTER_PROTO_UDP;
+	assert_int_equal(filter_del(&p->m, &r), 0); /* the TCP half */
+	assert_int_equal(filter_list(&p->m, &rules, &n, &nm), 0);
+	assert_int_equal(n, 1);
+	free(rules);
+}
+
+static void test_ratelimit_bucket(void **state)
+{
+	struct prog p = {};
+	struct xdpl_rl_stats st;
+	struct frame f;
+	__u64 sources;
+	int i, passed = 0;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(load_prog(&p, "ratelimit"), 0);
+	/* 1 packet/s, burst 5: a back-to-back run passes exactly the burst */
+	assert_int_equal(ratelimit_configure(p.fd, 1, 5), 0);
+	for (i = 0; i < 20; i++) {
+		eth(&f, 0, "02:00:00:00:00:01");
+		ipv4_udp(&f, "192.0.2.1", 0, 9);
+		passed += run(&p, &f) == XDP_PASS;
+	}
+	assert_int_equal(passed, 5);
+	/* another source has its own bucket */
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv6(&f, "2001:db8::1", 0, IPPROTO_UDP, 9);
+	assert_int_equal(run(&p, &f), XDP_PASS);
+	assert_int_equal(ratelimit_get_stats(p.fd, &st, &sources), 0);
+	assert_int_equal(st.passed, 6);
+	assert_int_equal(st.dropped, 15);
+	assert_int_equal(sources, 2);
+	assert_int_equal(ratelimit_configure(p.fd, 0, 5), -EINVAL);
+	bpf_object__close(p.obj);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_ip),
+		cmocka_unit_test(test_parse_host_bits_hint),
+		cmocka_unit_test(test_parse_port),
+		cmocka_unit_test(test_parse_mac),
+		cmocka_unit_test(test_rule_str),
+		cmocka_unit_test_setup_teardown(test_filter_vlan_and_prefix, setup_filter,
+						teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_ipv6_ext_headers_and_ports,
+						setup_filter, teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_ipv6_prefix_and_mac, setup_filter,
+						teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_allow_policy, setup_filter,
+						teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_del_and_ids, setup_filter,
+						teardown_prog),
+		cmocka_unit_test(test_ratelimit_bucket),
+	};
+
+	libbpf_set_print(NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
