@@ -11,6 +11,7 @@ int do_progs(int argc, char **argv);
 int do_filter(int argc, char **argv);
 int do_watch(int argc, char **argv);
 int do_ratelimit(int argc, char **argv);
+int do_stats(int argc, char **argv);
 
 /* Shared by the subcommands' option parsing. */
 extern const char *prog_invocation;

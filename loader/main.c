@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "progs", do_progs, "progs [--json]" },
 	{ "filter", do_filter, "filter IFACE (ip|port|ether) (add|del|list) ... | list | policy allow|deny" },
 	{ "ratelimit", do_ratelimit, "ratelimit IFACE [set --rate PPS --burst N] [--json]" },
+	{ "stats", do_stats, "stats IFACE [-i SECONDS] [-c COUNT] [--json]" },
 	{ "watch", do_watch, "watch IFACE [--json] [-c COUNT] [--rate EVENTS]" },
 	{ 0 },
 };
