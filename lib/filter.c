@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,6 +433,60 @@ static int sum_hits(const struct filter_maps *m, __u32 id, __u64 *sum)
 	return err;
 }
 
+static bool map_empty(int map_fd)
+{
+	__u8 next[32];
+
+	return bpf_map_get_next_key(map_fd, NULL, next) != 0;
+}
+
+/* OR into *bits the direction bits of the entries of a port or ether map. */
+static void dir_bits(int map_fd, size_t dir_off, __u32 src_bit, __u32 dst_bit, __u32 *bits)
+{
+	__u8 key[32], next[32];
+	void *prev = NULL;
+	__u32 ks = 0;
+
+	if (map_key_size(map_fd, &ks) || ks > sizeof(key))
+		return;
+	while (!bpf_map_get_next_key(map_fd, prev, next)) {
+		*bits |= next[dir_off] == XDPL_FILTER_DST ? dst_bit : src_bit;
+		memcpy(key, next, ks);
+		prev = key;
+	}
+}
+
+/*
+ * Tell the program which match maps hold rules (it skips the others).
+ * Called with the rules lock held, after every change of a match map.
+ */
+static int update_active(const struct filter_maps *m)
+{
+	struct xdpl_filter_config cfg = {};
+	__u32 key = 0, bits = 0;
+
+	if (!map_empty(m->src4))
+		bits |= XDPL_FILTER_HAS_SRC4;
+	if (!map_empty(m->dst4))
+		bits |= XDPL_FILTER_HAS_DST4;
+	if (!map_empty(m->src6))
+		bits |= XDPL_FILTER_HAS_SRC6;
+	if (!map_empty(m->dst6))
+		bits |= XDPL_FILTER_HAS_DST6;
+	dir_bits(m->port, offsetof(struct xdpl_filter_port, dir), XDPL_FILTER_HAS_PORT_SRC,
+		 XDPL_FILTER_HAS_PORT_DST, &bits);
+	dir_bits(m->ether, offsetof(struct xdpl_filter_ether, dir), XDPL_FILTER_HAS_ETHER_SRC,
+		 XDPL_FILTER_HAS_ETHER_DST, &bits);
+	if (bpf_map_lookup_elem(m->cfg, &key, &cfg))
+		return -errno;
+	if (cfg.active == bits)
+		return 0;
+	cfg.active = bits;
+	if (bpf_map_update_elem(m->cfg, &key, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int filter_add(const struct filter_maps *m, const struct filter_rule *r)
 {
 	struct rule_key keys[2];
@@ -463,11 +518,14 @@ int filter_add(const struct filter_maps *m, const struct filter_rule *r)
 		}
 		added[i] = true;
 	}
+	if (!err)
+		err = update_active(m);
 	if (err) {
 		/* Nothing half-applied: undo what this call added. */
 		for (i = 0; i < n; i++)
 			if (added[i])
 				bpf_map_delete_elem(keys[i].map, keys[i].key);
+		update_active(m);
 	}
 	unlock_rules(lock);
 	if (err)
@@ -478,17 +536,29 @@ int filter_add(const struct filter_maps *m, const struct filter_rule *r)
 int filter_del(const struct filter_maps *m, const struct filter_rule *r)
 {
 	struct rule_key keys[2];
-	int n, i, found = 0;
+	int n, i, lock, found = 0, err = 0;
 
 	n = rule_keys(m, r, keys);
 	if (n <= 0)
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
+	lock = lock_rules();
+	if (lock < 0)
+		return lock;
+	for (i = 0; i < n && !err; i++) {
 		if (!bpf_map_delete_elem(keys[i].map, keys[i].key))
 			found++;
 		else if (errno != ENOENT)
-			return -errno;
+			err = -errno;
 	}
+	if (found) {
+		int ret = update_active(m);
+
+		if (!err)
+			err = ret;
+	}
+	unlock_rules(lock);
+	if (err)
+		return err;
 	return found ? 0 : -ENOENT;
 }
 
@@ -650,12 +720,21 @@ int filter_policy_get(const struct filter_maps *m, enum xdpl_filter_policy *poli
 
 int filter_policy_set(const struct filter_maps *m, enum xdpl_filter_policy policy)
 {
-	struct xdpl_filter_config cfg = { .policy = policy };
+	struct xdpl_filter_config cfg = {};
 	__u32 key = 0;
+	int lock, err = 0;
 
-	if (bpf_map_update_elem(m->cfg, &key, &cfg, BPF_ANY))
-		return -errno;
-	return 0;
+	lock = lock_rules();
+	if (lock < 0)
+		return lock;
+	/* Keep the active-map bits: they describe the rules, not the policy. */
+	if (bpf_map_lookup_elem(m->cfg, &key, &cfg))
+		err = -errno;
+	cfg.policy = policy;
+	if (!err && bpf_map_update_elem(m->cfg, &key, &cfg, BPF_ANY))
+		err = -errno;
+	unlock_rules(lock);
+	return err;
 }
 
 void filter_rule_key_str(const struct filter_rule *r, char *buf, size_t len)

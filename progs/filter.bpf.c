@@ -91,38 +91,53 @@ static __always_inline __u32 match_port(__u16 port, __u8 proto, __u8 dir)
 }
 
 /* The first matching rule decides (ether, then addresses, then ports). */
-static __always_inline __u32 match(struct xdpl_pkt *p)
+static __always_inline __u32 match(struct xdpl_pkt *p, __u32 active)
 {
-	__u32 id;
+	__u32 id = 0;
 
-	id = match_ether(p->smac, XDPL_FILTER_SRC);
-	if (id)
-		return id;
-	id = match_ether(p->dmac, XDPL_FILTER_DST);
-	if (id)
-		return id;
-
-	if (p->family == XDPL_AF_INET) {
-		id = match_ip4(&flt_src4, p->saddr);
+	if (active & XDPL_FILTER_HAS_ETHER_SRC) {
+		id = match_ether(p->smac, XDPL_FILTER_SRC);
 		if (id)
 			return id;
-		id = match_ip4(&flt_dst4, p->daddr);
-		if (id)
-			return id;
-	} else if (p->family == XDPL_AF_INET6) {
-		id = match_ip6(&flt_src6, p->saddr);
-		if (id)
-			return id;
-		id = match_ip6(&flt_dst6, p->daddr);
+	}
+	if (active & XDPL_FILTER_HAS_ETHER_DST) {
+		id = match_ether(p->dmac, XDPL_FILTER_DST);
 		if (id)
 			return id;
 	}
 
+	if (p->family == XDPL_AF_INET) {
+		if (active & XDPL_FILTER_HAS_SRC4) {
+			id = match_ip4(&flt_src4, p->saddr);
+			if (id)
+				return id;
+		}
+		if (active & XDPL_FILTER_HAS_DST4) {
+			id = match_ip4(&flt_dst4, p->daddr);
+			if (id)
+				return id;
+		}
+	} else if (p->family == XDPL_AF_INET6) {
+		if (active & XDPL_FILTER_HAS_SRC6) {
+			id = match_ip6(&flt_src6, p->saddr);
+			if (id)
+				return id;
+		}
+		if (active & XDPL_FILTER_HAS_DST6) {
+			id = match_ip6(&flt_dst6, p->daddr);
+			if (id)
+				return id;
+		}
+	}
+
 	if (p->has_ports) {
-		id = match_port(p->sport, p->l4proto, XDPL_FILTER_SRC);
-		if (id)
-			return id;
-		id = match_port(p->dport, p->l4proto, XDPL_FILTER_DST);
+		if (active & XDPL_FILTER_HAS_PORT_SRC) {
+			id = match_port(p->sport, p->l4proto, XDPL_FILTER_SRC);
+			if (id)
+				return id;
+		}
+		if (active & XDPL_FILTER_HAS_PORT_DST)
+			id = match_port(p->dport, p->l4proto, XDPL_FILTER_DST);
 	}
 	return id;
 }
@@ -152,9 +167,11 @@ int filter(struct xdp_md *ctx)
 	if (xdpl_parse(ctx, &pkt) < 0)
 		return XDP_PASS;
 	cfg = bpf_map_lookup_elem(&flt_cfg, &key);
-	allow = cfg && cfg->policy == XDPL_FILTER_ALLOW;
+	if (!cfg)
+		return XDP_PASS;
+	allow = cfg->policy == XDPL_FILTER_ALLOW;
 
-	id = match(&pkt);
+	id = match(&pkt, cfg->active);
 	if (id > XDPL_FILTER_MAX_RULES)
 		id = XDPL_FILTER_NO_MATCH;
 	hits = bpf_map_lookup_elem(&flt_hits, &id);

@@ -36,10 +36,26 @@ enum xdpl_filter_dir {
 	XDPL_FILTER_DST = 1,
 };
 
+/*
+ * Which match maps hold rules: the program skips the lookups of empty ones
+ * (an empty LPM trie still costs a lookup per packet). Whoever changes a
+ * match map updates these bits; lib/filter.c does it under its lock.
+ */
+enum xdpl_filter_active {
+	XDPL_FILTER_HAS_ETHER_SRC = 1 << 0,
+	XDPL_FILTER_HAS_ETHER_DST = 1 << 1,
+	XDPL_FILTER_HAS_SRC4 = 1 << 2,
+	XDPL_FILTER_HAS_DST4 = 1 << 3,
+	XDPL_FILTER_HAS_SRC6 = 1 << 4,
+	XDPL_FILTER_HAS_DST6 = 1 << 5,
+	XDPL_FILTER_HAS_PORT_SRC = 1 << 6,
+	XDPL_FILTER_HAS_PORT_DST = 1 << 7,
+};
+
 /* Value of "flt_cfg" (array, one entry, key 0). */
 struct xdpl_filter_config {
 	__u32 policy; /* enum xdpl_filter_policy */
-	__u32 reserved;
+	__u32 active; /* enum xdpl_filter_active bits */
 };
 
 /* Key of the LPM tries: prefixlen counts bits of addr, network byte order. */

@@ -426,6 +426,41 @@ static void test_filter_del_and_ids(void **state)
 	free(rules);
 }
 
+/* The program skips empty maps: deleting one rule must not disable the others. */
+static void test_filter_active_maps(void **state)
+{
+	struct prog *p = *state;
+	struct filter_rule r = {};
+	struct frame f;
+	char err[160];
+
+	if (!p)
+		skip();
+	add(p, "port", "53", XDPL_FILTER_SRC, FILTER_PROTO_UDP);
+	add(p, "port", "54", XDPL_FILTER_DST, FILTER_PROTO_UDP);
+	add(p, "ip", "192.0.2.1", XDPL_FILTER_SRC, 0);
+	filter_parse_port("53", &r, err, sizeof(err));
+	r.dir = XDPL_FILTER_SRC;
+	r.protos = FILTER_PROTO_UDP;
+	assert_int_equal(filter_del(&p->m, &r), 0);
+	assert_int_equal(filter_policy_set(&p->m, XDPL_FILTER_DENY), 0);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv4_udp(&f, "192.0.2.7", 0, 54);
+	assert_int_equal(run(p, &f), XDP_DROP);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv4_udp(&f, "192.0.2.1", 0, 9);
+	assert_int_equal(run(p, &f), XDP_DROP);
+	memset(&r, 0, sizeof(r));
+	filter_parse_ip("192.0.2.1", &r, err, sizeof(err));
+	assert_int_equal(filter_del(&p->m, &r), 0);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv4_udp(&f, "192.0.2.1", 0, 9);
+	assert_int_equal(run(p, &f), XDP_PASS);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv4_udp(&f, "192.0.2.1", 0, 54);
+	assert_int_equal(run(p, &f), XDP_DROP);
+}
+
 static void test_ratelimit_bucket(void **state)
 {
 	struct prog p = {};
@@ -474,6 +509,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter_allow_policy, setup_filter,
 						teardown_prog),
 		cmocka_unit_test_setup_teardown(test_filter_del_and_ids, setup_filter,
+						teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_active_maps, setup_filter,
 						teardown_prog),
 		cmocka_unit_test(test_ratelimit_bucket),
 	};
