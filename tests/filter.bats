@@ -167,6 +167,34 @@ for i in range(4):
 	ping_ok 3
 }
 
+# send_arp_request SENDER_IP: an ARP who-has for B's address from A's MAC
+send_arp_request()
+{
+	on_a python3 -c '
+import socket, struct, sys
+mac_a = bytes.fromhex("020000000001")
+arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac_a,
+                  socket.inet_aton(sys.argv[1]), bytes(6), socket.inet_aton("192.0.2.2"))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("veth0", 0))
+s.send(b"\xff" * 6 + mac_a + struct.pack("!H", 0x0806) + arp)
+' "$1"
+}
+
+@test "allow-list policy lets ARP through; a deny MAC rule drops it" {
+	xdpl_b filter veth0 ip add "$OTHER_NET/32"
+	xdpl_b filter veth0 policy allow
+	send_arp_request 192.0.2.77
+	sleep 0.2
+	# B learnt the sender from the request: the frame reached its stack
+	[ -n "$(ip -n "$LAB_B" neigh show 192.0.2.77)" ]
+	xdpl_b filter veth0 policy deny
+	xdpl_b filter veth0 ether add "$LAB_MAC_A"
+	send_arp_request 192.0.2.78
+	sleep 0.2
+	[ -z "$(ip -n "$LAB_B" neigh show 192.0.2.78)" ]
+}
+
 @test "VLAN-tagged frames (802.1Q and 802.1ad+802.1Q) are parsed" {
 	xdpl_b filter veth0 ip add 10.10.0.0/24
 	# raw frames from A's veth0: one 802.1Q tag, then two tags (QinQ)
