@@ -18,6 +18,7 @@
 #include "filter.h"
 #include "iface.h"
 #include "log.h"
+#include "privs.h"
 #include "status.h"
 
 /* Serialises rule-id allocation between concurrent xdpload runs. */
@@ -31,6 +32,9 @@ int attached_prog_fd(const char *ifname, const char *name)
 	struct xdpl_iface iface;
 	int err, fd;
 
+	err = require_privileges();
+	if (err)
+		return err;
 	err = iface_resolve(ifname, &iface);
 	if (err)
 		return err;
@@ -40,7 +44,8 @@ int attached_prog_fd(const char *ifname, const char *name)
 	err = status_collect(&iface, st);
 	if (err) {
 		free(st);
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot read the XDP status: %s\n", ifname,
+		return xdpl_fail(err == -EPERM || err == -EACCES ? XDPL_EXIT_PERM : XDPL_EXIT_FAIL,
+				 err, "%s: cannot read the XDP status: %s (run as root)\n", ifname,
 				 strerror(-err));
 	}
 	ps = status_find(st, 0, name);

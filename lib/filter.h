@@ -46,7 +46,8 @@ struct filter_maps {
 /*
  * The fd of the program named @name attached to interface @ifname (a chain
  * component, or the single program), looked up through status. Reports its
- * own errors: no such interface (exit class NOIFACE), not attached (NOTFOUND).
+ * own errors: no privileges (PERM), no such interface (NOIFACE), not attached
+ * (NOTFOUND).
  */
 int attached_prog_fd(const char *ifname, const char *name);
 
