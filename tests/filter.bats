@@ -218,6 +218,21 @@ for i in range(2):
 	[ "$(hits ip src 10.10.0.0/24)" -eq 5 ]
 }
 
+@test "in a chain: rules apply through the component's maps and survive a rebuild" {
+	xdpl_b unload veth0 --all
+	xdpl_b load veth0 count filter
+	xdpl_b filter veth0 ip add 192.0.2.0/24
+	ping_none 3
+	[ "$(hits ip src 192.0.2.0/24)" -eq 3 ]
+	# adding a program rebuilds the chain: the rules and their counters stay
+	xdpl_b load veth0 watch
+	[ "$(xdpl_b status veth0 --json | jq '[.[0].programs[].name] | length')" -eq 3 ]
+	ping_none 2
+	[ "$(hits ip src 192.0.2.0/24)" -eq 5 ]
+	xdpl_b filter veth0 ip del 192.0.2.0/24
+	ping_ok 3
+}
+
 @test "bad rules are refused with exit 2 and change nothing" {
 	xdpl_b filter veth0 ip add 192.0.2.0/24
 	for args in "ip add 10.0.0.300/24" "ip add 10.0.0.0/33" "ip add 10.0.0.5/24" \

@@ -103,6 +103,17 @@ for i in range(20000):
 	[ "$(wc -l <"$OUT")" -eq "$shown" ]
 }
 
+@test "in a chain after filter, watch reports only what filter passed" {
+	xdpl_b unload veth0 --all
+	xdpl_b load veth0 filter watch
+	xdpl_b filter veth0 port add 5353 --udp
+	watch_bg 2 --json
+	on_a bash -c 'printf "x" > /dev/udp/192.0.2.2/5353; printf "x" > /dev/udp/192.0.2.2/5354'
+	watch_wait
+	[ "$(jq -c 'select(.dport == 5354)' "$OUT" | wc -l)" -eq 1 ]
+	[ "$(jq -c 'select(.dport == 5353)' "$OUT" | wc -l)" -eq 0 ]
+}
+
 @test "watch not loaded exits 10; bad options exit 2" {
 	xdpl_b unload veth0 --all
 	run xdpl_b watch veth0 -c 1
