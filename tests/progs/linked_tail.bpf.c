@@ -21,12 +21,8 @@ static __always_inline void inc(__u32 idx)
 		__sync_fetch_and_add(v, 1);
 }
 
-SEC("xdp")
-int lk_tail_target(struct xdp_md *ctx)
-{
-	inc(2);
-	return XDP_PASS;
-}
+/* the tail-call target, in the same object (load this one with -n lk_tail) */
+int lk_tail_target(struct xdp_md *ctx);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
@@ -44,6 +40,13 @@ int lk_tail(struct xdp_md *ctx)
 	bpf_tail_call(ctx, &lk_jmp, 0);
 	inc(1);
 	return XDP_ABORTED;
+}
+
+SEC("xdp")
+int lk_tail_target(struct xdp_md *ctx)
+{
+	inc(2);
+	return XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";
