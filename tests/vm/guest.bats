@@ -2,7 +2,10 @@
 # The VM lab's guest suite: what needs a kernel that runs freplace (libxdp's
 # dispatcher, interop with xdp-loader and xdp-filter) plus the linked backend on
 # the same stock kernel. Runs only inside tests/vm/run-in-vm (VM_GUEST=1); start
-# it with tests/vm/check-vm. Every exec costs ~40 ms under emulation: keep it small.
+# it with tests/vm/check-vm.
+#
+# Every exec costs 40 ms or more under emulation (jq about 300 ms), so the helpers
+# read status with one jq call and parse the other tools' text in bash.
 #
 # Lab: veth xv0 (root namespace, where the chains go, so libxdp's pins in the
 # guest's bpffs persist) <-> xv1 in namespace xdpl-vm, which sends the traffic;
@@ -56,46 +59,71 @@ setup() {
 	[ -n "${VM_GUEST:-}" ] || skip "runs only in the VM lab (tests/vm/check-vm)"
 }
 
-# Leave the interfaces bare for the next test, whoever attached what.
+# Leave the interfaces bare for the next test, whoever attached what. A test that
+# used xdp-filter or $IF2 says so in FILTER / USED_IF2.
 teardown() {
 	local i
-	for i in "$IF" "$IF2"; do
+	if [ -n "${FILTER:-}" ]; then xdp-filter unload "$IF" >/dev/null 2>&1 || true; fi
+	for i in "$IF" ${USED_IF2:+"$IF2"}; do
 		"$XDPLOAD" unload "$i" --all --force >/dev/null 2>&1 ||
 			xdp-loader unload "$i" --all >/dev/null 2>&1 || true
 	done
-	xdp-filter unload "$IF" >/dev/null 2>&1 || true
 }
 
-# xdpload's status of one interface as one JSON object.
-status_json() {
-	"$XDPLOAD" status "${1:-$IF}" --json |
-		jq -ce --arg i "${1:-$IF}" 'if type == "array" then .[] else . end | select(.name == $i)'
+# Read xdpload's status of an interface (default $IF) into BACKEND, DISP (the
+# dispatcher's ID) and, comma-separated in chain order, NAMES, PRIOS, IDS and
+# ACTIONS (each program's chain actions joined by '+').
+status_of() {
+	local line
+	line=$("$XDPLOAD" status "${1:-$IF}" --json | jq -r --arg i "${1:-$IF}" '
+		if type == "array" then .[] else . end | select(.name == $i) |
+		[.backend, .dispatcher_id,
+		 ([.programs[].name] | join(",")),
+		 ([.programs[] | .priority // "-" | tostring] | join(",")),
+		 ([.programs[].id | tostring] | join(",")),
+		 ([.programs[] | (.chain_actions // .actions) | join("+")] | join(","))]
+		| map(tostring) | join("|")')
+	echo "status ${1:-$IF}: $line"
+	IFS='|' read -r BACKEND DISP NAMES PRIOS IDS ACTIONS <<<"$line"
+	[ -n "$BACKEND" ]
+}
+
+# The ID of the program NAME in the last status_of.
+id_of() {
+	local -a n i
+	local k
+	IFS=, read -ra n <<<"$NAMES"
+	IFS=, read -ra i <<<"$IDS"
+	for k in "${!n[@]}"; do
+		if [ "${n[k]}" = "$1" ]; then
+			echo "${i[k]}"
+			return 0
+		fi
+	done
+	echo "no program $1 in status" >&2
+	return 1
 }
 
 # The ID of the program the kernel runs on an interface (0 for none).
 attached_id() {
-	ip -j link show dev "${1:-$IF}" | jq '.[0].xdp.prog.id // 0'
+	local out
+	out=$(ip link show dev "${1:-$IF}")
+	if [[ $out =~ prog/xdp\ id\ ([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo 0; fi
 }
 
-# Packets the bundled count program saw: sum over CPUs of its map's packets.
+# Packets the bundled count program with this ID saw, summed over CPUs.
 count_packets() {
-	local map
-	map=$(bpftool prog show id "$1" -j | jq '.map_ids[]' |
-		while read -r m; do
-			bpftool map show id "$m" -j | jq -r 'select(.name == "xdpl_count_map") | .id'
-		done)
-	[ -n "$map" ] || { echo "program $1 has no xdpl_count_map" >&2; return 1; }
-	bpftool map dump id "$map" -j | jq '[.. | .packets? // empty] | add // 0'
-}
-
-# Three pings from the namespace; true when they all come back.
-pings_pass() {
-	ip netns exec "$NS" ping -q -c 3 -i 0.2 -w 3 "$ADDR" >/dev/null
-}
-
-# Three pings that must all be lost (exactly three sent, -W bounds the wait).
-pings_lost() {
-	! ip netns exec "$NS" ping -q -c 3 -i 0.2 -W 1 "$ADDR" >/dev/null
+	local out m
+	out=$(bpftool prog show id "$1")
+	[[ $out =~ map_ids\ ([0-9,]+) ]] || { echo "program $1 uses no map" >&2; return 1; }
+	for m in ${BASH_REMATCH[1]//,/ }; do
+		[[ $(bpftool map show id "$m") == *"name xdpl_count_map "* ]] || continue
+		bpftool map dump id "$m" |
+			awk '$1 == "\"packets\":" { n += $2 + 0 } END { print n + 0 }'
+		return 0
+	done
+	echo "program $1 has no xdpl_count_map" >&2
+	return 1
 }
 
 # Assert what the count program with this ID saw.
@@ -104,6 +132,29 @@ expect_count() {
 	got=$(count_packets "$1")
 	echo "count (id $1) saw $got packets, expected $2"
 	[ "$got" -eq "$2" ]
+}
+
+# Three pings from the namespace that all come back.
+pings_pass() {
+	ip netns exec "$NS" ping -q -c 3 -i 0.1 -w 3 "$ADDR" >/dev/null
+}
+
+# Three pings that are all lost (-W, not -w: exactly three are sent).
+pings_lost() {
+	! ip netns exec "$NS" ping -q -c 3 -i 0.1 -W 0.3 "$ADDR" >/dev/null
+}
+
+# "PRIO ID" of program NAME in xdp-loader status output held in $out
+# (its rows: " => PRIO NAME ID TAG ACTIONS").
+loader_row() {
+	local arrow prio name id rest
+	while read -r arrow prio name id rest; do
+		if [ "$arrow" = "=>" ] && [ "$name" = "$1" ]; then
+			echo "$prio $id"
+			return 0
+		fi
+	done <<<"$out"
+	return 1
 }
 
 # Load with the linked backend; skip while this build has none.
@@ -116,23 +167,16 @@ load_linked() {
 	[ "$status" -eq 0 ]
 }
 
-# The ID xdp-loader status prints for a program in the dispatcher on $IF.
-xdp_loader_id() {
-	xdp-loader status "$IF" | awk -v n="$1" '$1 == "=>" && $3 == n { print $4 }'
-}
-
 @test "--dispatcher auto picks libxdp on a kernel that runs freplace" {
 	run "$XDPLOAD" load "$IF" count pass
 	echo "$output"
 	[ "$status" -eq 0 ]
-	st=$(status_json)
-	echo "$st"
-	[ "$(jq -r .backend <<<"$st")" = libxdp ]
-	disp=$(jq .dispatcher_id <<<"$st")
-	[ "$disp" -gt 0 ]
-	[ "$(attached_id)" = "$disp" ]
-	[ "$(bpftool prog show id "$disp" -j | jq -r .name)" = xdp_dispatcher ]
-	[ "$(jq -c '[.programs[].name]' <<<"$st")" = '["count","pass"]' ]
+	status_of
+	[ "$BACKEND" = libxdp ]
+	[ "$DISP" -gt 0 ]
+	[ "$NAMES" = count,pass ]
+	out=$(ip link show dev "$IF")
+	[[ $out == *"prog/xdp id $DISP name xdp_dispatcher "* ]]
 }
 
 @test "libxdp: three programs run in priority order with their chain actions" {
@@ -140,91 +184,95 @@ xdp_loader_id() {
 	"$XDPLOAD" load --dispatcher libxdp -P 30 "$IF" count
 	"$XDPLOAD" load --dispatcher libxdp -P 20 -A XDP_PASS,XDP_DROP "$IF" drop
 	"$XDPLOAD" load --dispatcher libxdp -P 10 "$IF" pass
-	st=$(status_json)
-	echo "$st"
-	[ "$(jq -r .backend <<<"$st")" = libxdp ]
-	[ "$(jq .dispatcher_id <<<"$st")" = "$(attached_id)" ]
-	[ "$(jq -c '[.programs[].name]' <<<"$st")" = '["pass","drop","count"]' ]
-	[ "$(jq -c '[.programs[].priority]' <<<"$st")" = '[10,20,30]' ]
-	jq -e '.programs[1] | (.chain_actions // .actions) | index("XDP_DROP")' <<<"$st"
-	jq -e '[.programs[].id | select(. > 0)] | unique | length == 3' <<<"$st"
+	status_of
+	[ "$BACKEND" = libxdp ]
+	[ "$DISP" = "$(attached_id)" ]
+	[ "$NAMES" = pass,drop,count ]
+	[ "$PRIOS" = 10,20,30 ]
+	[[ $ACTIONS == XDP_PASS,*XDP_DROP*,XDP_PASS ]]
+	IFS=, read -r a b c <<<"$IDS"
+	[ "$a" -gt 0 ]
+	[ "$b" -gt 0 ]
+	[ "$c" -gt 0 ]
+	[ "$(printf '%s\n' "$a" "$b" "$c" "$DISP" | sort -u | wc -l)" = 4 ]
 	# drop's XDP_DROP chains on to count, whose XDP_PASS ends the chain.
 	pings_pass
-	expect_count "$(jq '.programs[2].id' <<<"$st")" 3
+	expect_count "$c" 3
 }
 
 @test "libxdp: the first action not chained is the verdict, lower priority first" {
 	"$XDPLOAD" load --dispatcher libxdp -P 10 "$IF" count
 	"$XDPLOAD" load --dispatcher libxdp -P 20 "$IF" drop
 	pings_lost
-	id=$(status_json | jq '.programs[] | select(.name == "count") | .id')
-	expect_count "$id" 3
+	status_of
+	expect_count "$(id_of count)" 3
 
 	# Behind drop, count no longer sees the packets.
 	"$XDPLOAD" unload "$IF" -n count
 	"$XDPLOAD" load --dispatcher libxdp -P 30 "$IF" count
-	st=$(status_json)
-	echo "$st"
-	[ "$(jq -c '[.programs[].name]' <<<"$st")" = '["drop","count"]' ]
+	status_of
+	[ "$NAMES" = drop,count ]
 	pings_lost
-	expect_count "$(jq '.programs[1].id' <<<"$st")" 0
+	expect_count "$(id_of count)" 0
 }
 
 @test "interop: xdp-loader and xdpload see and unload each other's programs" {
 	xdp-loader load "$IF" "$PROGS/pass.o"
 	"$XDPLOAD" load "$IF" count
-	st=$(status_json)
-	echo "$st"
-	[ "$(jq -r .backend <<<"$st")" = libxdp ]
-	[ "$(jq -c '[.programs[].name]' <<<"$st")" = '["count","pass"]' ]
-	pass_id=$(jq '.programs[1].id' <<<"$st")
-	count_id=$(jq '.programs[0].id' <<<"$st")
-	xdp-loader status "$IF"
-	[ "$(xdp_loader_id pass)" = "$pass_id" ]
-	[ "$(xdp_loader_id count)" = "$count_id" ]
+	status_of
+	[ "$BACKEND" = libxdp ]
+	[ "$NAMES" = count,pass ]
+	IFS=, read -r count_id pass_id <<<"$IDS"
+	out=$(xdp-loader status "$IF")
+	echo "$out"
+	[ "$(loader_row count)" = "10 $count_id" ]
+	[ "$(loader_row pass)" = "50 $pass_id" ]
 	pings_pass
 	expect_count "$count_id" 3
 
 	# Each tool removes the other's program by ID.
 	xdp-loader unload "$IF" -i "$count_id"
-	[ "$(status_json | jq -c '[.programs[].id]')" = "[$pass_id]" ]
+	status_of
+	[ "$IDS" = "$pass_id" ]
 	"$XDPLOAD" unload "$IF" -i "$pass_id"
-	[ "$(status_json | jq '.programs | length')" = 0 ]
+	status_of
+	[ -z "$NAMES" ]
 	[ "$(attached_id)" = 0 ]
 }
 
 @test "interop: xdp-filter and xdpload share an interface" {
+	FILTER=1
 	xdp-filter load "$IF"
 	"$XDPLOAD" load "$IF" count
-	st=$(status_json)
-	echo "$st"
-	[ "$(jq -r .backend <<<"$st")" = libxdp ]
-	jq -e '[.programs[].name] | (index("count") != null) and (map(startswith("xdpfilt")) | any)' <<<"$st"
-	count_id=$(jq '.programs[] | select(.name == "count") | .id' <<<"$st")
+	status_of
+	[ "$BACKEND" = libxdp ]
+	# Both priority 10: count sorts first by name.
+	[[ $NAMES == count,xdpfilt_* ]]
+	count_id=$(id_of count)
 	pings_pass
 
 	xdp-filter ip "$PEER_ADDR" -m src
 	pings_lost
-	# count runs first (priority 10): it saw both rounds.
 	expect_count "$count_id" 6
 
 	xdp-filter unload "$IF"
-	[ "$(status_json | jq -c '[.programs[].name]')" = '["count"]' ]
+	status_of
+	[ "$NAMES" = count ]
 	pings_pass
 }
 
 @test "linked backend on the stock kernel: count and drop, status, unload" {
 	load_linked "$IF" count drop
-	st=$(status_json)
-	echo "$st"
-	[ "$(jq -r .backend <<<"$st")" = linked ]
-	[ "$(jq -c '[.programs[].name]' <<<"$st")" = '["count","drop"]' ]
-	[ "$(jq .dispatcher_id <<<"$st")" = "$(attached_id)" ]
+	status_of
+	[ "$BACKEND" = linked ]
+	[ "$NAMES" = count,drop ]
+	[ "$DISP" = "$(attached_id)" ]
 	pings_lost
-	expect_count "$(jq '.programs[0].id' <<<"$st")" 3
+	expect_count "$(id_of count)" 3
 
 	"$XDPLOAD" unload "$IF" -n drop
-	[ "$(status_json | jq -c '[.programs[].name]')" = '["count"]' ]
+	status_of
+	[ "$NAMES" = count ]
 	pings_pass
 	"$XDPLOAD" unload "$IF" --all
 	[ "$(attached_id)" = 0 ]
@@ -232,22 +280,26 @@ xdp_loader_id() {
 
 # ns per packet through BPF_PROG_TEST_RUN; prints "RETVAL NS".
 test_run() {
-	bpftool prog run id "$1" data_in "$PKT" repeat "${REPEAT:-500000}" |
-		sed -n 's/^Return value: \([0-9]*\), duration (average): \([0-9]*\)ns$/\1 \2/p'
+	local out
+	out=$(bpftool prog run id "$1" data_in "$PKT" repeat "${REPEAT:-500000}")
+	[[ $out =~ Return\ value:\ ([0-9]+),\ duration\ \(average\):\ ([0-9]+)ns ]] &&
+		echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
 }
 
 @test "data path: libxdp dispatcher vs linked chain of the same programs" {
+	USED_IF2=1
 	load_linked "$IF2" count pass drop
 	"$XDPLOAD" load --dispatcher libxdp "$IF" count pass drop
-	[ "$(status_json "$IF2" | jq -r .backend)" = linked ]
+	linked_id=$(attached_id "$IF2")
+	libxdp_id=$(attached_id "$IF")
 	PKT=$(mktemp)
 	head -c 64 /dev/zero >"$PKT"
 	lx=999999999 ln=999999999
 	for _ in 1 2 3; do
-		read -r rc ns < <(test_run "$(attached_id "$IF")")
+		read -r rc ns <<<"$(test_run "$libxdp_id")"
 		[ "$rc" = 1 ] # XDP_DROP: all three ran
 		if [ "$ns" -lt "$lx" ]; then lx=$ns; fi
-		read -r rc ns < <(test_run "$(attached_id "$IF2")")
+		read -r rc ns <<<"$(test_run "$linked_id")"
 		[ "$rc" = 1 ]
 		if [ "$ns" -lt "$ln" ]; then ln=$ns; fi
 	done
