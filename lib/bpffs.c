@@ -49,6 +49,10 @@ static const char *outer_root(void)
 		if (is_bpffs(outer_bpffs))
 			return outer_bpffs;
 	}
+	/* a deep process tree: the init mount namespace's, as a last resort */
+	snprintf(outer_bpffs, sizeof(outer_bpffs), "/proc/1/root" BPFFS_DEFAULT);
+	if (is_bpffs(outer_bpffs))
+		return outer_bpffs;
 	outer_bpffs[0] = '\0';
 	return NULL;
 }
