@@ -112,7 +112,8 @@ out:
 
 void filter_maps_close(struct filter_maps *m)
 {
-	int *fds[] = { &m->cfg, &m->src4, &m->dst4, &m->src6, &m->dst6, &m->port, &m->ether, &m->hits };
+	int *fds[] = {&m->cfg,	&m->src4, &m->dst4,  &m->src6,
+		      &m->dst6, &m->port, &m->ether, &m->hits};
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -128,10 +129,10 @@ int filter_maps_open(int prog_fd, struct filter_maps *m)
 		int *fd;
 		const char *name;
 	} maps[] = {
-		{ &m->cfg, XDPL_FILTER_MAP_CFG },     { &m->src4, XDPL_FILTER_MAP_SRC4 },
-		{ &m->dst4, XDPL_FILTER_MAP_DST4 },   { &m->src6, XDPL_FILTER_MAP_SRC6 },
-		{ &m->dst6, XDPL_FILTER_MAP_DST6 },   { &m->port, XDPL_FILTER_MAP_PORT },
-		{ &m->ether, XDPL_FILTER_MAP_ETHER }, { &m->hits, XDPL_FILTER_MAP_HITS },
+	    {&m->cfg, XDPL_FILTER_MAP_CFG},	{&m->src4, XDPL_FILTER_MAP_SRC4},
+	    {&m->dst4, XDPL_FILTER_MAP_DST4},	{&m->src6, XDPL_FILTER_MAP_SRC6},
+	    {&m->dst6, XDPL_FILTER_MAP_DST6},	{&m->port, XDPL_FILTER_MAP_PORT},
+	    {&m->ether, XDPL_FILTER_MAP_ETHER}, {&m->hits, XDPL_FILTER_MAP_HITS},
 	};
 	size_t i;
 
@@ -197,8 +198,8 @@ int filter_parse_ip(const char *s, struct filter_rule *r, char *err, size_t errl
 			for (j = plen; j < max; j++)
 				buf[j / 8] &= ~(0x80 >> (j % 8));
 			inet_ntop(family == 4 ? AF_INET : AF_INET6, buf, net, sizeof(net));
-			snprintf(err, errlen, "'%s' has host bits set (did you mean %s/%u?)", s, net,
-				 plen);
+			snprintf(err, errlen, "'%s' has host bits set (did you mean %s/%u?)", s,
+				 net, plen);
 			return -EINVAL;
 		}
 	}
@@ -232,15 +233,15 @@ int filter_parse_mac(const char *s, struct filter_rule *r, char *err, size_t err
 	char tail;
 	int i;
 
-	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6) {
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+				      &b[4], &b[5], &tail) != 6) {
 		snprintf(err, errlen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);
 		return -EINVAL;
 	}
 	for (i = 0; i < 17; i++) {
 		char c = s[i];
-		int hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		int hex =
+		    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 
 		if (i % 3 == 2 ? c != ':' : !hex) {
 			snprintf(err, errlen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);
@@ -277,13 +278,13 @@ static int rule_keys(const struct filter_maps *m, const struct filter_rule *r,
 	switch (r->kind) {
 	case FILTER_IP:
 		if (r->family == 4) {
-			struct xdpl_filter_lpm4 k = { .prefixlen = r->prefixlen };
+			struct xdpl_filter_lpm4 k = {.prefixlen = r->prefixlen};
 
 			memcpy(k.addr, r->addr, 4);
 			keys[0].map = src ? m->src4 : m->dst4;
 			memcpy(keys[0].key, &k, sizeof(k));
 		} else {
-			struct xdpl_filter_lpm6 k = { .prefixlen = r->prefixlen };
+			struct xdpl_filter_lpm6 k = {.prefixlen = r->prefixlen};
 
 			memcpy(k.addr, r->addr, 16);
 			keys[0].map = src ? m->src6 : m->dst6;
@@ -294,7 +295,7 @@ static int rule_keys(const struct filter_maps *m, const struct filter_rule *r,
 		unsigned int bit;
 
 		for (bit = FILTER_PROTO_TCP; bit <= FILTER_PROTO_UDP; bit <<= 1) {
-			struct xdpl_filter_port k = { .port = r->port, .dir = r->dir };
+			struct xdpl_filter_port k = {.port = r->port, .dir = r->dir};
 
 			if (!(r->protos & bit))
 				continue;
@@ -306,7 +307,7 @@ static int rule_keys(const struct filter_maps *m, const struct filter_rule *r,
 		return n;
 	}
 	case FILTER_ETHER: {
-		struct xdpl_filter_ether k = { .dir = r->dir };
+		struct xdpl_filter_ether k = {.dir = r->dir};
 
 		memcpy(k.addr, r->mac, 6);
 		keys[0].map = m->ether;
@@ -376,7 +377,7 @@ static int collect_ids(int map_fd, unsigned char *used)
 
 static int alloc_id(const struct filter_maps *m, __u32 *id)
 {
-	int maps[] = { m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether };
+	int maps[] = {m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether};
 	unsigned char *used;
 	size_t i;
 	int err = 0;
@@ -496,7 +497,7 @@ int filter_add(const struct filter_maps *m, const struct filter_rule *r)
 {
 	struct rule_key keys[2];
 	struct xdpl_filter_rule v;
-	bool added[2] = { false, false };
+	bool added[2] = {false, false};
 	int n, i, lock, err = 0, existing = 0;
 
 	n = rule_keys(m, r, keys);
@@ -659,10 +660,9 @@ static int rule_cmp(const void *a, const void *b)
 	return 0;
 }
 
-int filter_list(const struct filter_maps *m, struct filter_rule **rules, size_t *n,
-		__u64 *no_match)
+int filter_list(const struct filter_maps *m, struct filter_rule **rules, size_t *n, __u64 *no_match)
 {
-	int maps[] = { m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether };
+	int maps[] = {m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether};
 	struct rule_vec vec = {};
 	size_t i;
 	int err = 0;
@@ -760,8 +760,8 @@ void filter_rule_key_str(const struct filter_rule *r, char *buf, size_t len)
 			snprintf(buf, len, "%u", r->port);
 		break;
 	case FILTER_ETHER:
-		snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1],
-			 r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
+		snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1], r->mac[2],
+			 r->mac[3], r->mac[4], r->mac[5]);
 		break;
 	default:
 		snprintf(buf, len, "?");

@@ -7,7 +7,7 @@
 #include <xdpload/ratelimit.h>
 
 /* Limits accepted by ratelimit_configure(). */
-#define RATELIMIT_MAX_RATE 1000000000ULL  /* one packet per nanosecond */
+#define RATELIMIT_MAX_RATE 1000000000ULL /* one packet per nanosecond */
 #define RATELIMIT_MAX_BURST 1000000000ULL
 
 /*

@@ -12,22 +12,22 @@
 #include "log.h"
 
 static const char filter_usage[] =
-	"Usage: xdpload filter IFACE ip add|del ADDR[/LEN] [--src|--dst]\n"
-	"       xdpload filter IFACE port add|del PORT [--tcp|--udp] [--src|--dst]\n"
-	"       xdpload filter IFACE ether add|del MAC [--src|--dst]\n"
-	"       xdpload filter IFACE [ip|port|ether] list [--json]\n"
-	"       xdpload filter IFACE policy [allow|deny]\n"
-	"\n"
-	"Changes the rules of the 'filter' program attached to IFACE (xdpload load IFACE filter).\n"
-	"Defaults: ip and ether rules match the source, port rules the destination port of\n"
-	"both TCP and UDP. Policy deny drops frames matching a rule; allow drops the others.\n";
+    "Usage: xdpload filter IFACE ip add|del ADDR[/LEN] [--src|--dst]\n"
+    "       xdpload filter IFACE port add|del PORT [--tcp|--udp] [--src|--dst]\n"
+    "       xdpload filter IFACE ether add|del MAC [--src|--dst]\n"
+    "       xdpload filter IFACE [ip|port|ether] list [--json]\n"
+    "       xdpload filter IFACE policy [allow|deny]\n"
+    "\n"
+    "Changes the rules of the 'filter' program attached to IFACE (xdpload load IFACE filter).\n"
+    "Defaults: ip and ether rules match the source, port rules the destination port of\n"
+    "both TCP and UDP. Policy deny drops frames matching a rule; allow drops the others.\n";
 
 struct filter_args {
 	const char *ifname;
 	const char *kind; /* ip, port, ether, list, policy */
 	const char *verb; /* add, del, list, or the policy */
 	const char *value;
-	int dir;	 /* -1 when not given */
+	int dir; /* -1 when not given */
 	unsigned int protos;
 	int json;
 };
@@ -35,10 +35,13 @@ struct filter_args {
 static int parse_args(int argc, char **argv, struct filter_args *a)
 {
 	static const struct option opts[] = {
-		{ "src", no_argument, NULL, 's' }, { "dst", no_argument, NULL, 'd' },
-		{ "tcp", no_argument, NULL, 't' }, { "udp", no_argument, NULL, 'u' },
-		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"src", no_argument, NULL, 's'},
+	    {"dst", no_argument, NULL, 'd'},
+	    {"tcp", no_argument, NULL, 't'},
+	    {"udp", no_argument, NULL, 'u'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const char *pos[4] = {};
 	int c, npos = 0;
@@ -51,7 +54,8 @@ static int parse_args(int argc, char **argv, struct filter_args *a)
 		if (c == -1) {
 			/* a positional argument: keep it and go on with the options after it */
 			if (npos == 4)
-				return usage_error("filter", "unexpected argument '%s'", argv[optind]);
+				return usage_error("filter", "unexpected argument '%s'",
+						   argv[optind]);
 			pos[npos++] = argv[optind++];
 			continue;
 		}
@@ -161,8 +165,8 @@ static int change_rule(const struct filter_args *a, const struct filter_maps *m,
 				 "%s: no rule %s (see 'xdpload filter %s list')\n", a->ifname, desc,
 				 a->ifname);
 	if (ret < 0)
-		return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot delete %s: %s\n", a->ifname,
-				 desc, strerror(-ret));
+		return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot delete %s: %s\n", a->ifname, desc,
+				 strerror(-ret));
 	return 0;
 }
 
@@ -303,13 +307,13 @@ int do_filter(int argc, char **argv)
 						   a.verb);
 		}
 	} else if (strcmp(a.kind, "ip") && strcmp(a.kind, "port") && strcmp(a.kind, "ether")) {
-		return usage_error("filter", "unknown rule kind '%s' (ip, port, ether, list, policy)",
-				   a.kind);
+		return usage_error(
+		    "filter", "unknown rule kind '%s' (ip, port, ether, list, policy)", a.kind);
 	} else if (a.verb && !strcmp(a.verb, "list")) {
 		if (a.value)
 			return usage_error("filter", "list: unexpected argument '%s'", a.value);
 		is_list = 1;
-		list_kind = !strcmp(a.kind, "ip") ? FILTER_IP
+		list_kind = !strcmp(a.kind, "ip")     ? FILTER_IP
 			    : !strcmp(a.kind, "port") ? FILTER_PORT
 						      : FILTER_ETHER;
 	} else {
@@ -318,7 +322,8 @@ int do_filter(int argc, char **argv)
 			return ret;
 	}
 	if ((is_list || is_policy) && (a.dir != -1 || a.protos))
-		return usage_error("filter", "--src, --dst, --tcp and --udp only apply to add and del");
+		return usage_error("filter",
+				   "--src, --dst, --tcp and --udp only apply to add and del");
 	if (is_policy && a.json)
 		return usage_error("filter", "--json only applies to list");
 

@@ -13,12 +13,12 @@
 #include "ratelimit.h"
 
 static const char ratelimit_usage[] =
-	"Usage: xdpload ratelimit IFACE [--json]\n"
-	"       xdpload ratelimit IFACE set [--rate PPS] [--burst N]\n"
-	"\n"
-	"Shows or changes the 'ratelimit' program attached to IFACE (xdpload load IFACE\n"
-	"ratelimit [--rate PPS --burst N]). Each source address may send PPS packets per\n"
-	"second, and N packets at once after being idle. Changes apply at once, no reload.\n";
+    "Usage: xdpload ratelimit IFACE [--json]\n"
+    "       xdpload ratelimit IFACE set [--rate PPS] [--burst N]\n"
+    "\n"
+    "Shows or changes the 'ratelimit' program attached to IFACE (xdpload load IFACE\n"
+    "ratelimit [--rate PPS --burst N]). Each source address may send PPS packets per\n"
+    "second, and N packets at once after being idle. Changes apply at once, no reload.\n";
 
 static int show(const char *ifname, int prog_fd, int json)
 {
@@ -58,9 +58,11 @@ static int show(const char *ifname, int prog_fd, int json)
 int do_ratelimit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "rate", required_argument, NULL, 'r' }, { "burst", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },	  { "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"rate", required_argument, NULL, 'r'},
+	    {"burst", required_argument, NULL, 'b'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const char *pos[3] = {}, *rate_s = NULL, *burst_s = NULL;
 	__u64 rate = 0, burst = 0, cur_rate, cur_burst;
@@ -101,8 +103,10 @@ int do_ratelimit(int argc, char **argv)
 	if (pos[1] && !rate_s && !burst_s)
 		return usage_error("ratelimit", "set: give --rate PPS and/or --burst N");
 	if (!pos[1] && (rate_s || burst_s))
-		return usage_error("ratelimit", "--rate and --burst need 'set' (xdpload ratelimit "
-						"%s set --rate PPS)", pos[0]);
+		return usage_error("ratelimit",
+				   "--rate and --burst need 'set' (xdpload ratelimit "
+				   "%s set --rate PPS)",
+				   pos[0]);
 	if (rate_s && ratelimit_parse_u64(rate_s, RATELIMIT_MAX_RATE, &rate))
 		return usage_error("ratelimit", "--rate '%s': expected packets per second, 1..%llu",
 				   rate_s, RATELIMIT_MAX_RATE);
@@ -120,7 +124,8 @@ int do_ratelimit(int argc, char **argv)
 	}
 	ret = ratelimit_get_config(prog_fd, &cur_rate, &cur_burst);
 	if (!ret)
-		ret = ratelimit_configure(prog_fd, rate ? rate : cur_rate, burst ? burst : cur_burst);
+		ret =
+		    ratelimit_configure(prog_fd, rate ? rate : cur_rate, burst ? burst : cur_burst);
 	close(prog_fd);
 	if (ret == -ENOENT)
 		return xdpl_fail(XDPL_EXIT_NOTFOUND, ret,

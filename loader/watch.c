@@ -17,12 +17,12 @@
 #include "watch.h"
 
 static const char watch_usage[] =
-	"Usage: xdpload watch IFACE [--json] [-c COUNT] [--rate EVENTS]\n"
-	"\n"
-	"Prints the frames the 'watch' program attached to IFACE reports (xdpload load IFACE\n"
-	"watch), one line each, until interrupted or COUNT events. The program reports at\n"
-	"most EVENTS per second per CPU (default 1000; --rate changes it for every reader);\n"
-	"the rest are counted as not reported and summed up on exit.\n";
+    "Usage: xdpload watch IFACE [--json] [-c COUNT] [--rate EVENTS]\n"
+    "\n"
+    "Prints the frames the 'watch' program attached to IFACE reports (xdpload load IFACE\n"
+    "watch), one line each, until interrupted or COUNT events. The program reports at\n"
+    "most EVENTS per second per CPU (default 1000; --rate changes it for every reader);\n"
+    "the rest are counted as not reported and summed up on exit.\n";
 
 static volatile sig_atomic_t stop;
 
@@ -130,10 +130,11 @@ static int on_event(const struct xdpl_watch_event *ev, void *ctx)
 	return c->max && c->count >= c->max ? WATCH_DONE : 0;
 }
 
-static void summary(const char *ifname, const struct watch_ctx *c,
-		    const struct xdpl_watch_stats *a, const struct xdpl_watch_stats *b)
+static void summary(const char *ifname, const struct watch_ctx *c, const struct xdpl_watch_stats *a,
+		    const struct xdpl_watch_stats *b)
 {
-	unsigned long long rl = b->rate_limited - a->rate_limited, full = b->ring_full - a->ring_full;
+	unsigned long long rl = b->rate_limited - a->rate_limited,
+			   full = b->ring_full - a->ring_full;
 
 	fprintf(stderr,
 		"xdpload: watch %s: %llu events shown, %llu frames seen, %llu not reported "
@@ -144,9 +145,11 @@ static void summary(const char *ifname, const struct watch_ctx *c,
 int do_watch(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },	 { "count", required_argument, NULL, 'c' },
-		{ "rate", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {"count", required_argument, NULL, 'c'},
+	    {"rate", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	struct xdpl_watch_stats before = {}, after = {};
 	struct watch_ctx ctx = {};
@@ -162,7 +165,8 @@ int do_watch(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+hjc:", opts, NULL)) != -1 || optind < argc) {
 		if (c == -1) {
 			if (ifname)
-				return usage_error("watch", "unexpected argument '%s'", argv[optind]);
+				return usage_error("watch", "unexpected argument '%s'",
+						   argv[optind]);
 			ifname = argv[optind++];
 			continue;
 		}

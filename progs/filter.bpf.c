@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* xdpload-desc: Drop by IPv4/IPv6 prefix, TCP/UDP port or MAC (deny or allow list, runtime rules) */
+/* xdpload-desc: Drop by IP prefix (v4/v6), TCP/UDP port or MAC; deny/allow list, runtime rules */
 #include <xdpload/prog.h>
 #include <xdpload/parsing.h>
 #include <xdpload/filter.h>
@@ -16,13 +16,13 @@ struct {
 	__type(value, struct xdpl_filter_config);
 } flt_cfg SEC(".maps");
 
-#define LPM_MAP(name, keytype)                                                                     \
-	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_LPM_TRIE);                                               \
-		__uint(max_entries, XDPL_FILTER_MAX_RULES);                                        \
-		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
-		__type(key, keytype);                                                              \
-		__type(value, struct xdpl_filter_rule);                                            \
+#define LPM_MAP(name, keytype)                              \
+	struct {                                            \
+		__uint(type, BPF_MAP_TYPE_LPM_TRIE);        \
+		__uint(max_entries, XDPL_FILTER_MAX_RULES); \
+		__uint(map_flags, BPF_F_NO_PREALLOC);       \
+		__type(key, keytype);                       \
+		__type(value, struct xdpl_filter_rule);     \
 	} name SEC(".maps")
 
 LPM_MAP(flt_src4, struct xdpl_filter_lpm4);
@@ -53,7 +53,7 @@ struct {
 
 static __always_inline __u32 match_ether(const __u8 *mac, __u8 dir)
 {
-	struct xdpl_filter_ether key = { .dir = dir };
+	struct xdpl_filter_ether key = {.dir = dir};
 	struct xdpl_filter_rule *r;
 
 	__builtin_memcpy(key.addr, mac, ETH_ALEN);
@@ -63,7 +63,7 @@ static __always_inline __u32 match_ether(const __u8 *mac, __u8 dir)
 
 static __always_inline __u32 match_ip4(void *map, const __u8 *addr)
 {
-	struct xdpl_filter_lpm4 key = { .prefixlen = 32 };
+	struct xdpl_filter_lpm4 key = {.prefixlen = 32};
 	struct xdpl_filter_rule *r;
 
 	__builtin_memcpy(key.addr, addr, 4);
@@ -73,7 +73,7 @@ static __always_inline __u32 match_ip4(void *map, const __u8 *addr)
 
 static __always_inline __u32 match_ip6(void *map, const __u8 *addr)
 {
-	struct xdpl_filter_lpm6 key = { .prefixlen = 128 };
+	struct xdpl_filter_lpm6 key = {.prefixlen = 128};
 	struct xdpl_filter_rule *r;
 
 	__builtin_memcpy(key.addr, addr, 16);
@@ -83,7 +83,7 @@ static __always_inline __u32 match_ip6(void *map, const __u8 *addr)
 
 static __always_inline __u32 match_port(__u16 port, __u8 proto, __u8 dir)
 {
-	struct xdpl_filter_port key = { .port = port, .proto = proto, .dir = dir };
+	struct xdpl_filter_port key = {.port = port, .proto = proto, .dir = dir};
 	struct xdpl_filter_rule *r;
 
 	r = bpf_map_lookup_elem(&flt_port, &key);

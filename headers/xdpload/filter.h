@@ -71,9 +71,9 @@ struct xdpl_filter_lpm6 {
 
 /* Key of "flt_port": one entry per port, protocol and direction. */
 struct xdpl_filter_port {
-	__u16 port;  /* host byte order */
-	__u8 proto;  /* IPPROTO_TCP or IPPROTO_UDP */
-	__u8 dir;    /* enum xdpl_filter_dir */
+	__u16 port; /* host byte order */
+	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 dir;   /* enum xdpl_filter_dir */
 };
 
 /* Key of "flt_ether". */

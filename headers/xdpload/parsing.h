@@ -77,8 +77,7 @@ static __always_inline void xdpl_parse_l4(struct xdpl_pkt *p, void *l4, void *da
 	}
 }
 
-static __always_inline void xdpl_parse_ipv4(struct xdpl_pkt *p, struct iphdr *iph,
-					    void *data_end)
+static __always_inline void xdpl_parse_ipv4(struct xdpl_pkt *p, struct iphdr *iph, void *data_end)
 {
 	__u32 hlen;
 

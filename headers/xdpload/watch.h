@@ -38,27 +38,27 @@ struct xdpl_watch_bucket {
 
 /* Value of "wt_stats" (per-CPU array, one entry). */
 struct xdpl_watch_stats {
-	__u64 seen;	       /* frames that went through watch */
-	__u64 reported;	       /* events written to the ring */
-	__u64 rate_limited;    /* not reported: over the per-CPU event rate */
-	__u64 ring_full;       /* not reported: ring buffer full */
+	__u64 seen;	    /* frames that went through watch */
+	__u64 reported;	    /* events written to the ring */
+	__u64 rate_limited; /* not reported: over the per-CPU event rate */
+	__u64 ring_full;    /* not reported: ring buffer full */
 };
 
 /* One ring buffer record. Numbers in host byte order, addresses as on the wire. */
 struct xdpl_watch_event {
-	__u64 ts_ns;	/* bpf_ktime_get_ns() */
+	__u64 ts_ns; /* bpf_ktime_get_ns() */
 	__u32 ifindex;
 	__u32 rx_queue;
-	__u32 len;	/* frame length */
+	__u32 len; /* frame length */
 	__u16 eth_proto;
-	__u8 family;	/* 0 (not IP), 2 (IPv4), 10 (IPv6) */
+	__u8 family; /* 0 (not IP), 2 (IPv4), 10 (IPv6) */
 	__u8 l4proto;
 	__u16 sport;
 	__u16 dport;
 	__u8 has_ports;
 	__u8 icmp_type;
 	__u8 vlans;
-	__u8 verdict;	/* XDP_* action, or XDPL_WATCH_VERDICT_UNKNOWN */
+	__u8 verdict; /* XDP_* action, or XDPL_WATCH_VERDICT_UNKNOWN */
 	__u8 smac[6];
 	__u8 dmac[6];
 	__u8 saddr[16]; /* IPv4 in the first 4 bytes */

@@ -94,7 +94,7 @@ static void test_parse_port(void **state)
 
 static void test_parse_mac(void **state)
 {
-	const __u8 want[6] = { 0xaa, 0xbb, 0xcc, 0x0d, 0xee, 0xff };
+	const __u8 want[6] = {0xaa, 0xbb, 0xcc, 0x0d, 0xee, 0xff};
 	struct filter_rule r = {};
 	char err[160];
 
@@ -231,8 +231,8 @@ static int load_prog(struct prog *p, const char *name)
 
 static int run(struct prog *p, struct frame *f)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = f->len < 64 ? 64 : f->len,
-		    .repeat = 1);
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b,
+		    .data_size_in = f->len < 64 ? 64 : f->len, .repeat = 1);
 
 	assert_int_equal(bpf_prog_test_run_opts(p->fd, &o), 0);
 	return o.retval;
@@ -495,24 +495,21 @@ static void test_ratelimit_bucket(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_ip),
-		cmocka_unit_test(test_parse_host_bits_hint),
-		cmocka_unit_test(test_parse_port),
-		cmocka_unit_test(test_parse_mac),
-		cmocka_unit_test(test_rule_str),
-		cmocka_unit_test_setup_teardown(test_filter_vlan_and_prefix, setup_filter,
-						teardown_prog),
-		cmocka_unit_test_setup_teardown(test_filter_ipv6_ext_headers_and_ports,
-						setup_filter, teardown_prog),
-		cmocka_unit_test_setup_teardown(test_filter_ipv6_prefix_and_mac, setup_filter,
-						teardown_prog),
-		cmocka_unit_test_setup_teardown(test_filter_allow_policy, setup_filter,
-						teardown_prog),
-		cmocka_unit_test_setup_teardown(test_filter_del_and_ids, setup_filter,
-						teardown_prog),
-		cmocka_unit_test_setup_teardown(test_filter_active_maps, setup_filter,
-						teardown_prog),
-		cmocka_unit_test(test_ratelimit_bucket),
+	    cmocka_unit_test(test_parse_ip),
+	    cmocka_unit_test(test_parse_host_bits_hint),
+	    cmocka_unit_test(test_parse_port),
+	    cmocka_unit_test(test_parse_mac),
+	    cmocka_unit_test(test_rule_str),
+	    cmocka_unit_test_setup_teardown(test_filter_vlan_and_prefix, setup_filter,
+					    teardown_prog),
+	    cmocka_unit_test_setup_teardown(test_filter_ipv6_ext_headers_and_ports, setup_filter,
+					    teardown_prog),
+	    cmocka_unit_test_setup_teardown(test_filter_ipv6_prefix_and_mac, setup_filter,
+					    teardown_prog),
+	    cmocka_unit_test_setup_teardown(test_filter_allow_policy, setup_filter, teardown_prog),
+	    cmocka_unit_test_setup_teardown(test_filter_del_and_ids, setup_filter, teardown_prog),
+	    cmocka_unit_test_setup_teardown(test_filter_active_maps, setup_filter, teardown_prog),
+	    cmocka_unit_test(test_ratelimit_bucket),
 	};
 
 	libbpf_set_print(NULL);
