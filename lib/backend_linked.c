@@ -62,7 +62,7 @@ static void report(const struct linked_err *e, int err)
 {
 	xdpl_fail(e->code ?: XDPL_EXIT_FAIL, err, "%s\n", e->msg);
 	if (e->log[0])
-		fprintf(stderr, "%s(-vv prints the whole log)\n", e->log);
+		fputs(e->log, stderr);
 }
 
 static __u32 flags_of(__u8 attach_mode)
