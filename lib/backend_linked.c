@@ -174,6 +174,26 @@ static int pin_maps(const struct linked_state *st, struct lcomp *l)
 	return 0;
 }
 
+/*
+ * load -p: the directory libbpf pins LIBBPF_PIN_BY_NAME maps in, so that a rebuild
+ * opens the object with the same one (and libbpf reuses those pins).
+ */
+static void pin_root_of(struct bpf_object *obj, char *buf, size_t sz)
+{
+	const char *path, *slash;
+	struct bpf_map *m;
+
+	buf[0] = '\0';
+	bpf_object__for_each_map(m, obj) {
+		path = bpf_map__pin_path(m);
+		slash = path ? strrchr(path, '/') : NULL;
+		if (slash) {
+			snprintf(buf, sz, "%.*s", (int)(slash - path), path);
+			return;
+		}
+	}
+}
+
 /* The name libbpf gives an object decides its internal maps' names: keep it. */
 static const char *object_name(const char *label)
 {
@@ -659,6 +679,7 @@ static int linked_load(const struct xdpl_iface *iface, struct component *comps, 
 		l->meta.order = max_order + comps[i].order;
 		snprintf(l->meta.name, sizeof(l->meta.name), "%s", comps[i].name);
 		snprintf(l->meta.label, sizeof(l->meta.label), "%s", comps[i].label);
+		pin_root_of(comps[i].obj, l->meta.pin_dir, sizeof(l->meta.pin_dir));
 		b.lc[b.n++] = l;
 	}
 	b.counters = !opts->no_stats;

@@ -6,6 +6,12 @@ load lib/common
 
 LP=${TEST_PROGS:-$LAB_ROOT/build/tests/progs}
 
+teardown()
+{
+	if [ -n "${pins:-}" ]; then rm -rf "$pins"; fi
+	lab_down
+}
+
 lk() { xdpl_b load -m skb --dispatcher linked veth0 "$@"; }
 
 # names of B's chain, in run order, space-separated
@@ -281,4 +287,21 @@ pin_dir_b() {
 	"$XDPLOAD" clean
 	[ ! -e "$dir" ]
 	[ ! -e "/run/xdpload/$key" ]
+}
+
+@test "linked: maps pinned by name (-p) stay the same map across rebuilds" {
+	on_a sysctl -qw net.ipv6.conf.veth0.disable_ipv6=1
+	pins="/sys/fs/bpf/xdpl-test-$LAB_ID"
+	mkdir "$pins"
+	# the bpffs is visible here: enter only B's network namespace
+	nsb() { nsenter --net="/run/netns/$LAB_B" "$XDPLOAD" "$@"; }
+	nsb load -m skb --dispatcher linked -p "$pins" veth0 "$LP/linked_pinned.o"
+	id=$(bpftool -j map show pinned "$pins/lk_pinned_cnt" | jq .id)
+	on_a ping -q -c 3 -i 0.01 "$LAB_IP_B" >/dev/null
+	nsb load -m skb --dispatcher linked veth0 pass
+	on_a ping -q -c 2 -i 0.01 "$LAB_IP_B" >/dev/null
+	[ "$(bpftool -j map show pinned "$pins/lk_pinned_cnt" | jq .id)" = "$id" ]
+	[ "$(bpftool -j map lookup pinned "$pins/lk_pinned_cnt" key 0 0 0 0 | jq .formatted.value)" -eq 5 ]
+	nsb unload veth0 --all
+	rm -rf "$pins"
 }
