@@ -441,7 +441,8 @@ for _ in range(reps):
     for i, p in enumerate(progs(10)):
         t = timed(load([p]))
         total += t
-    add("load 10 one at a time (sum of 10 commands)", total)
+        if i + 1 in (1, 5, 10):
+            add("load %d one at a time (sum of %d commands)" % (i + 1, i + 1), total)
     add("add the 10th (9 loaded)", t)
     timed(unload)
 print(json.dumps(res))
@@ -593,14 +594,14 @@ def write_report(a, m, dp, pps, ctl, vm, raw, started, path):
         if "xdpload_native" in pps["runs"]:
             targets.append(("Native xdpload chain ≥ 3× the pps of iptables raw DROP",
                             ratio_text(nat, "per-rep pps ratio") + "; by receiver cost: " + ratio_text(natc, ""),
-                            bool(nat[0]) and med(nat[0]) >= 3,
+                            med(nat[0]) >= 3 if nat[0] else None,
                             pps_reason(pps, "xdpload_native", nat)))
             targets.append(("Native xdpload chain ≤ 1.3× a single native drop program's cost per packet",
-                            ratio_text(cost, "per-rep receiver ns/pkt ratio"), bool(cost[0]) and med(cost[0]) <= 1.3,
+                            ratio_text(cost, "per-rep receiver ns/pkt ratio"), med(cost[0]) <= 1.3 if cost[0] else None,
                             pps_reason(pps, "xdpload_native", cost, other="drop_native")))
             targets.append(("skb-mode xdpload chain not slower than iptables raw DROP",
                             ratio_text(skb, "per-rep pps ratio") + "; by receiver cost: " + ratio_text(skbc, ""),
-                            bool(skb[0]) and med(skb[0]) >= 1.0,
+                            med(skb[0]) >= 1.0 if skb[0] else None,
                             pps_reason(pps, "xdpload_skb", skb)))
         else:
             for t in ("Native xdpload chain ≥ 3× the pps of iptables raw DROP",
@@ -634,7 +635,7 @@ def write_report(a, m, dp, pps, ctl, vm, raw, started, path):
 
     T = ["## Targets\n", "| target | measured | verdict | why, when not met |", "|---|---|---|---|"]
     for name, meas, ok, why in targets:
-        T.append(f"| {name} | {meas} | {'not measured' if ok is None else verdict(ok)} | "
+        T.append(f"| {name} | {meas} | {'not determined' if ok is None else verdict(ok)} | "
                  f"{why if ok is not True else ''} |")
     T.append("")
     # the targets go first, right after how to rerun
@@ -654,9 +655,13 @@ def ratio_text(rl, what):
 
 def dp_reason_linked(dp):
     worst = max(dp["table"], key=lambda r: med(r["linked/hand"]))
-    lh, hd = med(worst["linked"]), med(worst["hand"])
-    return (f"at N={worst['n']} the linked chain takes {lh - hd:+.1f} ns per packet over the hand-written one "
-            f"({lh:.1f} vs {hd:.1f} ns; the dispatcher's calls are the same, see bench/README.md)")
+    lh, hd, n = med(worst["linked"]), med(worst["hand"]), worst["n"]
+    return (f"at N={n} the linked chain takes {lh - hd:+.1f} ns per packet over the hand-written one "
+            f"({lh:.1f} vs {hd:.1f} ns, {(lh - hd) / n:+.2f} ns per component). Same calls, same callee code "
+            f"(`bpftool prog dump xlated`); the generated dispatcher differs only in one more register move "
+            f"and, per component, a taken branch over `exit` where the compiled one falls through "
+            f"(`if w0 == 2 goto next; exit` vs `if w0 != 2 goto out`), plus a check after the last component "
+            f"(bench/README.md)")
 
 
 def dp_reason_cnt(dp):
