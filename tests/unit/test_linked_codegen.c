@@ -186,6 +186,33 @@ static void test_empty_mask_truncates(void **state)
 	assert_int_equal(linked_gen_dispatcher_len(c, 3, false), 1 + 4 + 4 + 3);
 }
 
+/* counter slots given per component: each counts into its own slot's 64 bytes */
+static void test_counter_slots(void **state)
+{
+	struct linked_gen_comp c[3] = { { 1, PASS }, { 1, PASS }, { 1, PASS } };
+	const unsigned int slots[3] = { 7, 0, 63 };
+	struct bpf_insn out[64];
+	__u32 bases[3];
+	int len = linked_gen_dispatcher(c, 3, 9, slots, out, 64, bases), pc, k = 0;
+
+	assert_true(len > 0);
+	for (pc = 0; pc < len; pc++) {
+		if (out[pc].code != (BPF_LDX | BPF_MEM | BPF_DW))
+			continue;
+		assert_int_equal(out[pc].off, slots[k] * XDPL_DISP_STRIDE);
+		assert_int_equal(out[pc + 2].code, BPF_STX | BPF_MEM | BPF_DW);
+		assert_int_equal(out[pc + 2].off, slots[k] * XDPL_DISP_STRIDE);
+		k++;
+	}
+	assert_int_equal(k, 3);
+	/* a slot whose offset does not fit the instruction's 16 bits */
+	{
+		const unsigned int big[3] = { 0, 1, 512 };
+
+		assert_int_equal(linked_gen_dispatcher(c, 3, 9, big, out, 64, bases), -E2BIG);
+	}
+}
+
 static void test_composite_verbatim(void **state)
 {
 	struct linked_gen_comp c[2] = { { 3, PASS }, { 2, PASS } };
@@ -317,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_exact_counters),
 		cmocka_unit_test(test_call_offsets_and_masks),
 		cmocka_unit_test(test_empty_mask_truncates),
+		cmocka_unit_test(test_counter_slots),
 		cmocka_unit_test(test_composite_verbatim),
 		cmocka_unit_test(test_funcs_and_depth),
 		cmocka_unit_test(test_depth_errors),
