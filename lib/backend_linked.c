@@ -872,8 +872,17 @@ static int clean_one(const struct xdpl_iface *iface)
 	if (!st)
 		return -ENOMEM;
 	err = linked_state_open(iface, true, false, st);
-	if (err || st->lock_fd < 0)
+	if (err)
 		goto out;
+	if (st->lock_fd < 0) {
+		/* pins without a manifest (/run was emptied): nothing can manage them */
+		if (iface->netns_cookie == netns_cookie() && st->pin_dir[0] &&
+		    !access(st->pin_dir, F_OK) && !linked_state_attached(st, &attached)) {
+			pr_info("%s: removing pins left without a manifest\n", st->key);
+			linked_state_remove_all(st);
+		}
+		goto out;
+	}
 	if (st->exists && iface->netns_cookie != netns_cookie() &&
 	    linked_netns_alive(st->netns_ino)) {
 		pr_debug("%s: belongs to another network namespace, still alive\n", st->key);
