@@ -233,6 +233,16 @@ for i in range(2):
 	ping_ok 3
 }
 
+@test "concurrent adds get distinct rules and counters" {
+	local p
+	for p in $(seq 1000 1011); do
+		xdpl_b filter veth0 port add "$p" &
+	done
+	wait
+	[ "$(nrules)" -eq 24 ]
+	[ "$(xdpl_b filter veth0 list --json | jq '[.rules[].id] | unique | length')" -eq 24 ]
+}
+
 @test "bad rules are refused with exit 2 and change nothing" {
 	xdpl_b filter veth0 ip add 192.0.2.0/24
 	for args in "ip add 10.0.0.300/24" "ip add 10.0.0.0/33" "ip add 10.0.0.5/24" \
