@@ -3,6 +3,7 @@
  * Data-path cost per packet through BPF_PROG_TEST_RUN (bench/README.md, part 1).
  *
  *   dpbench [-r REPS] [-n REPEAT] [-c CPU] [-p PROGS_DIR] [-b BENCH_BPF_DIR]
+ *   dpbench [-r REPS] [-n REPEAT] [-c CPU] LABEL=PROG_ID...
  *
  * For chains of 1, 2, 5 and 10 components (the bundled pass program N-1 times,
  * then the bundled drop program) it loads
@@ -19,6 +20,10 @@
  * kernel's own "duration" is whole nanoseconds only, kept as kernel_ns).
  * Every run must return XDP_DROP, and the counters must have counted every
  * packet in the drop slot of the last component, or dpbench fails.
+ *
+ * With LABEL=PROG_ID arguments it measures those loaded programs instead (e.g.
+ * the components of a chain that xdpload attached, by their kernel IDs), in
+ * the same way, with "variant":LABEL, and any verdict.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -174,6 +179,8 @@ static double thread_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+static bool any_verdict;
+
 static void run_one(struct variant *v, unsigned int repeat, int rep)
 {
 	unsigned char frame[64];
@@ -188,7 +195,7 @@ static void run_one(struct variant *v, unsigned int repeat, int rep)
 	t1 = thread_ns();
 	if (err)
 		die("BPF_PROG_TEST_RUN", errno);
-	if (o.retval != XDP_DROP) {
+	if (!any_verdict && o.retval != XDP_DROP) {
 		fprintf(stderr, "dpbench: %s n=%u returned %u, not XDP_DROP\n", v->name, v->n,
 			o.retval);
 		exit(1);
@@ -245,6 +252,22 @@ int main(int argc, char **argv)
 			die("sched_setaffinity", errno);
 	}
 	libbpf_set_print(NULL);
+	if (optind < argc) {
+		any_verdict = true;
+		for (; optind < argc && nv < MAX_VARIANTS; optind++) {
+			char *eq = strchr(argv[optind], '=');
+			int fd;
+
+			if (!eq)
+				die(argv[optind], EINVAL);
+			*eq = '\0';
+			fd = bpf_prog_get_fd_by_id(strtoul(eq + 1, NULL, 0));
+			if (fd < 0)
+				die(eq + 1, errno);
+			vs[nv++] = (struct variant){ argv[optind], 1, fd, -1, 0 };
+		}
+		goto measure;
+	}
 	r = linked_capture_init();
 	if (r)
 		die("linked_capture_init", r);
@@ -262,6 +285,7 @@ int main(int argc, char **argv)
 	}
 	vs[nv++] = (struct variant){ "drop", 1, prog_fd_by_name(drop, "drop"), -1, 0 };
 
+measure:
 	/* one warm-up call each, reported as rep -1 */
 	for (i = 0; i < nv; i++)
 		run_one(&vs[i], repeat / 16, -1);
