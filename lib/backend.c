@@ -24,13 +24,15 @@ int dispatcher_parse(const char *name, enum dispatcher_choice *choice)
 static int probe_btf(__u32 *func_id)
 {
 	struct btf *btf = btf__new_empty();
-	int int_id, fwd_id, ptr_id, proto_id, fd;
+	int int_id, ctx_id, ptr_id, proto_id, fd;
 
 	if (!btf)
 		return -ENOMEM;
 	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
-	fwd_id = btf__add_fwd(btf, "xdp_md", BTF_FWD_STRUCT);
-	ptr_id = btf__add_ptr(btf, fwd_id);
+	/* A complete struct: 6.1 refuses an EXT program whose ctx is only forward-declared. */
+	ctx_id = btf__add_struct(btf, "xdp_md", 4);
+	btf__add_field(btf, "data", int_id, 0, 0);
+	ptr_id = btf__add_ptr(btf, ctx_id);
 	proto_id = btf__add_func_proto(btf, int_id);
 	btf__add_func_param(btf, "ctx", ptr_id);
 	*func_id = btf__add_func(btf, "probe", BTF_FUNC_GLOBAL, proto_id);
