@@ -755,6 +755,11 @@ static int linked_unload(const struct xdpl_iface *iface, const struct unload_sel
 				iface->name);
 		goto out;
 	}
+	/* the ID the kernel shows on the interface (ip link) is the whole chain */
+	if (sel->id && sel->id == gone[0]) {
+		err = detach_all(st);
+		goto out;
+	}
 	for (i = 0; i < st->n; i++) {
 		linked_state_comp_path(st, st->comps[i].uid, "prog", path, sizeof(path));
 		if (sel->all || (sel->id && linked_pin_id(path) == sel->id) ||

@@ -82,6 +82,9 @@ pin_dir_b() {
 	[ "$status" -eq 10 ]
 	[ "$(chain_b)" = "count" ]
 	ping_ok 2
+	# the ID on the interface (the dispatcher's) stands for the whole chain
+	xdpl_b unload veth0 -i "$(xdp_id_b)"
+	[ "$(xdp_id_b)" = 0 ]
 }
 
 @test "linked: unload --all leaves no pin, program or map of the chain" {
