@@ -50,8 +50,12 @@ static int open_comp_tweak(struct tcomp *t, const char *file, const char *prog, 
 	char path[256];
 	int err;
 
-	snprintf(path, sizeof(path), "%s/%s.o", progs_dir(), file);
-	snprintf(t->label, sizeof(t->label), "%s", file);
+	/* a name from the test objects' directory, or a path */
+	if (strchr(file, '/'))
+		snprintf(path, sizeof(path), "%s", file);
+	else
+		snprintf(path, sizeof(path), "%s/%s.o", progs_dir(), file);
+	snprintf(t->label, sizeof(t->label), "%s", strrchr(file, '/') ? strrchr(file, '/') + 1 : file);
 	t->obj = bpf_object__open_file(path, NULL);
 	if (!t->obj) {
 		fail_msg("cannot open %s: %s", path, strerror(errno));
@@ -574,6 +578,37 @@ static void test_map_limit(void **state)
 		close_comp(&t[i]);
 }
 
+/* a component without func_info (.BTF.ext stripped): its functions get generated records */
+static void test_no_func_info(void **state)
+{
+	struct tcomp t[2];
+	struct linked_composite c;
+	char cmd[512], dir[] = "/tmp/xdpl-nofi-XXXXXX";
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+		 "llvm-objcopy --remove-section .BTF.ext %s/linked_deep7.o %s/nofi.o 2>/dev/null",
+		 progs_dir(), dir);
+	if (system(cmd)) {
+		rmdir(dir);
+		skip();
+	}
+	snprintf(cmd, sizeof(cmd), "%s/nofi.o", dir);
+	open_comp(&t[0], cmd, NULL);
+	unlink(cmd);
+	rmdir(dir);
+	assert_int_equal(t[0].lp->func_info_cnt, 0);
+	open_comp(&t[1], "linked_loop", NULL);
+	compose_ok(t, NULL, 2, true, &c);
+	/* dispatcher + 7 generated + bpf_loop's entry and callback */
+	assert_int_equal(c.func_info_cnt, 1 + 7 + 2);
+	assert_int_equal(c.line_info_cnt, 0);
+	assert_int_equal(run(c.prog_fd, 1, NULL), XDP_PASS);
+	linked_composite_close(&c);
+	close_comp(&t[0]);
+	close_comp(&t[1]);
+}
+
 /* reported, not asserted: timing belongs to bench/, but a glance here is cheap */
 static void test_counter_cost(void **state)
 {
@@ -618,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_chain_of_ten),
 		cmocka_unit_test(test_max_components),
 		cmocka_unit_test(test_map_limit),
+		cmocka_unit_test(test_no_func_info),
 		cmocka_unit_test(test_counter_cost),
 	};
 
