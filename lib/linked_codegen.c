@@ -20,6 +20,7 @@
 #define STX_DW(d, s, o) INSN(BPF_STX | BPF_MEM | BPF_DW, d, s, o, 0)
 #define ST_W(d, o, i) INSN(BPF_ST | BPF_MEM | BPF_W, d, 0, o, i)
 #define LD_MAP_FD(d, fd) INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_FD, 0, fd)
+#define LD_MAP_VALUE(d, fd) INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_VALUE, 0, fd)
 #define LD_IMM64_HI() INSN(0, 0, 0, 0, 0)
 #define CALL_HELPER(id) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, id)
 #define CALL_PSEUDO(rel) INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, rel)
@@ -34,8 +35,9 @@
 /* what the kernel accepts from a privileged loader (BPF_COMPLEXITY_LIMIT_INSNS) */
 #define LINKED_MAX_INSNS 1000000
 
-/* r6 = ctx; the key on the stack; r1 = map; r2 = &key; call; r7 = r0; null check */
-#define PROLOGUE_COUNTERS 11
+/* r6 = ctx; r1 = map; r2 = &key (a map value, or the stack); call; r7 = r0; null check */
+#define PROLOGUE_KEY_MAP 10
+#define PROLOGUE_KEY_STACK 11
 #define COUNT_INSNS 8
 
 int linked_err_set(struct linked_err *e, int code, int err, const char *fmt, ...)
@@ -75,9 +77,18 @@ static bool has_trailer(const struct linked_gen_comp *comps, unsigned int n)
 	return linked_gen_reached(comps, n) == n && (!n || comps[n - 1].chain_mask);
 }
 
-__u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n, bool counters)
+static __u32 prologue_len(const struct linked_gen_counters *cnt)
 {
-	__u32 len = counters ? PROLOGUE_COUNTERS : 1;
+	if (!cnt)
+		return 1;
+	return cnt->key_fd >= 0 ? PROLOGUE_KEY_MAP : PROLOGUE_KEY_STACK;
+}
+
+__u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n,
+				const struct linked_gen_counters *cnt)
+{
+	bool counters = cnt != NULL;
+	__u32 len = prologue_len(cnt);
 	unsigned int i, reached = linked_gen_reached(comps, n);
 
 	for (i = 0; i < reached; i++)
@@ -85,18 +96,24 @@ __u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned in
 	return len + (has_trailer(comps, n) ? 2 : 0);
 }
 
-static __u32 emit_prologue(struct bpf_insn *out, int counters_fd)
+static __u32 emit_prologue(struct bpf_insn *out, const struct linked_gen_counters *cnt)
 {
 	__u32 pos = 0;
 
 	out[pos++] = MOV64_REG(BPF_REG_6, BPF_REG_1);
-	if (counters_fd < 0)
+	if (!cnt)
 		return pos;
-	out[pos++] = ST_W(BPF_REG_10, -4, 0);
-	out[pos++] = LD_MAP_FD(BPF_REG_1, counters_fd);
+	out[pos++] = LD_MAP_FD(BPF_REG_1, cnt->map_fd);
 	out[pos++] = LD_IMM64_HI();
-	out[pos++] = MOV64_REG(BPF_REG_2, BPF_REG_10);
-	out[pos++] = ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
+	if (cnt->key_fd >= 0) {
+		/* a pointer to a map value holding 0: the dispatcher keeps a 0-byte stack */
+		out[pos++] = LD_MAP_VALUE(BPF_REG_2, cnt->key_fd);
+		out[pos++] = LD_IMM64_HI();
+	} else {
+		out[pos++] = ST_W(BPF_REG_10, -4, 0);
+		out[pos++] = MOV64_REG(BPF_REG_2, BPF_REG_10);
+		out[pos++] = ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
+	}
 	out[pos++] = CALL_HELPER(BPF_FUNC_map_lookup_elem);
 	out[pos++] = MOV64_REG(BPF_REG_7, BPF_REG_0);
 	/*
@@ -127,12 +144,13 @@ static __u32 emit_count(struct bpf_insn *out, unsigned int idx)
 	return pos;
 }
 
-int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, int counters_fd,
-			  const unsigned int *slots, struct bpf_insn *out, __u32 out_cnt,
-			  __u32 *bases)
+int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
+			  const struct linked_gen_counters *cnt, struct bpf_insn *out,
+			  __u32 out_cnt, __u32 *bases)
 {
-	bool counters = counters_fd >= 0;
-	__u32 len = linked_gen_dispatcher_len(comps, n, counters), pos, base;
+	const unsigned int *slots = cnt ? cnt->slots : NULL;
+	bool counters = cnt != NULL;
+	__u32 len = linked_gen_dispatcher_len(comps, n, cnt), pos, base;
 	unsigned int i, a, reached = linked_gen_reached(comps, n);
 
 	if (!n || out_cnt < len)
@@ -147,7 +165,7 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, i
 		base += i < reached ? comps[i].insn_cnt : 0;
 	}
 
-	pos = emit_prologue(out, counters_fd);
+	pos = emit_prologue(out, cnt);
 	for (i = 0; i < reached; i++) {
 		const struct linked_gen_comp *c = &comps[i];
 		__u32 next = pos + comp_dispatch_len(c, counters);
@@ -174,10 +192,10 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, i
 }
 
 int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
-			 unsigned int n, int counters_fd, const unsigned int *slots,
-			 struct bpf_insn **out, __u32 *cnt, __u32 *bases)
+			 unsigned int n, const struct linked_gen_counters *cnt,
+			 struct bpf_insn **out, __u32 *out_cnt, __u32 *bases)
 {
-	__u32 len = linked_gen_dispatcher_len(comps, n, counters_fd >= 0), total = len;
+	__u32 len = linked_gen_dispatcher_len(comps, n, cnt), total = len;
 	unsigned int i, reached = linked_gen_reached(comps, n);
 	struct bpf_insn *buf;
 	int err;
@@ -193,7 +211,7 @@ int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_i
 	buf = calloc(total, sizeof(*buf));
 	if (!buf)
 		return -ENOMEM;
-	err = linked_gen_dispatcher(comps, n, counters_fd, slots, buf, len, bases);
+	err = linked_gen_dispatcher(comps, n, cnt, buf, len, bases);
 	if (err < 0) {
 		free(buf);
 		return err;
@@ -201,7 +219,7 @@ int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_i
 	for (i = 0; i < reached; i++)
 		memcpy(buf + bases[i], insns[i], comps[i].insn_cnt * sizeof(*buf));
 	*out = buf;
-	*cnt = total;
+	*out_cnt = total;
 	return 0;
 }
 

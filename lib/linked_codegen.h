@@ -4,7 +4,7 @@
  * no kernel. The composite program is
  *
  *	r6 = r1                          ctx, callee-saved across the calls
- *	[counters: r7 = &counters[0] (per-CPU value, looked up once)]
+ *	[counters: r7 = this CPU's counters (looked up once, key from a map: no stack)]
  *	for each component i:
  *		r1 = r6
  *		call comp_i                  BPF-to-BPF call
@@ -48,27 +48,37 @@ struct linked_gen_comp {
  */
 unsigned int linked_gen_reached(const struct linked_gen_comp *comps, unsigned int n);
 
+/* Per-component counters (layout in <xdpload/dispatcher.h>); NULL for none. */
+struct linked_gen_counters {
+	int map_fd; /* the per-CPU counters map */
+	/*
+	 * >= 0: a one-entry array whose value (0) is the lookup key, so the
+	 * dispatcher needs no stack; < 0: the key goes on the stack (4 bytes).
+	 */
+	int key_fd;
+	const unsigned int *slots; /* component i counts in slots[i]; NULL: slot i */
+};
+
 /* Instructions of the dispatcher part (before the first component). */
-__u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n, bool counters);
+__u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n,
+				const struct linked_gen_counters *cnt);
 
 /*
  * Emit the dispatcher into out (exactly linked_gen_dispatcher_len() slots) and
- * set bases[i] to the index in the composite where component i starts. With
- * counters_fd >= 0 the dispatcher counts into that map (layout in
- * <xdpload/dispatcher.h>): component i into counter slot slots[i], or slot i
- * when slots is NULL. Returns the number of instructions or -errno.
+ * set bases[i] to the index in the composite where component i starts. Returns
+ * the number of instructions or -errno.
  */
-int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n, int counters_fd,
-			  const unsigned int *slots, struct bpf_insn *out, __u32 out_cnt,
-			  __u32 *bases);
+int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
+			  const struct linked_gen_counters *cnt, struct bpf_insn *out,
+			  __u32 out_cnt, __u32 *bases);
 
 /*
  * The whole composite: dispatcher followed by every component's instructions.
  * *out is allocated (the caller frees it), *cnt set, bases[] as above.
  */
 int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
-			 unsigned int n, int counters_fd, const unsigned int *slots,
-			 struct bpf_insn **out, __u32 *cnt, __u32 *bases);
+			 unsigned int n, const struct linked_gen_counters *cnt,
+			 struct bpf_insn **out, __u32 *out_cnt, __u32 *bases);
 
 /* ---- instruction analysis (used by the preflight checks) ---- */
 

@@ -138,13 +138,19 @@ static __u32 map_id(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
 }
 
-/* Distinct maps across the chain (the same map may be referenced through several fds). */
-static int count_maps(const struct linked_input *in, unsigned int n, const char **last)
+/*
+ * Distinct maps across the chain (the same map may be referenced through several
+ * fds), plus extra; *over names the component with which the total first passes
+ * the kernel's limit.
+ */
+static int count_maps(const struct linked_input *in, unsigned int n, int extra,
+		      const char **over)
 {
 	__u32 ids[LINKED_MAX_MAPS * 4];
 	int fds[LINKED_MAX_MAPS * 4], cnt, k, j, total = 0;
 	unsigned int i;
 
+	*over = NULL;
 	for (i = 0; i < n; i++) {
 		cnt = linked_insn_map_fds(in[i].prog->insns, in[i].prog->insn_cnt, fds,
 					  LINKED_MAX_MAPS * 4);
@@ -156,12 +162,13 @@ static int count_maps(const struct linked_input *in, unsigned int n, const char 
 			if (j < total)
 				continue;
 			if (total == LINKED_MAX_MAPS * 4)
-				return total;
+				return total + extra;
 			ids[total++] = id;
-			*last = in[i].label;
+			if (!*over && total + extra > LINKED_MAX_MAPS)
+				*over = in[i].label;
 		}
 	}
-	return total;
+	return total + extra;
 }
 
 int linked_compose_check(const struct linked_input *in, unsigned int n, bool counters,
@@ -190,17 +197,37 @@ int linked_compose_check(const struct linked_input *in, unsigned int n, bool cou
 	err = check_frags(in, n, e);
 	if (err)
 		return err;
-	maps = count_maps(in, n, &last) + counters;
+	/* with counters the dispatcher uses two: the counters and their key */
+	maps = count_maps(in, n, counters ? 2 : 0, &last);
 	if (maps > LINKED_MAX_MAPS)
 		return linked_err_set(e, XDPL_EXIT_CHAIN, E2BIG,
-				      "%s: with it the chain uses %d maps (global data sections "
-				      "count as maps%s); the kernel allows %d per program",
-				      last, maps, counters ? ", the dispatcher's counters as one" : "",
-				      LINKED_MAX_MAPS);
+				      "%s: with it the chain needs more than the kernel's %d maps "
+				      "per program (%d in all; global data sections count as "
+				      "maps%s)",
+				      last, LINKED_MAX_MAPS, maps,
+				      counters ? ", the dispatcher's counters as two" : "");
 	return check_license(in, n, e);
 }
 
 /* ---- counters ---- */
+
+/* The counters' lookup key (0) as a map value: read-only for programs, frozen. */
+static int key_map_create(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_RDONLY_PROG);
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, XDPL_DISP_KEY_MAP_NAME, sizeof(__u32),
+				sizeof(__u32), 1, &o);
+
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_freeze(fd)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
 
 int linked_counters_create(unsigned int n)
 {
@@ -268,6 +295,8 @@ static int counters_fit(int fd, unsigned int nslots)
 struct build {
 	struct linked_gen_comp gen[LINKED_MAX_COMPONENTS];
 	unsigned int slots[LINKED_MAX_COMPONENTS];
+	struct linked_gen_counters cnt_cfg;
+	int key_fd;
 	const struct bpf_insn *insns[LINKED_MAX_COMPONENTS];
 	struct btf *btfs[LINKED_MAX_COMPONENTS];
 	struct linked_btf_comp bc[LINKED_MAX_COMPONENTS];
@@ -283,6 +312,9 @@ static void build_free(struct build *b, unsigned int n)
 
 	for (i = 0; i < n; i++)
 		btf__free(b->btfs[i]);
+	/* the program holds its own reference to the key map */
+	if (b->key_fd >= 0)
+		close(b->key_fd);
 	linked_btf_free(&b->merged);
 	free(b->prog);
 	free(b->log);
@@ -385,7 +417,12 @@ static int load_composite(struct build *b, const struct linked_input *in, unsign
 				      "with CAP_BPF and CAP_NET_ADMIN)",
 				      strerror(-err));
 	who = b->log ? blame(b->log, out->bases, out->reached, out->dispatcher_len) : -1;
-	if (who >= 0)
+	if (b->log && strstr(b->log, "combined stack size"))
+		err = linked_err_set(e, XDPL_EXIT_CHAIN, err,
+				     "the chain's nested calls together need more than the kernel's "
+				     "512 bytes of stack (tail calls lower that to 256 per frame); "
+				     "the end of the verifier's log follows");
+	else if (who >= 0)
 		err = linked_err_set(e, XDPL_EXIT_CHAIN, err,
 				     "%s: the kernel verifier refused it as part of the chain (%s); "
 				     "the end of its log follows",
@@ -418,6 +455,7 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		   struct linked_err *e)
 {
 	struct linked_compose_opts def = { .counters_fd = -1 };
+	const struct linked_gen_counters *cfg;
 	const char *name;
 	struct build *b;
 	unsigned int i, nslots;
@@ -465,15 +503,27 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		err = -ENOMEM;
 		goto fail;
 	}
+	b->key_fd = -1;
 	for (i = 0; i < n; i++) {
 		b->gen[i].insn_cnt = in[i].prog->insn_cnt;
 		b->gen[i].chain_mask = in[i].chain_mask;
 		b->insns[i] = in[i].prog->insns;
 		b->slots[i] = opts->counter_slots ? in[i].counter_slot : i;
 	}
-	out->dispatcher_len = linked_gen_dispatcher_len(b->gen, n, out->counters_fd >= 0);
-	err = linked_gen_composite(b->gen, b->insns, n, out->counters_fd, b->slots, &b->prog,
-				   &b->cnt, out->bases);
+	if (out->counters_fd >= 0) {
+		b->cnt_cfg.map_fd = out->counters_fd;
+		b->cnt_cfg.slots = b->slots;
+		b->cnt_cfg.key_fd = b->key_fd = key_map_create();
+		if (b->key_fd < 0) {
+			err = linked_err_set(e, XDPL_EXIT_CHAIN, b->key_fd,
+					     "cannot create the counters' key map: %s",
+					     strerror(-b->key_fd));
+			goto fail_build;
+		}
+	}
+	cfg = out->counters_fd >= 0 ? &b->cnt_cfg : NULL;
+	out->dispatcher_len = linked_gen_dispatcher_len(b->gen, n, cfg);
+	err = linked_gen_composite(b->gen, b->insns, n, cfg, &b->prog, &b->cnt, out->bases);
 	if (err) {
 		linked_err_set(e, XDPL_EXIT_CHAIN, err, "cannot generate the dispatcher: %s",
 			       strerror(-err));

@@ -8,8 +8,8 @@
  *  - LINKED_MAX_COMPONENTS (64, what status can show: XDPL_MAX_PROGS) components.
  *    The kernel's real limits are per program: 256 functions (BPF_MAX_SUBPROGS;
  *    the dispatcher is one, each component entry and each of its subprograms and
- *    callbacks one more) and 64 distinct maps (MAX_USED_MAPS; the counters map is
- *    one, each component map and global data section one more). Measured on
+ *    callbacks one more) and 64 distinct maps (MAX_USED_MAPS; the counters take
+ *    two, the map and its key, each component map and global data section one). Measured on
  *    kernel 6.18: 255 single-function components compose, with or without the
  *    counters; the 256th is refused by the function count. So 64 is ours, and a
  *    chain of components with subprograms or maps reaches the kernel's first.
@@ -19,8 +19,8 @@
  *  - tail calls: the kernel's budget of 33 per packet is shared by the whole
  *    chain (a tail call replaces only the calling component's frame; its target's
  *    return goes back to the dispatcher and is checked against the chain mask).
- *  - stack: 512 bytes across all frames; the dispatcher's frame uses 4 (the
- *    counters' map key) with the counters and none without.
+ *  - stack: 512 bytes across all frames; the dispatcher's frame uses none (the
+ *    counters' lookup key is a map value), so a component has all of it.
  *  - kfuncs from kernel modules are refused (vmlinux kfuncs are fine).
  *  - frags: SEC("xdp.frags") for every component or for none.
  *  - license: the composite is GPL only if every component is GPL-compatible;

@@ -24,6 +24,8 @@
 
 /* The counters map's name as the kernel shows it (bpftool map). */
 #define XDPL_DISP_COUNTERS_MAP_NAME "xdpl_disp_cnt"
+/* A one-entry array holding the key 0: the dispatcher looks the counters up without stack. */
+#define XDPL_DISP_KEY_MAP_NAME "xdpl_disp_key"
 /* The composite program's name as the kernel shows it (bpftool prog). */
 #define XDPL_DISP_PROG_NAME "xdpl_dispatch"
 

@@ -37,7 +37,7 @@ static void test_exact_no_counters(void **state)
 	struct linked_gen_comp c[2] = { { 3, PASS }, { 5, PASS | DROP } };
 	struct bpf_insn out[32];
 	__u32 bases[2];
-	int len = linked_gen_dispatcher(c, 2, -1, NULL, out, 32, bases);
+	int len = linked_gen_dispatcher(c, 2, NULL, out, 32, bases);
 	struct bpf_insn want[] = {
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),	     /* r6 = r1 */
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),	     /* r1 = r6 */
@@ -55,39 +55,19 @@ static void test_exact_no_counters(void **state)
 	int i;
 
 	assert_int_equal(len, 12);
-	assert_int_equal(linked_gen_dispatcher_len(c, 2, false), 12);
+	assert_int_equal(linked_gen_dispatcher_len(c, 2, NULL), 12);
 	assert_int_equal(bases[0], 12);
 	assert_int_equal(bases[1], 15);
 	for (i = 0; i < len; i++)
 		assert_insn(&out[i], want[i], i);
 }
 
-static void test_exact_counters(void **state)
+static void check_count_blocks(const struct bpf_insn *out, int first, int ncomp)
 {
-	struct linked_gen_comp c[2] = { { 4, PASS }, { 4, PASS } };
-	struct bpf_insn out[64];
-	__u32 bases[2];
-	int len = linked_gen_dispatcher(c, 2, 42, NULL, out, 64, bases), pc, k;
-	struct bpf_insn prologue[] = {
-		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
-		I(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0), /* key = 0 */
-		I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 42),
-		I(0, 0, 0, 0, 0),
-		I(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
-		I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
-		I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		I(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
-		I(BPF_JMP | BPF_JNE | BPF_K, 7, 0, 2, 0),
-		I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_ABORTED),
-		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-	};
+	int k, j;
 
-	assert_int_equal(len, 11 + 2 * (2 + 8 + 1 + 1) + 2);
-	assert_int_equal(linked_gen_dispatcher_len(c, 2, true), len);
-	for (pc = 0; pc < 11; pc++)
-		assert_insn(&out[pc], prologue[pc], pc);
 	/* each component: r1 = r6; call; count into its own 64-byte stride */
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < ncomp; k++) {
 		__s16 off = k * XDPL_DISP_STRIDE;
 		struct bpf_insn count[] = {
 			I(BPF_ALU | BPF_MOV | BPF_X, 1, 0, 0, 0),
@@ -99,7 +79,7 @@ static void test_exact_counters(void **state)
 			I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, 1),
 			I(BPF_STX | BPF_MEM | BPF_DW, 1, 2, off, 0),
 		};
-		int start = 11 + k * 12, j;
+		int start = first + k * 12;
 
 		assert_insn(&out[start], I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0), start);
 		assert_true(is_call(&out[start + 1]));
@@ -109,6 +89,66 @@ static void test_exact_counters(void **state)
 			    start + 10);
 		assert_insn(&out[start + 11], I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), start + 11);
 	}
+}
+
+/* the key is a map value: no stack in the dispatcher */
+static void test_exact_counters_key_map(void **state)
+{
+	struct linked_gen_comp c[2] = { { 4, PASS }, { 4, PASS } };
+	struct linked_gen_counters cnt = { .map_fd = 42, .key_fd = 43 };
+	struct bpf_insn out[64];
+	__u32 bases[2];
+	int len = linked_gen_dispatcher(c, 2, &cnt, out, 64, bases), pc;
+	struct bpf_insn prologue[] = {
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
+		I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 42),
+		I(0, 0, 0, 0, 0),
+		I(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_MAP_VALUE, 0, 43), /* &key[0] */
+		I(0, 0, 0, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
+		I(BPF_JMP | BPF_JNE | BPF_K, 7, 0, 2, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_ABORTED),
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+
+	assert_int_equal(len, 10 + 2 * (2 + 8 + 1 + 1) + 2);
+	assert_int_equal(linked_gen_dispatcher_len(c, 2, &cnt), len);
+	for (pc = 0; pc < 10; pc++)
+		assert_insn(&out[pc], prologue[pc], pc);
+	/* nothing touches the stack */
+	for (pc = 0; pc < len; pc++)
+		assert_false(out[pc].dst_reg == BPF_REG_10 || out[pc].src_reg == BPF_REG_10);
+	check_count_blocks(out, 10, 2);
+}
+
+/* without a key map, the key goes on the stack */
+static void test_exact_counters_key_stack(void **state)
+{
+	struct linked_gen_comp c[2] = { { 4, PASS }, { 4, PASS } };
+	struct linked_gen_counters cnt = { .map_fd = 42, .key_fd = -1 };
+	struct bpf_insn out[64];
+	__u32 bases[2];
+	int len = linked_gen_dispatcher(c, 2, &cnt, out, 64, bases), pc;
+	struct bpf_insn prologue[] = {
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
+		I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 42),
+		I(0, 0, 0, 0, 0),
+		I(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0), /* key = 0 */
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
+		I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
+		I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
+		I(BPF_JMP | BPF_JNE | BPF_K, 7, 0, 2, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_ABORTED),
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+
+	assert_int_equal(len, 11 + 2 * (2 + 8 + 1 + 1) + 2);
+	assert_int_equal(linked_gen_dispatcher_len(c, 2, &cnt), len);
+	for (pc = 0; pc < 11; pc++)
+		assert_insn(&out[pc], prologue[pc], pc);
+	check_count_blocks(out, 11, 2);
 }
 
 /* Every dispatcher call lands on its component; every JEQ on the next block. */
@@ -121,8 +161,10 @@ static void test_call_offsets_and_masks(void **state)
 	__u32 bases[5], block[6];
 	int counters, len, pc, k, calls, jeqs;
 
+	struct linked_gen_counters cnt = { .map_fd = 3, .key_fd = 4 };
+
 	for (counters = 0; counters < 2; counters++) {
-		len = linked_gen_dispatcher(c, 5, counters ? 3 : -1, NULL, out, 256, bases);
+		len = linked_gen_dispatcher(c, 5, counters ? &cnt : NULL, out, 256, bases);
 		assert_true(len > 0);
 		assert_int_equal(bases[0], len);
 		for (k = 1; k < 5; k++)
@@ -152,8 +194,8 @@ static void test_call_offsets_and_masks(void **state)
 		}
 	}
 	/* too small an output buffer */
-	assert_int_equal(linked_gen_dispatcher(c, 5, -1, NULL, out, 10, bases), -EINVAL);
-	assert_int_equal(linked_gen_dispatcher(c, 0, -1, NULL, out, 256, bases), -EINVAL);
+	assert_int_equal(linked_gen_dispatcher(c, 5, NULL, out, 10, bases), -EINVAL);
+	assert_int_equal(linked_gen_dispatcher(c, 0, NULL, out, 256, bases), -EINVAL);
 }
 
 /* After an empty mask nothing runs: the rest is left out (no unreachable code). */
@@ -171,8 +213,8 @@ static void test_empty_mask_truncates(void **state)
 	__u32 cnt, bases[3];
 
 	assert_int_equal(linked_gen_reached(c, 3), 2);
-	assert_int_equal(linked_gen_dispatcher_len(c, 3, false), 1 + 4 + 3);
-	assert_int_equal(linked_gen_composite(c, insns, 3, -1, NULL, &out, &cnt, bases), 0);
+	assert_int_equal(linked_gen_dispatcher_len(c, 3, NULL), 1 + 4 + 3);
+	assert_int_equal(linked_gen_composite(c, insns, 3, NULL, &out, &cnt, bases), 0);
 	assert_int_equal(cnt, 8 + 2 + 3);
 	assert_int_equal(bases[2], 0);
 	/* the last reached block ends in its exit, no end-of-chain PASS */
@@ -183,7 +225,7 @@ static void test_empty_mask_truncates(void **state)
 	c[1].chain_mask = PASS;
 	c[2].chain_mask = 0;
 	assert_int_equal(linked_gen_reached(c, 3), 3);
-	assert_int_equal(linked_gen_dispatcher_len(c, 3, false), 1 + 4 + 4 + 3);
+	assert_int_equal(linked_gen_dispatcher_len(c, 3, NULL), 1 + 4 + 4 + 3);
 }
 
 /* counter slots given per component: each counts into its own slot's 64 bytes */
@@ -191,9 +233,10 @@ static void test_counter_slots(void **state)
 {
 	struct linked_gen_comp c[3] = { { 1, PASS }, { 1, PASS }, { 1, PASS } };
 	const unsigned int slots[3] = { 7, 0, 63 };
+	struct linked_gen_counters cnt = { .map_fd = 9, .key_fd = 10, .slots = slots };
 	struct bpf_insn out[64];
 	__u32 bases[3];
-	int len = linked_gen_dispatcher(c, 3, 9, slots, out, 64, bases), pc, k = 0;
+	int len = linked_gen_dispatcher(c, 3, &cnt, out, 64, bases), pc, k = 0;
 
 	assert_true(len > 0);
 	for (pc = 0; pc < len; pc++) {
@@ -209,7 +252,8 @@ static void test_counter_slots(void **state)
 	{
 		const unsigned int big[3] = { 0, 1, 512 };
 
-		assert_int_equal(linked_gen_dispatcher(c, 3, 9, big, out, 64, bases), -E2BIG);
+		cnt.slots = big;
+		assert_int_equal(linked_gen_dispatcher(c, 3, &cnt, out, 64, bases), -E2BIG);
 	}
 }
 
@@ -224,8 +268,10 @@ static void test_composite_verbatim(void **state)
 		a[i] = I(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, 100 + i);
 	b[0] = I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0); /* PC-relative: unchanged */
 	b[1] = I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-	assert_int_equal(linked_gen_composite(c, insns, 2, 5, NULL, &out, &cnt, bases), 0);
-	assert_int_equal(cnt, linked_gen_dispatcher_len(c, 2, true) + 5);
+	struct linked_gen_counters cfg = { .map_fd = 5, .key_fd = 6 };
+
+	assert_int_equal(linked_gen_composite(c, insns, 2, &cfg, &out, &cnt, bases), 0);
+	assert_int_equal(cnt, linked_gen_dispatcher_len(c, 2, &cfg) + 5);
 	assert_memory_equal(out + bases[0], a, sizeof(a));
 	assert_memory_equal(out + bases[1], b, sizeof(b));
 	assert_int_equal(bases[1] + 2, cnt);
@@ -341,7 +387,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exact_no_counters),
-		cmocka_unit_test(test_exact_counters),
+		cmocka_unit_test(test_exact_counters_key_map),
+		cmocka_unit_test(test_exact_counters_key_stack),
 		cmocka_unit_test(test_call_offsets_and_masks),
 		cmocka_unit_test(test_empty_mask_truncates),
 		cmocka_unit_test(test_counter_slots),
