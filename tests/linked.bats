@@ -308,3 +308,23 @@ pin_dir_b() {
 	nsb unload veth0 --all
 	rm -rf "$pins"
 }
+
+@test "linked: a change interrupted before the swap is undone, after it finished" {
+	lk count drop
+	dir=$(pin_dir_b)
+	key=$(basename "$dir")
+	run_dir="/run/xdpload/$key"
+	# interrupted before the swap: staged files, another program staged as dispatcher
+	sed 's/^\(comp [0-9]* [0-9]* \)[0-9]*/\199/' "$run_dir/manifest" >"$run_dir/manifest.new"
+	bpftool prog pin id "$(status_id_b count)" "$dir/dispatcher_new"
+	xdpl_b clean veth0
+	[ ! -e "$run_dir/manifest.new" ] && [ ! -e "$dir/dispatcher_new" ]
+	[ "$(xdpl_b status veth0 --json | jq -c '[.[0].programs[].priority]')" = "[10,90]" ]
+	# interrupted after the swap: the staged dispatcher is the one attached
+	sed 's/^\(comp [0-9]* [0-9]* \)90/\191/' "$run_dir/manifest" >"$run_dir/manifest.new"
+	bpftool prog pin id "$(xdp_id_b)" "$dir/dispatcher_new"
+	xdpl_b clean veth0
+	[ ! -e "$run_dir/manifest.new" ] && [ ! -e "$dir/dispatcher_new" ]
+	[ "$(xdpl_b status veth0 --json | jq -c '[.[0].programs[].priority]')" = "[10,91]" ]
+	ping_none 2
+}
