@@ -93,7 +93,9 @@ pin_dir_b() {
 	progs="$disp $(xdpl_b status veth0 --json | jq -r '.[0].programs[].id' | tr '\n' ' ')"
 	maps=$(bpftool -j prog show id "$disp" | jq -r '.map_ids[]' | tr '\n' ' ')
 	dir=$(pin_dir_b)
-	[ -n "$dir" ] && [ -e "$dir/dispatcher" ] && [ -n "$maps" ]
+	[ -n "$dir" ]
+	[ -e "$dir/dispatcher" ]
+	[ -n "$maps" ]
 	xdpl_b unload veth0 --all
 	[ "$(xdp_id_b)" = 0 ]
 	[ ! -e "$dir" ]
@@ -280,7 +282,8 @@ pin_dir_b() {
 @test "linked: clean removes the state of a chain whose namespace is gone" {
 	lk drop
 	dir=$(pin_dir_b)
-	[ -n "$dir" ] && [ -d "$dir" ]
+	[ -n "$dir" ]
+	[ -d "$dir" ]
 	key=$(basename "$dir")
 	[ -d "/run/xdpload/$key" ]
 	# nothing to clean while it runs
@@ -318,13 +321,15 @@ pin_dir_b() {
 	sed 's/^\(comp [0-9]* [0-9]* \)[0-9]*/\199/' "$run_dir/manifest" >"$run_dir/manifest.new"
 	bpftool prog pin id "$(status_id_b count)" "$dir/dispatcher_new"
 	xdpl_b clean veth0
-	[ ! -e "$run_dir/manifest.new" ] && [ ! -e "$dir/dispatcher_new" ]
+	[ ! -e "$run_dir/manifest.new" ]
+	[ ! -e "$dir/dispatcher_new" ]
 	[ "$(xdpl_b status veth0 --json | jq -c '[.[0].programs[].priority]')" = "[10,90]" ]
 	# interrupted after the swap: the staged dispatcher is the one attached
 	sed 's/^\(comp [0-9]* [0-9]* \)90/\191/' "$run_dir/manifest" >"$run_dir/manifest.new"
 	bpftool prog pin id "$(xdp_id_b)" "$dir/dispatcher_new"
 	xdpl_b clean veth0
-	[ ! -e "$run_dir/manifest.new" ] && [ ! -e "$dir/dispatcher_new" ]
+	[ ! -e "$run_dir/manifest.new" ]
+	[ ! -e "$dir/dispatcher_new" ]
 	[ "$(xdpl_b status veth0 --json | jq -c '[.[0].programs[].priority]')" = "[10,91]" ]
 	ping_none 2
 }
