@@ -548,7 +548,7 @@ def write_report(a, m, dp, pps, comp, ctl, vm, raw, started, path):
     if dp:
         w(f"## Data path: ns per packet through BPF_PROG_TEST_RUN\n")
         w(f"A fixed 64-byte UDP frame, {a.dp_repeat} runs per call, {dp['reps']} repetitions; every "
-          f"program once per repetition in rotating order. ns = the calling thread's CPU time over the call "
+          f"program once per repetition, the three programs of one chain length back to back, in rotating order. ns = the calling thread's CPU time over the call "
           f"/ runs (the kernel's own duration, whole ns only, differs from it by at most {dp['kernel_diff']:.1f} ns in this run; both are in the raw data). A chain of N "
           f"= the bundled `pass` program N−1 times, then the bundled `drop`. Ratios are taken within each "
           f"repetition, then the median and min–max over repetitions.\n")
@@ -804,8 +804,8 @@ def main():
     ap.add_argument("--saturated", type=float, default=90.0, help="NAPI kthread CPU %% to accept")
     ap.add_argument("--rt-prio", type=int, default=50,
                     help="SCHED_FIFO priority of the receiver's NAPI kthread (0: leave it CFS)")
-    ap.add_argument("--dp-reps", type=int, default=31)
-    ap.add_argument("--dp-repeat", type=int, default=1 << 20)
+    ap.add_argument("--dp-reps", type=int, default=101)
+    ap.add_argument("--dp-repeat", type=int, default=1 << 18)
     ap.add_argument("--ctl-reps", type=int, default=20)
     ap.add_argument("--no-xdpload", dest="with_xdpload", action="store_false",
                     help="packet rate without the xdpload chain")

@@ -13,8 +13,8 @@
  * and once
  *   drop        the bundled drop program alone
  * then runs a fixed 64-byte UDP frame through each, REPEAT times per call, every
- * program once per repetition in rotating order, so that drifts of the host hit
- * all of them alike. Each line of output is one JSON object:
+ * program once per repetition, the three of one chain length back to back, in
+ * rotating order, so that drifts of the host hit all of them alike. Each line of output is one JSON object:
  *   {"rep":R,"variant":"linked","n":5,"ns":12.34,"kernel_ns":12,"retval":1}
  * ns is the calling thread's CPU time over the call divided by REPEAT (the
  * kernel's own "duration" is whole nanoseconds only, kept as kernel_ns).
@@ -226,8 +226,8 @@ int main(int argc, char **argv)
 	struct variant vs[MAX_VARIANTS];
 	struct comp comps[MAX_N];
 	struct bpf_object *hand, *drop;
-	unsigned int repeat = 1u << 21, nv = 0, i, k;
-	int reps = 15, cpu = 1, opt, r;
+	unsigned int repeat = 1u << 18, nv = 0, ng, i, k;
+	int reps = 101, cpu = 1, opt, r;
 	char name[32];
 
 	while ((opt = getopt(argc, argv, "r:n:c:p:b:")) != -1) {
@@ -289,9 +289,22 @@ measure:
 	/* one warm-up call each, reported as rep -1 */
 	for (i = 0; i < nv; i++)
 		run_one(&vs[i], repeat / 16, -1);
-	for (r = 0; r < reps; r++)
-		for (i = 0; i < nv; i++)
-			run_one(&vs[(i + r) % nv], repeat, r);
+	/*
+	 * The programs compared with each other (one chain length) run back to
+	 * back, so that a noisy phase of the host hits both sides of a ratio;
+	 * the order rotates within and across the groups.
+	 */
+	ng = any_verdict ? 1 : NLENS + 1;
+	for (r = 0; r < reps; r++) {
+		for (k = 0; k < ng; k++) {
+			unsigned int g = (k + r) % ng;
+			unsigned int first = any_verdict ? 0 : g * 3;
+			unsigned int len = any_verdict ? nv : g < NLENS ? 3 : 1;
+
+			for (i = 0; i < len; i++)
+				run_one(&vs[first + (i + r) % len], repeat, r);
+		}
+	}
 	for (i = 0; i < nv; i++)
 		if (vs[i].counters_fd >= 0)
 			check_counters(&vs[i]);
