@@ -137,7 +137,7 @@ static int reuse_maps(const struct linked_state *st, struct lcomp *l)
 	struct bpf_map *m;
 	int fd, err;
 
-	bpf_object__for_each_map(m, l->c->obj) {
+	bpf_object__for_each_map (m, l->c->obj) {
 		if (bpf_map__pin_path(m)) /* load -p: libbpf reuses its own pins */
 			continue;
 		map_pin_name(m, name, sizeof(name));
@@ -162,14 +162,15 @@ static int pin_maps(const struct linked_state *st, struct lcomp *l)
 	char path[LINKED_PATH_LEN], name[LINKED_NAME_LEN + 8];
 	struct bpf_map *m;
 
-	bpf_object__for_each_map(m, l->c->obj) {
+	bpf_object__for_each_map (m, l->c->obj) {
 		if (bpf_map__pin_path(m) || bpf_map__fd(m) < 0)
 			continue;
 		map_pin_name(m, name, sizeof(name));
 		linked_state_comp_path(st, l->meta.uid, name, path, sizeof(path));
 		if (bpf_obj_pin(bpf_map__fd(m), path) && errno != EEXIST)
-			return xdpl_fail(XDPL_EXIT_PERM, errno, "%s: cannot pin its map at %s: %s\n",
-					 l->meta.label, path, strerror(errno));
+			return xdpl_fail(XDPL_EXIT_PERM, errno,
+					 "%s: cannot pin its map at %s: %s\n", l->meta.label, path,
+					 strerror(errno));
 	}
 	return 0;
 }
@@ -184,7 +185,7 @@ static void pin_root_of(struct bpf_object *obj, char *buf, size_t sz)
 	struct bpf_map *m;
 
 	buf[0] = '\0';
-	bpf_object__for_each_map(m, obj) {
+	bpf_object__for_each_map (m, obj) {
 		path = bpf_map__pin_path(m);
 		slash = path ? strrchr(path, '/') : NULL;
 		if (slash) {
@@ -234,15 +235,15 @@ static int open_existing(const struct linked_state *st, const struct linked_stat
 		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot reopen its saved copy: %s\n",
 				 m->label, strerror(-err));
 	}
-	bpf_object__for_each_program(p, c->obj) {
+	bpf_object__for_each_program (p, c->obj) {
 		if (!strcmp(bpf_program__name(p), m->name)) {
 			c->prog = p;
 			break;
 		}
 	}
 	if (!c->prog)
-		return xdpl_fail(XDPL_EXIT_FAIL, ENOENT, "%s: program %s is not in its saved copy\n",
-				 m->label, m->name);
+		return xdpl_fail(XDPL_EXIT_FAIL, ENOENT,
+				 "%s: program %s is not in its saved copy\n", m->label, m->name);
 	c->name = bpf_program__name(c->prog);
 	c->prio = m->prio;
 	c->actions = m->actions;
@@ -392,9 +393,8 @@ static int setup_counters(struct build *b)
 static int compose_chain(struct build *b)
 {
 	struct linked_input in[LINKED_MAX_COMPONENTS];
-	struct linked_compose_opts o = { .no_counters = !b->counters,
-					 .counters_fd = b->counters_fd,
-					 .counter_slots = true };
+	struct linked_compose_opts o = {
+	    .no_counters = !b->counters, .counters_fd = b->counters_fd, .counter_slots = true};
 	struct linked_err e = {};
 	int i, err;
 
@@ -634,7 +634,7 @@ static int linked_load(const struct xdpl_iface *iface, struct component *comps, 
 		       const struct load_opts *opts)
 {
 	struct linked_state *st = calloc(1, sizeof(*st));
-	struct build b = { .counters_fd = -1, .old_fd = -1 };
+	struct build b = {.counters_fd = -1, .old_fd = -1};
 	unsigned int max_order = 0;
 	bool ours = false, fresh = false;
 	int i, err;
@@ -723,8 +723,7 @@ static int detach_all(struct linked_state *st)
 				 path, strerror(errno));
 	bpf_xdp_query(st->iface.ifindex, 0, &q);
 	ao.old_prog_fd = fd;
-	if (bpf_xdp_attach(st->iface.ifindex, -1, flags_of(q.attach_mode) | XDP_FLAGS_REPLACE,
-			   &ao))
+	if (bpf_xdp_attach(st->iface.ifindex, -1, flags_of(q.attach_mode) | XDP_FLAGS_REPLACE, &ao))
 		err = xdpl_fail(XDPL_EXIT_FAIL, errno, "%s: cannot detach the chain: %s\n",
 				st->iface.name, strerror(errno));
 	close(fd);
@@ -736,7 +735,7 @@ static int detach_all(struct linked_state *st)
 static int linked_unload(const struct xdpl_iface *iface, const struct unload_sel *sel)
 {
 	struct linked_state *st = calloc(1, sizeof(*st));
-	struct build b = { .counters_fd = -1, .old_fd = -1 };
+	struct build b = {.counters_fd = -1, .old_fd = -1};
 	unsigned int gone[LINKED_MAX_COMPONENTS];
 	struct load_opts opts = {};
 	char path[LINKED_PATH_LEN];
@@ -767,9 +766,10 @@ static int linked_unload(const struct xdpl_iface *iface, const struct unload_sel
 			gone[ngone++] = st->comps[i].uid;
 	}
 	if (!ngone) {
-		err = xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT,
-				"%s: no program with that %s in the chain (see xdpload status %s)\n",
-				iface->name, sel->name ? "name" : "ID", iface->name);
+		err =
+		    xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT,
+			      "%s: no program with that %s in the chain (see xdpload status %s)\n",
+			      iface->name, sel->name ? "name" : "ID", iface->name);
 		goto out;
 	}
 	if (ngone == st->n) {
@@ -936,11 +936,11 @@ static int linked_clean(const struct xdpl_iface *iface)
 }
 
 const struct backend_ops backend_linked = {
-	.name = "linked",
-	.max_progs = LINKED_MAX_COMPONENTS,
-	.prepare = linked_prepare,
-	.load = linked_load,
-	.unload = linked_unload,
-	.status = linked_status,
-	.clean = linked_clean,
+    .name = "linked",
+    .max_progs = LINKED_MAX_COMPONENTS,
+    .prepare = linked_prepare,
+    .load = linked_load,
+    .unload = linked_unload,
+    .status = linked_status,
+    .clean = linked_clean,
 };

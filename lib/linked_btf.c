@@ -64,8 +64,8 @@ void linked_btf_free(struct linked_btf *m)
 /* A STRUCT named xdp_md, added when no component brought one. */
 static int find_or_add_xdp_md(struct btf *m)
 {
-	static const char *const fields[] = { "data", "data_end", "data_meta", "ingress_ifindex",
-					      "rx_queue_index", "egress_ifindex" };
+	static const char *const fields[] = {
+	    "data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index", "egress_ifindex"};
 	int id = btf__find_by_name_kind(m, "xdp_md", BTF_KIND_STRUCT), u32, i, err;
 
 	if (id > 0)
@@ -150,8 +150,8 @@ static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_
 		int line = btf__add_str(m, btf__str_by_offset(c->btf, s->line_off) ?: "");
 
 		if (file < 0 || line < 0)
-			return linked_err_set(e, XDPL_EXIT_CHAIN, ENOMEM, "%s: cannot merge its BTF",
-					      c->name);
+			return linked_err_set(e, XDPL_EXIT_CHAIN, ENOMEM,
+					      "%s: cannot merge its BTF", c->name);
 		r->insn_off = s->insn_off + c->base;
 		r->file_name_off = file;
 		r->line_off = line;
@@ -161,8 +161,8 @@ static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_
 }
 
 /* Static FUNC records for a component without BTF: one per function, int (void). */
-static int synthesize_one(struct btf *m, const struct linked_btf_comp *c,
-			  struct bpf_func_info *fi, __u32 *nf, int proto, struct linked_err *e)
+static int synthesize_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_func_info *fi,
+			  __u32 *nf, int proto, struct linked_err *e)
 {
 	__u32 *starts = calloc(c->insn_cnt ? c->insn_cnt : 1, sizeof(*starts));
 	char name[KSYM_NAME_LEN_];
@@ -228,11 +228,13 @@ int linked_btf_merge(const struct linked_btf_comp *comps, unsigned int n, const 
 		const struct linked_btf_comp *c = &comps[i];
 
 		if (c->btf && c->func_info_cnt) {
-			err = merge_one(m.btf, c, m.func_info, &nf, m.line_info, &nl, with_lines, e);
+			err =
+			    merge_one(m.btf, c, m.func_info, &nf, m.line_info, &nl, with_lines, e);
 		} else {
 			if (!void_proto) {
 				int_id = btf__add_int(m.btf, "int", 4, BTF_INT_SIGNED);
-				void_proto = int_id < 0 ? int_id : btf__add_func_proto(m.btf, int_id);
+				void_proto =
+				    int_id < 0 ? int_id : btf__add_func_proto(m.btf, int_id);
 				if (void_proto < 0) {
 					err = void_proto;
 					goto fail;

@@ -15,8 +15,8 @@
 #include "linked_codegen.h"
 
 struct linked_btf_comp {
-	const char *name;	/* for messages and generated function names */
-	const struct btf *btf;	/* NULL: the component has none (built without -g) */
+	const char *name;		       /* for messages and generated function names */
+	const struct btf *btf;		       /* NULL: the component has none (built without -g) */
 	const struct bpf_func_info *func_info; /* insn_off relative to the component */
 	__u32 func_info_cnt;
 	const struct bpf_line_info *line_info;

@@ -114,8 +114,8 @@ nomem:
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
 	static const struct bpf_insn stub[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 2 /* PASS */ },
-		{ .code = BPF_JMP | BPF_EXIT },
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 2 /* PASS */},
+	    {.code = BPF_JMP | BPF_EXIT},
 	};
 	struct slot *s;
 	int err;
@@ -220,8 +220,7 @@ static int stub_gpl_compatible(struct bpf_program *prog, bool *gpl)
 	return 0;
 }
 
-int linked_capture_take(struct bpf_program *prog, struct linked_prog **out,
-			struct linked_err *e)
+int linked_capture_take(struct bpf_program *prog, struct linked_prog **out, struct linked_err *e)
 {
 	struct slot *s = slot_find(prog);
 	const char *name = bpf_program__name(prog);

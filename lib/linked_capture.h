@@ -27,7 +27,7 @@ struct linked_prog {
 	__u32 func_info_cnt;
 	struct bpf_line_info *line_info;
 	__u32 line_info_cnt;
-	int btf_fd; /* our own fd of the program's BTF as the kernel accepted it, or -1 */
+	int btf_fd;	  /* our own fd of the program's BTF as the kernel accepted it, or -1 */
 	__u32 prog_flags; /* BPF_F_XDP_HAS_FRAGS for SEC("xdp.frags") */
 	enum bpf_attach_type expected_attach_type;
 	__u32 kern_version;
@@ -54,8 +54,7 @@ void linked_capture_disarm(const struct bpf_program *prog);
  * with linked_prog_free). The map fds inside stay owned by the object: keep it
  * open, or the maps otherwise referenced, until the composite is loaded.
  */
-int linked_capture_take(struct bpf_program *prog, struct linked_prog **out,
-			struct linked_err *e);
+int linked_capture_take(struct bpf_program *prog, struct linked_prog **out, struct linked_err *e);
 
 void linked_prog_free(struct linked_prog *lp);
 

@@ -40,22 +40,22 @@
 #define LINKED_MAX_COMP_DEPTH (LINKED_MAX_FRAMES - 1)
 
 struct linked_input {
-	const char *label;		 /* names the component in messages */
-	const struct linked_prog *prog;	 /* captured (linked_capture_take) */
-	__u32 chain_mask;		 /* 1 << XDP_* after which the next one runs */
-	unsigned int counter_slot;	 /* with opts.counter_slots: where it counts */
+	const char *label;		/* names the component in messages */
+	const struct linked_prog *prog; /* captured (linked_capture_take) */
+	__u32 chain_mask;		/* 1 << XDP_* after which the next one runs */
+	unsigned int counter_slot;	/* with opts.counter_slots: where it counts */
 };
 
 struct linked_compose_opts {
-	bool no_counters;  /* leave out the per-component counters */
-	int counters_fd;   /* > 0: count into this map (value size >= n * XDPL_DISP_STRIDE) */
+	bool no_counters; /* leave out the per-component counters */
+	int counters_fd;  /* > 0: count into this map (value size >= n * XDPL_DISP_STRIDE) */
 	/*
 	 * Count component i into in[i].counter_slot instead of slot i: slots that
 	 * stay with a component across rebuilds keep its counters in one map.
 	 */
 	bool counter_slots;
-	const char *name;  /* composite program name, default XDPL_DISP_PROG_NAME */
-	bool keep_log;	   /* keep the verifier's statistics in the result */
+	const char *name; /* composite program name, default XDPL_DISP_PROG_NAME */
+	bool keep_log;	  /* keep the verifier's statistics in the result */
 };
 
 struct linked_composite {

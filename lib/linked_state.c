@@ -150,7 +150,8 @@ static int read_manifest(struct linked_state *st, const char *path)
 	f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
-	if (!fgets(line, sizeof(line), f) || strncmp(line, MANIFEST_MAGIC, strlen(MANIFEST_MAGIC))) {
+	if (!fgets(line, sizeof(line), f) ||
+	    strncmp(line, MANIFEST_MAGIC, strlen(MANIFEST_MAGIC))) {
 		fclose(f);
 		return -EINVAL;
 	}
@@ -194,13 +195,12 @@ static int write_manifest(const struct linked_state *st, const char *path)
 		return -errno;
 	}
 	fprintf(f, "%s\nmode %s\ncounters %d\nnext_uid %u\nnetns_ino %llu\n", MANIFEST_MAGIC,
-		mode_name(st->mode), st->counters, st->next_uid,
-		(unsigned long long)st->netns_ino);
+		mode_name(st->mode), st->counters, st->next_uid, (unsigned long long)st->netns_ino);
 	for (i = 0; i < st->n; i++) {
 		const struct linked_state_comp *c = &st->comps[i];
 
-		fprintf(f, "comp %u %u %u %u %u\t%s\t%s\t%s\n", c->uid, c->slot, c->prio, c->actions,
-			c->order, c->name, c->label, c->pin_dir);
+		fprintf(f, "comp %u %u %u %u %u\t%s\t%s\t%s\n", c->uid, c->slot, c->prio,
+			c->actions, c->order, c->name, c->label, c->pin_dir);
 	}
 	if (fflush(f) || fsync(fd))
 		err = -errno;
@@ -401,15 +401,17 @@ int linked_state_open(const struct xdpl_iface *iface, bool exclusive, bool creat
 		err = bpffs_root(bpffs, sizeof(bpffs));
 		if (err)
 			return err;
-		snprintf(st->pin_dir, sizeof(st->pin_dir), "%.120s/" PIN_SUBDIR "/%.64s", bpffs, st->key);
+		snprintf(st->pin_dir, sizeof(st->pin_dir), "%.120s/" PIN_SUBDIR "/%.64s", bpffs,
+			 st->key);
 	}
 	if (create) {
 		err = mkdirs(st->run_dir);
 		if (!err)
 			err = mkdirs(st->pin_dir);
 		if (err)
-			return xdpl_fail(XDPL_EXIT_PERM, err, "%s: cannot create its state in %s: %s\n",
-					 iface->name, err == -EACCES ? st->run_dir : st->pin_dir,
+			return xdpl_fail(XDPL_EXIT_PERM, err,
+					 "%s: cannot create its state in %s: %s\n", iface->name,
+					 err == -EACCES ? st->run_dir : st->pin_dir,
 					 strerror(-err));
 	}
 	linked_state_path(st, "lock", path, sizeof(path));
@@ -432,9 +434,10 @@ int linked_state_open(const struct xdpl_iface *iface, bool exclusive, bool creat
 	err = read_manifest(st, path);
 	if (err) {
 		linked_state_close(st);
-		return xdpl_fail(XDPL_EXIT_FAIL, err,
-				 "%s: its linked state %s is damaged (xdpload clean %s removes it)\n",
-				 iface->name, path, iface->name);
+		return xdpl_fail(
+		    XDPL_EXIT_FAIL, err,
+		    "%s: its linked state %s is damaged (xdpload clean %s removes it)\n",
+		    iface->name, path, iface->name);
 	}
 	if (!st->exists)
 		st->netns_ino = linked_netns_ino();
@@ -451,7 +454,7 @@ void linked_state_close(struct linked_state *st)
 int linked_state_for_each_key(int (*fn)(const char *key, void *arg), void *arg)
 {
 	char bpffs[LINKED_DIR_LEN / 2], dir[LINKED_DIR_LEN], seen[4096] = "";
-	const char *dirs[2] = { XDPL_RUN_DIR, NULL };
+	const char *dirs[2] = {XDPL_RUN_DIR, NULL};
 	struct dirent *d;
 	int i, err = 0;
 	DIR *dp;

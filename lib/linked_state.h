@@ -35,8 +35,8 @@ struct linked_state_comp {
 	unsigned int prio;
 	unsigned int actions; /* chain-call actions, 1 << XDP_* */
 	unsigned int order;
-	char name[LINKED_NAME_LEN];  /* program (function) name */
-	char label[LINKED_DIR_LEN]; /* what the user loaded: builtin name or file */
+	char name[LINKED_NAME_LEN];   /* program (function) name */
+	char label[LINKED_DIR_LEN];   /* what the user loaded: builtin name or file */
 	char pin_dir[LINKED_DIR_LEN]; /* load -p, or "" */
 };
 

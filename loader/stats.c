@@ -135,7 +135,8 @@ static int sample(const struct xdpl_iface *iface, struct iface_status *st)
 	int err = status_collect(iface, st), i;
 
 	if (err)
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot read its XDP state\n", iface->name);
+		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot read its XDP state\n",
+				 iface->name);
 	if (!st->nprogs)
 		return xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT, "%s: no XDP program attached\n",
 				 iface->name);
@@ -154,19 +155,15 @@ static int parse_interval(const char *arg, double *v)
 
 	errno = 0;
 	*v = strtod(arg, &end);
-	return errno || *end || end == arg || !isfinite(*v) || *v <= 0 || *v > 86400 ? -EINVAL
-										     : 0;
+	return errno || *end || end == arg || !isfinite(*v) || *v <= 0 || *v > 86400 ? -EINVAL : 0;
 }
 
 int do_stats(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"interval", required_argument, NULL, 'i'}, {"count", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},		{"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},		{0},
 	};
 	struct iface_status *st, *prev;
 	struct xdpl_iface iface;
@@ -180,8 +177,10 @@ int do_stats(int argc, char **argv)
 		switch (opt) {
 		case 'i':
 			if (parse_interval(optarg, &interval))
-				return usage_error("stats", "bad interval '%s': use seconds, e.g. 1 "
-							    "or 0.5", optarg);
+				return usage_error("stats",
+						   "bad interval '%s': use seconds, e.g. 1 "
+						   "or 0.5",
+						   optarg);
 			break;
 		case 'c':
 			errno = 0;
@@ -223,8 +222,8 @@ int do_stats(int argc, char **argv)
 	err = sample(&iface, prev);
 	t0 = now_s();
 	for (n = 0; !err && !stop && (count < 0 || n < count); n++) {
-		struct timespec ts = { .tv_sec = (time_t)interval,
-				       .tv_nsec = (long)((interval - (time_t)interval) * 1e9) };
+		struct timespec ts = {.tv_sec = (time_t)interval,
+				      .tv_nsec = (long)((interval - (time_t)interval) * 1e9)};
 
 		while (nanosleep(&ts, &ts) && errno == EINTR && !stop)
 			;

@@ -55,13 +55,14 @@ static int open_comp_tweak(struct tcomp *t, const char *file, const char *prog, 
 		snprintf(path, sizeof(path), "%s", file);
 	else
 		snprintf(path, sizeof(path), "%s/%s.o", progs_dir(), file);
-	snprintf(t->label, sizeof(t->label), "%s", strrchr(file, '/') ? strrchr(file, '/') + 1 : file);
+	snprintf(t->label, sizeof(t->label), "%s",
+		 strrchr(file, '/') ? strrchr(file, '/') + 1 : file);
 	t->obj = bpf_object__open_file(path, NULL);
 	if (!t->obj) {
 		fail_msg("cannot open %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	bpf_object__for_each_program(p, t->obj) {
+	bpf_object__for_each_program (p, t->obj) {
 		if (!prog || !strcmp(bpf_program__name(p), prog)) {
 			sel = p;
 			break;
@@ -96,7 +97,7 @@ static int compose(struct tcomp *t, const __u32 *masks, unsigned int n, bool cou
 		   struct linked_composite *out, struct linked_err *e)
 {
 	struct linked_input in[MAXC + 8];
-	struct linked_compose_opts o = { .no_counters = !counters };
+	struct linked_compose_opts o = {.no_counters = !counters};
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -182,7 +183,7 @@ static int map_fd(struct bpf_object *obj, const char *suffix)
 	struct bpf_map *m;
 	size_t l = strlen(suffix);
 
-	bpf_object__for_each_map(m, obj) {
+	bpf_object__for_each_map (m, obj) {
 		const char *n = bpf_map__name(m);
 		size_t nl = strlen(n);
 
@@ -230,7 +231,7 @@ static void test_chain_mask(void **state)
 {
 	struct tcomp t[3];
 	struct linked_composite c;
-	__u32 masks[3] = { PASS_MASK, PASS_MASK, PASS_MASK };
+	__u32 masks[3] = {PASS_MASK, PASS_MASK, PASS_MASK};
 	__u64 s[XDPL_DISP_SLOTS];
 	int cnt;
 
@@ -304,7 +305,7 @@ static void set_rodata_action(struct bpf_object *obj, void *arg)
 {
 	struct bpf_map *m;
 
-	bpf_object__for_each_map(m, obj) {
+	bpf_object__for_each_map (m, obj) {
 		size_t sz;
 		const void *v;
 		char buf[64];
@@ -663,23 +664,23 @@ static void test_counter_cost(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_count_drop),
-		cmocka_unit_test(test_chain_mask),
-		cmocka_unit_test(test_no_counters),
-		cmocka_unit_test(test_subprogs_global_func),
-		cmocka_unit_test(test_global_data),
-		cmocka_unit_test(test_tail_call),
-		cmocka_unit_test(test_loop_voidctx_deep7),
-		cmocka_unit_test(test_deep8_refused),
-		cmocka_unit_test(test_license),
-		cmocka_unit_test(test_frags),
-		cmocka_unit_test(test_standalone),
-		cmocka_unit_test(test_chain_of_ten),
-		cmocka_unit_test(test_max_components),
-		cmocka_unit_test(test_map_limit),
-		cmocka_unit_test(test_no_func_info),
-		cmocka_unit_test(test_big_stack),
-		cmocka_unit_test(test_counter_cost),
+	    cmocka_unit_test(test_count_drop),
+	    cmocka_unit_test(test_chain_mask),
+	    cmocka_unit_test(test_no_counters),
+	    cmocka_unit_test(test_subprogs_global_func),
+	    cmocka_unit_test(test_global_data),
+	    cmocka_unit_test(test_tail_call),
+	    cmocka_unit_test(test_loop_voidctx_deep7),
+	    cmocka_unit_test(test_deep8_refused),
+	    cmocka_unit_test(test_license),
+	    cmocka_unit_test(test_frags),
+	    cmocka_unit_test(test_standalone),
+	    cmocka_unit_test(test_chain_of_ten),
+	    cmocka_unit_test(test_max_components),
+	    cmocka_unit_test(test_map_limit),
+	    cmocka_unit_test(test_no_func_info),
+	    cmocka_unit_test(test_big_stack),
+	    cmocka_unit_test(test_counter_cost),
 	};
 
 	if (linked_capture_init()) {
