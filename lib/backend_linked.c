@@ -195,6 +195,14 @@ static void pin_root_of(struct bpf_object *obj, char *buf, size_t sz)
 	}
 }
 
+/* The manifest is one line per component, fields split by tabs. */
+static void sanitize(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\t' || *s == '\n')
+			*s = ' ';
+}
+
 /* The name libbpf gives an object decides its internal maps' names: keep it. */
 static const char *object_name(const char *label)
 {
@@ -679,6 +687,7 @@ static int linked_load(const struct xdpl_iface *iface, struct component *comps, 
 		l->meta.order = max_order + comps[i].order;
 		snprintf(l->meta.name, sizeof(l->meta.name), "%s", comps[i].name);
 		snprintf(l->meta.label, sizeof(l->meta.label), "%s", comps[i].label);
+		sanitize(l->meta.label);
 		pin_root_of(comps[i].obj, l->meta.pin_dir, sizeof(l->meta.pin_dir));
 		b.lc[b.n++] = l;
 	}
