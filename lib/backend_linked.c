@@ -343,11 +343,16 @@ static int save_new(const struct linked_state *st, struct lcomp *l)
 
 /* ---- counters ---- */
 
-/* Zero one slot on every CPU (a slot a removed component may have left counts in). */
+/*
+ * Zero one slot on every CPU (a removed component may have left counts in it).
+ * The update rewrites the whole per-CPU value, so increments of other slots that
+ * land between lookup and update are lost: only write when the slot needs it.
+ */
 static int zero_slot(int map_fd, unsigned int slot)
 {
 	int ncpu = libbpf_num_possible_cpus(), cpu, err = 0;
-	size_t vsz = LINKED_MAX_COMPONENTS * XDPL_DISP_STRIDE;
+	size_t vsz = LINKED_MAX_COMPONENTS * XDPL_DISP_STRIDE, k;
+	bool dirty = false;
 	__u32 key = 0;
 	char *vals;
 
@@ -358,9 +363,14 @@ static int zero_slot(int map_fd, unsigned int slot)
 		return -ENOMEM;
 	if (bpf_map_lookup_elem(map_fd, &key, vals))
 		err = -errno;
-	for (cpu = 0; !err && cpu < ncpu; cpu++)
-		memset(vals + cpu * vsz + slot * XDPL_DISP_STRIDE, 0, XDPL_DISP_STRIDE);
-	if (!err && bpf_map_update_elem(map_fd, &key, vals, BPF_EXIST))
+	for (cpu = 0; !err && cpu < ncpu; cpu++) {
+		char *p = vals + cpu * vsz + slot * XDPL_DISP_STRIDE;
+
+		for (k = 0; k < XDPL_DISP_STRIDE && !dirty; k++)
+			dirty = p[k] != 0;
+		memset(p, 0, XDPL_DISP_STRIDE);
+	}
+	if (!err && dirty && bpf_map_update_elem(map_fd, &key, vals, BPF_EXIST))
 		err = -errno;
 	free(vals);
 	return err;
