@@ -337,3 +337,16 @@ pin_dir_b() {
 	[ "$(xdpl_b status veth0 --json | jq -c '[.[0].programs[].priority]')" = "[10,91]" ]
 	ping_none 2
 }
+
+@test "linked: a program loaded again starts from zero counters" {
+	on_a sysctl -qw net.ipv6.conf.veth0.disable_ipv6=1
+	lk count drop
+	ping_none 3
+	[ "$(pkts_b drop XDP_DROP)" -eq 3 ]
+	xdpl_b unload veth0 -n drop
+	lk drop
+	[ "$(pkts_b drop XDP_DROP)" -eq 0 ]
+	[ "$(pkts_b count XDP_PASS)" -eq 3 ]
+	ping_none 2
+	[ "$(pkts_b drop XDP_DROP)" -eq 2 ]
+}
