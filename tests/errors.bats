@@ -60,9 +60,8 @@ expect_fail()
 }
 
 @test "lower-case and unprefixed action names are accepted" {
-	run xdpl_b load -m skb -A pass,xdp_drop,XDP_TX veth0 pass
-	[ "$status" -eq 0 ]
-	[ "$(xdp_id_b)" != 0 ]
+	xdpl_b load -m skb -A pass,xdp_drop,XDP_TX veth0 pass
+	[ "$(xdpl_b status veth0 --json | jq -c '.[0].programs[0].chain_actions')" = '["XDP_DROP","XDP_PASS","XDP_TX"]' ]
 }
 
 @test "verifier rejection: exit 6 with the end of the verifier's log" {

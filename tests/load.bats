@@ -29,7 +29,7 @@ load lib/common
 	# No IPv6 on the sender: its router solicitations and MLD reports would be counted too.
 	on_a sysctl -qw net.ipv6.conf.veth0.disable_ipv6=1
 	xdpl_b load -m skb veth0 count
-	id=$(xdp_id_b)
+	id=$(status_id_b count)
 	map=$(bpftool -j prog show id "$id" | jq '.map_ids[0]')
 	[ "$(map_sum "$map" packets)" -eq 0 ]
 	on_a ping -q -c 7 -i 0.01 "$LAB_IP_B" >/dev/null
@@ -48,23 +48,49 @@ load lib/common
 	ping_ok 2
 }
 
-@test "status --json matches what the kernel reports" {
-	xdpl_b load -m skb veth0 drop
+# check_json_entry BACKEND: B's veth0 runs drop alone; status --json says so, as the kernel does.
+check_json_entry()
+{
+	local backend=$1 kid entry pid
+
 	run xdpl_b status --json
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e . >/dev/null
 	kid=$(xdp_id_b)
 	entry=$(echo "$output" | jq -c '.[] | select(.name == "veth0")')
+	[ "$(echo "$entry" | jq -r .backend)" = "$backend" ]
 	[ "$(echo "$entry" | jq -r .mode)" = skb ]
 	[ "$(echo "$entry" | jq -r .ifindex)" = "$(ip -n "$LAB_B" -j link show veth0 | jq .[0].ifindex)" ]
 	[ "$(echo "$entry" | jq -r '.programs | length')" = 1 ]
 	[ "$(echo "$entry" | jq -r .programs[0].name)" = drop ]
-	[ "$(echo "$entry" | jq -r .programs[0].id)" = "$kid" ]
-	[ "$(echo "$entry" | jq -r .programs[0].tag)" = "$(bpftool -j prog show id "$kid" | jq -r .tag)" ]
+	pid=$(echo "$entry" | jq -r .programs[0].id)
+	if [ "$backend" = legacy ]; then
+		[ "$pid" = "$kid" ]
+		[ "$(echo "$entry" | jq -r .dispatcher_id)" = 0 ]
+	else
+		# the dispatcher is what the kernel runs; the program is its own verified copy
+		[ "$(echo "$entry" | jq -r .dispatcher_id)" = "$kid" ]
+		[ "$pid" != "$kid" ]
+	fi
+	[ "$(echo "$entry" | jq -r .programs[0].tag)" = "$(bpftool -j prog show id "$pid" | jq -r .tag)" ]
+	[ "$(bpftool -j prog show id "$pid" | jq -r .name)" = drop ]
 	[ "$(echo "$entry" | jq -r .programs[0].priority)" = 90 ]
 	[ "$(echo "$entry" | jq -c .programs[0].chain_actions)" = '["XDP_PASS"]' ]
 	# lo has nothing attached and is listed with no programs
 	[ "$(echo "$output" | jq -r '.[] | select(.name == "lo") | .programs | length')" = 0 ]
+}
+
+@test "status --json matches what the kernel reports (default backend)" {
+	xdpl_b load -m skb veth0 drop
+	check_json_entry "$(xdpl_b status veth0 --json | jq -r '.[0].backend')"
+	[ "$(xdpl_b status veth0 --json | jq -r '.[0].backend')" != legacy ]
+}
+
+@test "status --json matches what the kernel reports (libxdp without a dispatcher)" {
+	xdpl_b load -m skb --dispatcher libxdp veth0 drop
+	backend=$(xdpl_b status veth0 --json | jq -r '.[0].backend')
+	[ "$backend" = legacy ] || [ "$backend" = libxdp ]
+	check_json_entry "$backend"
 }
 
 @test "status text keeps xdp-loader's columns" {
@@ -72,11 +98,16 @@ load lib/common
 	run xdpl_b status veth0
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -E '^Interface +Prio +Program name +Mode +ID +Tag +Chain actions$'
-	line=$(echo "$output" | grep '^veth0')
-	read -r ifn prio name mode id tag rest <<<"$line"
-	[ "$ifn" = veth0 ] && [ "$prio" = 33 ] && [ "$name" = pass ] && [ "$mode" = skb ]
+	# the interface line: the dispatcher the kernel runs, its mode and backend
+	read -r ifn name mode id backend <<<"$(echo "$output" | grep '^veth0')"
+	[ "$ifn" = veth0 ] && [ "$name" = dispatcher ] && [ "$mode" = skb ]
 	[ "$id" = "$(xdp_id_b)" ]
-	[ "${#tag}" = 16 ]
+	[ "$backend" = "[linked]" ] || [ "$backend" = "[libxdp]" ]
+	# one line per program: prio, name, ID, tag, chain actions
+	read -r arrow prio name pid tag actions <<<"$(echo "$output" | grep '^ => ')"
+	[ "$prio" = 33 ] && [ "$name" = pass ] && [ "$actions" = XDP_DROP,XDP_PASS ]
+	[ "$pid" = "$(status_id_b pass)" ]
+	[ "$tag" = "$(bpftool -j prog show id "$pid" | jq -r .tag)" ]
 }
 
 @test "progs lists the bundled programs with their defaults" {
