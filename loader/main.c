@@ -18,7 +18,8 @@ struct command {
 static const struct command commands[] = {
 	{ "load", do_load,
 	  "load [-m MODE] [-s SECTION | -n PROG] [-P PRIO] [-A ACTIONS] [-p PIN_DIR]\n"
-	  "                [--dispatcher auto|libxdp|linked] [--force] IFACE FILE|BUILTIN..." },
+	  "                [--dispatcher auto|libxdp|linked] [--no-stats] [--force]\n"
+	  "                [--rate PPS] [--burst N] IFACE FILE|BUILTIN..." },
 	{ "unload", do_unload, "unload IFACE (-i ID | -n NAME | -a|--all) [--force]" },
 	{ "status", do_status, "status [IFACE] [--json]" },
 	{ "clean", do_clean, "clean [IFACE]" },
