@@ -768,6 +768,10 @@ static int linked_unload(const struct xdpl_iface *iface, const struct unload_sel
 	if (err)
 		goto out_free;
 	b.st = st;
+	if (st->damaged) {
+		err = linked_state_damaged(st);
+		goto out;
+	}
 	if (!st->exists || !linked_state_attached(st, &gone[0])) {
 		err = xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT, "%s: no linked chain attached\n",
 				iface->name);
@@ -898,6 +902,16 @@ static int clean_one(const struct xdpl_iface *iface)
 	err = linked_state_open(iface, true, false, st);
 	if (err)
 		goto out;
+	if (st->damaged) {
+		pr_info("%s: removing linked state with a damaged manifest\n",
+			iface->name[0] ? iface->name : st->key);
+		if (linked_state_attached(st, &attached))
+			pr_warn("%s: its chain stays attached; 'xdpload unload %s --all --force' "
+				"detaches it\n",
+				iface->name, iface->name);
+		linked_state_remove_all(st);
+		goto out;
+	}
 	if (st->lock_fd < 0) {
 		/* pins without a manifest (/run was emptied): nothing can manage them */
 		if (iface->netns_cookie == netns_cookie() && st->pin_dir[0] &&

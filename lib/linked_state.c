@@ -432,16 +432,28 @@ int linked_state_open(const struct xdpl_iface *iface, bool exclusive, bool creat
 		recover(st);
 	linked_state_path(st, "manifest", path, sizeof(path));
 	err = read_manifest(st, path);
+	if (err && exclusive && !create) {
+		/* unload and clean decide: clean removes it */
+		st->damaged = true;
+		st->exists = false;
+		st->n = 0;
+		return 0;
+	}
 	if (err) {
 		linked_state_close(st);
-		return xdpl_fail(
-		    XDPL_EXIT_FAIL, err,
-		    "%s: its linked state %s is damaged (xdpload clean %s removes it)\n",
-		    iface->name, path, iface->name);
+		return linked_state_damaged(st);
 	}
 	if (!st->exists)
 		st->netns_ino = linked_netns_ino();
 	return 0;
+}
+
+int linked_state_damaged(const struct linked_state *st)
+{
+	return xdpl_fail(XDPL_EXIT_FAIL, EBADMSG,
+			 "%s: its linked state %s/manifest is damaged ('xdpload clean %s' "
+			 "removes it)\n",
+			 st->iface.name, st->run_dir, st->iface.name);
 }
 
 void linked_state_close(struct linked_state *st)

@@ -46,7 +46,8 @@ struct linked_state {
 	char run_dir[LINKED_DIR_LEN];
 	char pin_dir[LINKED_DIR_LEN];
 	int lock_fd;
-	bool exists; /* a manifest was read */
+	bool exists;  /* a manifest was read */
+	bool damaged; /* the manifest cannot be read (only for unload and clean) */
 	enum xdp_attach_mode mode;
 	bool counters;
 	unsigned int next_uid;
@@ -58,11 +59,15 @@ struct linked_state {
 /*
  * Lock (exclusive, or shared for readers) and read the interface's state.
  * create: make the directories (for a load). With the exclusive lock a change
- * a crash interrupted is finished or undone first. Reports errors.
+ * a crash interrupted is finished or undone first. Reports errors; a damaged
+ * manifest is an error except for exclusive opens without create (unload,
+ * clean), which get st->damaged instead.
  */
 int linked_state_open(const struct xdpl_iface *iface, bool exclusive, bool create,
 		      struct linked_state *st);
 void linked_state_close(struct linked_state *st);
+/* Report a damaged manifest (and how to remove it); returns -EBADMSG. */
+int linked_state_damaged(const struct linked_state *st);
 
 /* Stage the manifest (manifest.new); linked_state_commit renames it into place. */
 int linked_state_stage(const struct linked_state *st);

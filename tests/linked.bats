@@ -350,3 +350,29 @@ pin_dir_b() {
 	ping_none 2
 	[ "$(pkts_b drop XDP_DROP)" -eq 2 ]
 }
+
+@test "linked: a damaged manifest is reported, and clean removes it" {
+	lk drop
+	dir=$(pin_dir_b)
+	key=$(basename "$dir")
+	echo garbage >"/run/xdpload/$key/manifest"
+	run xdpl_b status veth0
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"damaged"*"xdpload clean veth0"* ]]
+	run xdpl_b load -m skb --dispatcher linked veth0 pass
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"damaged"* ]]
+	run xdpl_b unload veth0 --all
+	[ "$status" -ne 0 ]
+	run xdpl_b clean veth0
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"unload veth0 --all --force"* ]]
+	[ ! -e "$dir" ]
+	# the chain itself is still attached, as a program xdpload no longer knows
+	run lk pass
+	[ "$status" -eq 9 ]
+	xdpl_b unload veth0 --all --force
+	[ "$(xdp_id_b)" = 0 ]
+	lk pass
+	ping_ok 2
+}
