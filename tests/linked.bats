@@ -376,3 +376,13 @@ pin_dir_b() {
 	lk pass
 	ping_ok 2
 }
+
+@test "linked: 64 programs chain, a 65th is refused and changes nothing" {
+	lk $(for i in $(seq 63); do echo pass; done) drop
+	[ "$(xdpl_b status veth0 --json | jq '.[0].programs | length')" = 64 ]
+	ping_none 2
+	run lk pass
+	[ "$status" -eq 8 ]
+	[[ "$output" == *"64"* ]]
+	[ "$(xdpl_b status veth0 --json | jq '.[0].programs | length')" = 64 ]
+}
