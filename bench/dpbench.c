@@ -14,7 +14,8 @@
  *   drop        the bundled drop program alone
  * then runs a fixed 64-byte UDP frame through each, REPEAT times per call, every
  * program once per repetition, the three of one chain length back to back, in
- * rotating order, so that drifts of the host hit all of them alike. Each line of output is one JSON object:
+ * rotating order, so that drifts of the host hit all of them alike. Each line of output is one JSON
+ * object:
  *   {"rep":R,"variant":"linked","n":5,"ns":12.34,"kernel_ns":12,"retval":1}
  * ns is the calling thread's CPU time over the call divided by REPEAT (the
  * kernel's own "duration" is whole nanoseconds only, kept as kernel_ns).
@@ -46,14 +47,14 @@
 #define MAX_N 10
 #define MAX_VARIANTS 16
 
-static const unsigned int chain_lens[] = { 1, 2, 5, 10 };
+static const unsigned int chain_lens[] = {1, 2, 5, 10};
 #define NLENS (sizeof(chain_lens) / sizeof(chain_lens[0]))
 
 struct variant {
 	const char *name;
 	unsigned int n;
 	int prog_fd;
-	int counters_fd; /* linked+cnt only, else -1 */
+	int counters_fd;	    /* linked+cnt only, else -1 */
 	unsigned long long packets; /* run through it so far */
 };
 
@@ -100,7 +101,7 @@ static void open_comp(struct comp *c, const char *builtin)
 static void compose_chain(struct comp *comps, unsigned int n, bool counters, struct variant *v)
 {
 	struct linked_input in[MAX_N];
-	struct linked_compose_opts o = { .no_counters = !counters, .counters_fd = -1 };
+	struct linked_compose_opts o = {.no_counters = !counters, .counters_fd = -1};
 	struct linked_composite c = {};
 	struct linked_err e = {};
 	unsigned int i;
@@ -232,11 +233,21 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "r:n:c:p:b:")) != -1) {
 		switch (opt) {
-		case 'r': reps = atoi(optarg); break;
-		case 'n': repeat = strtoul(optarg, NULL, 0); break;
-		case 'c': cpu = atoi(optarg); break;
-		case 'p': progs_dir = optarg; break;
-		case 'b': bench_dir = optarg; break;
+		case 'r':
+			reps = atoi(optarg);
+			break;
+		case 'n':
+			repeat = strtoul(optarg, NULL, 0);
+			break;
+		case 'c':
+			cpu = atoi(optarg);
+			break;
+		case 'p':
+			progs_dir = optarg;
+			break;
+		case 'b':
+			bench_dir = optarg;
+			break;
 		default:
 			fprintf(stderr, "usage: dpbench [-r REPS] [-n REPEAT] [-c CPU] "
 					"[-p PROGS_DIR] [-b BENCH_BPF_DIR]\n");
@@ -264,7 +275,7 @@ int main(int argc, char **argv)
 			fd = bpf_prog_get_fd_by_id(strtoul(eq + 1, NULL, 0));
 			if (fd < 0)
 				die(eq + 1, errno);
-			vs[nv++] = (struct variant){ argv[optind], 1, fd, -1, 0 };
+			vs[nv++] = (struct variant){argv[optind], 1, fd, -1, 0};
 		}
 		goto measure;
 	}
@@ -281,9 +292,10 @@ int main(int argc, char **argv)
 		compose_chain(comps, chain_lens[k], false, &vs[nv++]);
 		compose_chain(comps, chain_lens[k], true, &vs[nv++]);
 		snprintf(name, sizeof(name), "hand_%u", chain_lens[k]);
-		vs[nv++] = (struct variant){ "hand", chain_lens[k], prog_fd_by_name(hand, name), -1, 0 };
+		vs[nv++] =
+		    (struct variant){"hand", chain_lens[k], prog_fd_by_name(hand, name), -1, 0};
 	}
-	vs[nv++] = (struct variant){ "drop", 1, prog_fd_by_name(drop, "drop"), -1, 0 };
+	vs[nv++] = (struct variant){"drop", 1, prog_fd_by_name(drop, "drop"), -1, 0};
 
 measure:
 	/* one warm-up call each, reported as rep -1 */

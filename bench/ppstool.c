@@ -135,7 +135,7 @@ static struct bpf_object *load_obj(const char *path, const char *prog, int *prog
 
 	if (!obj)
 		die(path, errno);
-	bpf_object__for_each_program(p, obj)
+	bpf_object__for_each_program (p, obj)
 		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
 	err = bpf_object__load(obj);
 	if (err)

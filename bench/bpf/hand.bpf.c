@@ -24,10 +24,10 @@ static __always_inline int opaque(int action, struct xdp_md *ctx)
 	return r;
 }
 
-#define PASS_FN(i)                                                  \
+#define PASS_FN(i)                                                     \
 	__attribute__((noinline)) int hand_pass##i(struct xdp_md *ctx) \
-	{                                                           \
-		return opaque(XDP_PASS, ctx);                            \
+	{                                                              \
+		return opaque(XDP_PASS, ctx);                          \
 	}
 
 PASS_FN(1)
@@ -45,11 +45,11 @@ __attribute__((noinline)) int hand_drop(struct xdp_md *ctx)
 	return opaque(XDP_DROP, ctx);
 }
 
-#define LINK(i)                       \
-	do {                          \
+#define LINK(i)                        \
+	do {                           \
 		r = hand_pass##i(ctx); \
-		if (r != XDP_PASS)    \
-			return r;     \
+		if (r != XDP_PASS)     \
+			return r;      \
 	} while (0)
 
 SEC("xdp")
