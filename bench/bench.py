@@ -943,8 +943,8 @@ def main():
     ap.add_argument("--saturated", type=float, default=90.0, help="NAPI kthread CPU %% to accept")
     ap.add_argument("--rt-prio", type=int, default=50,
                     help="SCHED_FIFO priority of the receiver's NAPI kthread (0: leave it CFS)")
-    ap.add_argument("--dp-reps", type=int, default=101)
-    ap.add_argument("--dp-repeat", type=int, default=1 << 18)
+    ap.add_argument("--dp-reps", type=int, default=41)
+    ap.add_argument("--dp-repeat", type=int, default=1 << 20)
     ap.add_argument("--ctl-reps", type=int, default=20)
     ap.add_argument("--vm-reps", type=int, default=7)
     ap.add_argument("--no-xdpload", dest="with_xdpload", action="store_false",

@@ -227,8 +227,8 @@ int main(int argc, char **argv)
 	struct variant vs[MAX_VARIANTS];
 	struct comp comps[MAX_N];
 	struct bpf_object *hand, *drop;
-	unsigned int repeat = 1u << 18, nv = 0, ng, i, k;
-	int reps = 101, cpu = 1, opt, r;
+	unsigned int repeat = 1u << 20, nv = 0, ng, i, k;
+	int reps = 41, cpu = 1, opt, r;
 	char name[32];
 
 	while ((opt = getopt(argc, argv, "r:n:c:p:b:")) != -1) {
