@@ -366,7 +366,7 @@ PROFILE_GROUPS = (
         "page_pool" in f or "spin" in f or f in ("__xdp_return", "xdp_return_frame", "__free_frozen_pages",
                                                    "free_frozen_page_commit", "page_pool_return_netmem"))),
     ("veth receive", lambda f: f.startswith("veth_")),
-)
+)  # anything else: "other"
 
 
 def profile_groups(data):
@@ -375,7 +375,7 @@ def profile_groups(data):
     groups = {g: 0.0 for g, _ in PROFILE_GROUPS}
     groups["other"] = 0.0
     for line in out.splitlines():
-        m = re.match(r"\s*([\d.]+)%\s+\[\w\]\s+(\S+)", line)
+        m = re.match(r"\s*([\d.]+)%\s+\[[^\]]+\]\s+(\S+)", line)
         if not m:
             continue
         pct, sym = float(m.group(1)), m.group(2)
@@ -405,7 +405,8 @@ def measure(case, dur, profile=None):
         if profile:
             gen = subprocess.Popen(gen_cmd(dur), shell=True, stdout=subprocess.PIPE, text=True)
             time.sleep(0.5)
-            sh(f"perf record -q -C {RX_CPU} -o {profile} -- sleep {max(1.0, dur - 1.0)}")
+            # the kthread only: its samples are the time that ns/pkt divides
+            sh(f"perf record -q -t {pid} -o {profile} -- sleep {max(1.0, dur - 1.0)}")
             out = gen.communicate()[0]
         else:
             out = sh(gen_cmd(dur))
@@ -758,9 +759,9 @@ def write_report(a, m, dp, pps, comp, ctl, vm, raw, started, path):
             w("")
         prof = {k: v for k, v in pps.get("profile", {}).items() if "groups" in v}
         if prof:
-            w("### Where the receiver's time goes (perf on the receiving CPU)\n")
-            w(f"One more measurement of each, with `perf record -C {RX_CPU}` over the middle of the run: share of "
-              f"the samples per group of kernel symbols, and that share of the run's receiver ns/pkt.\n")
+            w("### Where the receiver's time goes (perf on the receiving NAPI kthread)\n")
+            w(f"One more measurement of each, with `perf record -t <NAPI kthread>` over the middle of the run: share "
+              f"of the kthread's samples per group of kernel symbols, and that share of the run's receiver ns/pkt.\n")
             cs = list(prof)
             w("| | " + " | ".join(f"{c} % | {c} ns/pkt" for c in cs) + " |")
             w("|---|" + "---|---|" * len(cs))
@@ -908,7 +909,7 @@ def cost_reason(pps, comp, cost):
             return sum(pr[c]["groups"][g] for g in groups) * pr[c]["rx_ns"] / 100
         ret = ("returning the generator's frames (page_pool, its locks)",)
         mine = ("xdpload dispatcher", "the XDP programs (components, drop)", "BPF map helpers (trie, hash)")
-        parts.append(f"perf on the receiving CPU: BPF code {part('xdpload_native', mine):.0f} ns/pkt with the chain "
+        parts.append(f"perf on the receiving NAPI kthread: BPF code {part('xdpload_native', mine):.0f} ns/pkt with the chain "
                      f"vs {part('drop_native', mine):.0f} with the drop program; returning the generator's page_pool "
                      f"frames {part('xdpload_native', ret):.0f} vs {part('drop_native', ret):.0f} ns/pkt, a cost of "
                      f"this test setup (not of XDP on a NIC) that is {pr['drop_native']['groups'][ret[0]]:.0f} % of the "
