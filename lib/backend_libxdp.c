@@ -164,11 +164,7 @@ static int unload_legacy(const struct xdpl_iface *iface, const struct unload_sel
 				 "%s: program %u (%s) was not attached by xdpload; use --force to "
 				 "remove it anyway\n",
 				 iface->name, q.prog_id, ps.name);
-	if (bpf_xdp_detach(iface->ifindex,
-			   q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE
-			   : q.attach_mode == XDP_ATTACHED_HW ? XDP_FLAGS_HW_MODE
-							      : XDP_FLAGS_DRV_MODE,
-			   NULL))
+	if (bpf_xdp_detach(iface->ifindex, mode_flags(mode_of_attached(q.attach_mode)), NULL))
 		return xdpl_fail(XDPL_EXIT_FAIL, errno, "%s: detach failed: %s\n", iface->name,
 				 strerror(errno));
 	owner_clear_legacy(iface);

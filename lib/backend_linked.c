@@ -65,34 +65,6 @@ static void report(const struct linked_err *e, int err)
 		fputs(e->log, stderr);
 }
 
-static __u32 flags_of(__u8 attach_mode)
-{
-	switch (attach_mode) {
-	case XDP_ATTACHED_SKB:
-		return XDP_FLAGS_SKB_MODE;
-	case XDP_ATTACHED_HW:
-		return XDP_FLAGS_HW_MODE;
-	case XDP_ATTACHED_DRV:
-		return XDP_FLAGS_DRV_MODE;
-	default:
-		return 0;
-	}
-}
-
-static enum xdp_attach_mode mode_of(__u8 attach_mode)
-{
-	switch (attach_mode) {
-	case XDP_ATTACHED_SKB:
-		return XDP_MODE_SKB;
-	case XDP_ATTACHED_HW:
-		return XDP_MODE_HW;
-	case XDP_ATTACHED_DRV:
-		return XDP_MODE_NATIVE;
-	default:
-		return XDP_MODE_UNSPEC;
-	}
-}
-
 /* ---- components ---- */
 
 static void lcomp_free(struct lcomp *l)
@@ -460,7 +432,7 @@ static int swap_in(struct build *b)
 	}
 	if (!bpf_xdp_attach(b->st->iface.ifindex, b->comp.prog_fd, flags, &ao)) {
 		if (!bpf_xdp_query(b->st->iface.ifindex, 0, &q))
-			b->st->mode = mode_of(q.attach_mode);
+			b->st->mode = mode_of_attached(q.attach_mode);
 		return 0;
 	}
 	err = -errno;
@@ -616,12 +588,12 @@ static int check_iface(struct build *b, const struct load_opts *opts, bool *ours
 		return xdpl_fail(XDPL_EXIT_FAIL, errno, "%s: cannot query XDP: %s\n", iface->name,
 				 strerror(errno));
 	if (*ours) {
-		if (opts->mode != XDP_MODE_UNSPEC && opts->mode != mode_of(q.attach_mode))
+		if (opts->mode != XDP_MODE_UNSPEC && opts->mode != mode_of_attached(q.attach_mode))
 			return xdpl_fail(XDPL_EXIT_USAGE, EINVAL,
 					 "%s: the chain runs in %s mode; load with -m %s\n",
-					 iface->name, mode_name(mode_of(q.attach_mode)),
-					 mode_name(mode_of(q.attach_mode)));
-		b->attach_flags = flags_of(q.attach_mode);
+					 iface->name, mode_name(mode_of_attached(q.attach_mode)),
+					 mode_name(mode_of_attached(q.attach_mode)));
+		b->attach_flags = mode_flags(mode_of_attached(q.attach_mode));
 	} else {
 		fd = bpf_prog_get_fd_by_id(attached);
 		if (fd >= 0)
@@ -636,7 +608,7 @@ static int check_iface(struct build *b, const struct load_opts *opts, bool *ours
 					 iface->name, attached, ps.name);
 		}
 		if (opts->mode == XDP_MODE_UNSPEC)
-			b->attach_flags = flags_of(q.attach_mode);
+			b->attach_flags = mode_flags(mode_of_attached(q.attach_mode));
 		pr_info("%s: replacing program %u (%s) (--force)\n", iface->name, attached,
 			ps.name);
 		owner_clear_legacy(iface);
@@ -742,7 +714,7 @@ static int detach_all(struct linked_state *st)
 				 path, strerror(errno));
 	bpf_xdp_query(st->iface.ifindex, 0, &q);
 	ao.old_prog_fd = fd;
-	if (bpf_xdp_attach(st->iface.ifindex, -1, flags_of(q.attach_mode) | XDP_FLAGS_REPLACE, &ao))
+	if (bpf_xdp_attach(st->iface.ifindex, -1, mode_flags(mode_of_attached(q.attach_mode)) | XDP_FLAGS_REPLACE, &ao))
 		err = xdpl_fail(XDPL_EXIT_FAIL, errno, "%s: cannot detach the chain: %s\n",
 				st->iface.name, strerror(errno));
 	close(fd);
@@ -853,7 +825,7 @@ static int linked_status(const struct xdpl_iface *iface, struct iface_status *is
 	ist->owned = true;
 	ist->dispatcher_id = attached;
 	if (!bpf_xdp_query(iface->ifindex, 0, &q))
-		ist->mode = mode_of(q.attach_mode);
+		ist->mode = mode_of_attached(q.attach_mode);
 	if (st->counters) {
 		linked_state_path(st, "counters", path, sizeof(path));
 		cfd = bpf_obj_get(path);
@@ -969,11 +941,11 @@ static int linked_clean(const struct xdpl_iface *iface)
 }
 
 const struct backend_ops backend_linked = {
-    .name = "linked",
-    .max_progs = LINKED_MAX_COMPONENTS,
-    .prepare = linked_prepare,
-    .load = linked_load,
-    .unload = linked_unload,
-    .status = linked_status,
-    .clean = linked_clean,
+	.name = "linked",
+	.max_progs = LINKED_MAX_COMPONENTS,
+	.prepare = linked_prepare,
+	.load = linked_load,
+	.unload = linked_unload,
+	.status = linked_status,
+	.clean = linked_clean,
 };

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "filter.h"
+#include "percpu.h"
 #include "iface.h"
 #include "log.h"
 #include "privs.h"
@@ -420,23 +421,17 @@ static int zero_hits(const struct filter_maps *m, __u32 id)
 
 static int sum_hits(const struct filter_maps *m, __u32 id, __u64 *sum)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
 	__u64 *vals;
-	int err = 0;
+	int ncpu, i;
 
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
 	*sum = 0;
-	if (bpf_map_lookup_elem(m->hits, &id, vals))
-		err = -errno;
-	else
-		for (i = 0; i < ncpu; i++)
-			*sum += vals[i];
+	vals = percpu_lookup(m->hits, &id, sizeof(*vals), &ncpu);
+	if (!vals)
+		return -errno;
+	for (i = 0; i < ncpu; i++)
+		*sum += vals[i];
 	free(vals);
-	return err;
+	return 0;
 }
 
 static bool map_empty(int map_fd)

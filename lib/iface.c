@@ -122,3 +122,17 @@ void iface_key(const struct xdpl_iface *iface, char *buf, size_t sz)
 {
 	snprintf(buf, sz, "%llx-%d", (unsigned long long)iface->netns_cookie, iface->ifindex);
 }
+
+enum xdp_attach_mode mode_of_attached(__u8 attach_mode)
+{
+	switch (attach_mode) {
+	case XDP_ATTACHED_DRV:
+		return XDP_MODE_NATIVE;
+	case XDP_ATTACHED_SKB:
+		return XDP_MODE_SKB;
+	case XDP_ATTACHED_HW:
+		return XDP_MODE_HW;
+	default:
+		return XDP_MODE_UNSPEC;
+	}
+}

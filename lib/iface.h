@@ -33,4 +33,7 @@ void iface_key(const struct xdpl_iface *iface, char *buf, size_t sz);
 /* XDP_FLAGS_*_MODE for a mode (0 for unspecified). */
 __u32 mode_flags(enum xdp_attach_mode mode);
 
+/* The mode of an XDP_ATTACHED_* value, as bpf_xdp_query() reports it. */
+enum xdp_attach_mode mode_of_attached(__u8 attach_mode);
+
 #endif

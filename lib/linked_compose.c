@@ -10,6 +10,7 @@
 #include "exitcode.h"
 #include "linked_btf.h"
 #include "linked_compose.h"
+#include "percpu.h"
 #include "verifier_log.h"
 
 #define COMPOSE_LOG_SZ (8u << 20)
@@ -243,31 +244,20 @@ int linked_counters_read(int map_fd, unsigned int idx, __u64 *packets)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info), key = 0;
-	int ncpu = libbpf_num_possible_cpus(), cpu, s;
-	size_t vsz;
-	__u64 *vals;
+	int ncpu, cpu, s;
+	char *vals;
 
-	if (ncpu < 0)
-		return ncpu;
 	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
 		return -errno;
 	if ((idx + 1) * XDPL_DISP_STRIDE > info.value_size)
 		return -ERANGE;
-	/* per-CPU values are 8-byte aligned, each CPU's value_size rounded up to 8 */
-	vsz = (info.value_size + 7) & ~7u;
-	vals = calloc(ncpu, vsz);
+	vals = percpu_lookup(map_fd, &key, info.value_size, &ncpu);
 	if (!vals)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(map_fd, &key, vals)) {
-		int err = -errno;
-
-		free(vals);
-		return err;
-	}
+		return -errno;
 	memset(packets, 0, XDPL_DISP_STRIDE);
 	for (cpu = 0; cpu < ncpu; cpu++) {
-		const __u64 *v =
-		    (const __u64 *)((const char *)vals + cpu * vsz) + idx * XDPL_DISP_SLOTS;
+		const __u64 *v = (const __u64 *)(vals + cpu * PERCPU_STRIDE(info.value_size)) +
+				 idx * XDPL_DISP_SLOTS;
 
 		for (s = 0; s < XDPL_DISP_SLOTS; s++)
 			packets[s] += v[s];

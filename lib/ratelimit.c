@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "filter.h"
+#include "percpu.h"
 #include "ratelimit.h"
 
 int ratelimit_parse_u64(const char *s, __u64 max, __u64 *out)
@@ -83,22 +84,16 @@ static int count_sources(int prog_fd, __u64 *sources)
 
 int ratelimit_get_stats(int prog_fd, struct xdpl_rl_stats *stats, __u64 *sources)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd, i, err = 0;
 	struct xdpl_rl_stats *vals;
+	int ncpu, fd, i, err = 0;
 	__u32 key = 0;
 
-	if (ncpu < 0)
-		return ncpu;
 	fd = prog_map_fd_by_name(prog_fd, XDPL_RL_MAP_STATS);
 	if (fd < 0)
 		return fd;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals) {
-		close(fd);
-		return -ENOMEM;
-	}
 	memset(stats, 0, sizeof(*stats));
-	if (bpf_map_lookup_elem(fd, &key, vals)) {
+	vals = percpu_lookup(fd, &key, sizeof(*vals), &ncpu);
+	if (!vals) {
 		err = -errno;
 	} else {
 		for (i = 0; i < ncpu; i++) {

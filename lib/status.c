@@ -24,20 +24,6 @@ int prog_status_from_fd(int fd, struct prog_status *ps)
 	return 0;
 }
 
-static enum xdp_attach_mode mode_of(__u8 attach_mode)
-{
-	switch (attach_mode) {
-	case XDP_ATTACHED_DRV:
-		return XDP_MODE_NATIVE;
-	case XDP_ATTACHED_SKB:
-		return XDP_MODE_SKB;
-	case XDP_ATTACHED_HW:
-		return XDP_MODE_HW;
-	default:
-		return XDP_MODE_UNSPEC;
-	}
-}
-
 /* The run config libxdp reads from a loaded program's BTF, when it has one. */
 static void legacy_metadata(__u32 id, struct prog_status *ps)
 {
@@ -65,7 +51,7 @@ static int legacy_status(const struct xdpl_iface *iface, struct iface_status *st
 	if (!q.prog_id)
 		return 0;
 	st->backend = "legacy";
-	st->mode = mode_of(q.attach_mode);
+	st->mode = mode_of_attached(q.attach_mode);
 	fd = bpf_prog_get_fd_by_id(q.prog_id);
 	if (fd < 0)
 		return -errno;

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "filter.h"
+#include "percpu.h"
 #include "watch.h"
 
 struct watch {
@@ -111,22 +112,16 @@ int watch_get_rate(int prog_fd, __u64 *events_per_sec)
 
 int watch_get_stats(int prog_fd, struct xdpl_watch_stats *st)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd, i, err = 0;
 	struct xdpl_watch_stats *vals;
+	int ncpu, fd, i, err = 0;
 	__u32 key = 0;
 
-	if (ncpu < 0)
-		return ncpu;
 	fd = prog_map_fd_by_name(prog_fd, XDPL_WATCH_MAP_STATS);
 	if (fd < 0)
 		return fd;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals) {
-		close(fd);
-		return -ENOMEM;
-	}
 	memset(st, 0, sizeof(*st));
-	if (bpf_map_lookup_elem(fd, &key, vals)) {
+	vals = percpu_lookup(fd, &key, sizeof(*vals), &ncpu);
+	if (!vals) {
 		err = -errno;
 	} else {
 		for (i = 0; i < ncpu; i++) {
