@@ -667,9 +667,8 @@ def write_report(a, m, dp, pps, comp, ctl, vm, raw, started, path):
         if vm:
             w(f"From the VM lab (tests/vm, Debian's stock 6.1 kernel under QEMU software emulation, "
               f"its last run at {vm['when']}): `{vm['line']}`. Emulation scales absolute times; only the "
-              "ratio means something, and this one is a best of 3 of single test runs under emulation: it moves a "
-              "lot between runs of the VM lab (1.32 and 0.56 within an hour on this machine), so it settles "
-              "nothing either way.\n")
+              "ratio means something, and this one is a best of 3 single test runs under emulation, which varies "
+              "widely between runs of the VM lab: an indication, not a measurement.\n")
         else:
             w("Not measured here: this kernel refuses freplace, so libxdp's dispatcher cannot run on the host; "
               "the VM lab (`make check-vm`) prints that ratio into build/vm-results/last/datapath.txt, and "
