@@ -12,6 +12,9 @@
  *   hand        one hand-written program making the same calls (bench/bpf/hand.bpf.c)
  * and once
  *   drop        the bundled drop program alone
+ *   raw-taken, raw-fallthrough
+ *               a chain of 10 as raw instructions in the dispatcher's branch
+ *               layout and in the compiled one (see load_raw_chain)
  * then runs a fixed 64-byte UDP frame through each, REPEAT times per call, every
  * program once per repetition, the three of one chain length back to back, in
  * rotating order, so that drifts of the host hit all of them alike. Each line of output is one JSON
@@ -29,6 +32,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +126,68 @@ static void compose_chain(struct comp *comps, unsigned int n, bool counters, str
 	v->n = n;
 	v->prog_fd = c.prog_fd;
 	v->counters_fd = counters ? c.counters_fd : -1;
+}
+
+/*
+ * The same chain of n as raw instructions, pass x (n-1) then drop, the verdict
+ * checked either as the generated dispatcher does (a taken branch over `exit`
+ * when the chain goes on) or as the compiled hand-written chains do (falling
+ * through when it goes on). Only the layout differs between the two. Each
+ * callee derives its verdict from ctx->rx_queue_index (0 in a test run) so the
+ * verifier cannot know it: with constant verdicts it would resolve the checks
+ * and remove the dead exits, as it does not for the global components.
+ */
+static int load_raw_chain(unsigned int n, bool taken)
+{
+	struct bpf_insn insns[8 + MAX_N * 4 + MAX_N * 4], *p = insns;
+	__u32 calls[MAX_N], exits[MAX_N], i;
+	LIBBPF_OPTS(bpf_prog_load_opts, o);
+	int fd;
+
+	*p++ = (struct bpf_insn){BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0};
+	for (i = 0; i < n; i++) {
+		*p++ = (struct bpf_insn){BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0};
+		calls[i] = p - insns;
+		*p++ = (struct bpf_insn){BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0};
+		if (taken) {
+			*p++ = (struct bpf_insn){BPF_JMP32 | BPF_JEQ | BPF_K, BPF_REG_0, 0, 1,
+						 XDP_PASS};
+			*p++ = (struct bpf_insn){BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+		} else {
+			exits[i] = p - insns;
+			*p++ = (struct bpf_insn){BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_0, 0, 0,
+						 XDP_PASS};
+		}
+	}
+	if (taken) {
+		*p++ = (struct bpf_insn){BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, XDP_PASS};
+		*p++ = (struct bpf_insn){BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+	} else {
+		for (i = 0; i < n; i++)
+			insns[exits[i]].off = (p - insns) - exits[i] - 1;
+		*p++ = (struct bpf_insn){BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+	}
+	for (i = 0; i < n; i++) {
+		insns[calls[i]].imm = (p - insns) - calls[i] - 1;
+		*p++ = (struct bpf_insn){BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_1,
+					 offsetof(struct xdp_md, rx_queue_index), 0};
+		*p++ = (struct bpf_insn){BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_0, 0, 0, 1};
+		*p++ = (struct bpf_insn){BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0,
+					 i == n - 1 ? XDP_DROP : XDP_PASS};
+		*p++ = (struct bpf_insn){BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+	}
+	static char log[65536];
+
+	o.log_buf = log;
+	o.log_size = sizeof(log);
+	o.log_level = 1;
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, taken ? "raw_taken" : "raw_fallthru", "GPL", insns,
+			   p - insns, &o);
+	if (fd < 0) {
+		fprintf(stderr, "%s\n", log);
+		die("loading a raw chain", errno);
+	}
+	return fd;
 }
 
 static int prog_fd_by_name(struct bpf_object *obj, const char *name)
@@ -296,6 +362,8 @@ int main(int argc, char **argv)
 		    (struct variant){"hand", chain_lens[k], prog_fd_by_name(hand, name), -1, 0};
 	}
 	vs[nv++] = (struct variant){"drop", 1, prog_fd_by_name(drop, "drop"), -1, 0};
+	vs[nv++] = (struct variant){"raw-taken", MAX_N, load_raw_chain(MAX_N, true), -1, 0};
+	vs[nv++] = (struct variant){"raw-fallthrough", MAX_N, load_raw_chain(MAX_N, false), -1, 0};
 
 measure:
 	/* one warm-up call each, reported as rep -1 */
@@ -306,12 +374,13 @@ measure:
 	 * back, so that a noisy phase of the host hits both sides of a ratio;
 	 * the order rotates within and across the groups.
 	 */
-	ng = any_verdict ? 1 : NLENS + 1;
+	/* groups: one per chain length (3), drop (1), the raw pair (2); or all given */
+	ng = any_verdict ? 1 : NLENS + 2;
 	for (r = 0; r < reps; r++) {
 		for (k = 0; k < ng; k++) {
 			unsigned int g = (k + r) % ng;
-			unsigned int first = any_verdict ? 0 : g * 3;
-			unsigned int len = any_verdict ? nv : g < NLENS ? 3 : 1;
+			unsigned int first = any_verdict ? 0 : g <= NLENS ? g * 3 : NLENS * 3 + 1;
+			unsigned int len = any_verdict ? nv : g < NLENS ? 3 : g == NLENS ? 1 : 2;
 
 			for (i = 0; i < len; i++)
 				run_one(&vs[first + (i + r) % len], repeat, r);
