@@ -993,6 +993,10 @@ def main():
     started = time.time()
     raw = os.path.join(BUILD, "bench", "results", time.strftime("%Y%m%d-%H%M%S"))
     os.makedirs(raw, exist_ok=True)
+    # keep the last few runs' raw data (perf data and binaries add up)
+    runs = sorted(os.listdir(os.path.dirname(raw)))
+    for old in runs[:-5]:
+        shutil.rmtree(os.path.join(os.path.dirname(raw), old), ignore_errors=True)
     os.sched_setaffinity(0, {GEN_CPU})  # keep the orchestration off the receiver's CPU
     # Private copies: others rebuild build/ while a long run goes on
     global XDPLOAD, PROGS
