@@ -208,6 +208,8 @@ static int libxdp_clean(const struct xdpl_iface *iface)
 {
 	int err = libxdp_clean_references(iface ? iface->ifindex : 0);
 
+	owner_clean_legacy();
+
 	pr_debug("libxdp clean-up: %s\n", err < 0 ? strerror(-err) : "done");
 	/* Without a bpffs (ip netns exec hides it) libxdp has no pins to clean. */
 	return err < 0 && err != -ENOENT && err != -EOPNOTSUPP ? err : 0;

@@ -685,7 +685,7 @@ out:
 			b.lc[i]->c = NULL;
 	build_free(&b);
 	if (err && fresh)
-		linked_state_remove_all(st);
+		linked_state_destroy(st);
 	linked_state_close(st);
 out_free:
 	free(st);
@@ -719,7 +719,7 @@ static int detach_all(struct linked_state *st)
 				st->iface.name, strerror(errno));
 	close(fd);
 	if (!err)
-		linked_state_remove_all(st);
+		linked_state_destroy(st);
 	return err;
 }
 
@@ -865,7 +865,6 @@ out_free:
 static int clean_one(const struct xdpl_iface *iface)
 {
 	struct linked_state *st = calloc(1, sizeof(*st));
-	char path[LINKED_PATH_LEN];
 	__u32 attached;
 	int err;
 
@@ -881,7 +880,7 @@ static int clean_one(const struct xdpl_iface *iface)
 			pr_warn("%s: its chain stays attached; 'xdpload unload %s --all --force' "
 				"detaches it\n",
 				iface->name, iface->name);
-		linked_state_remove_all(st);
+		linked_state_destroy(st);
 		goto out;
 	}
 	if (st->lock_fd < 0) {
@@ -889,7 +888,7 @@ static int clean_one(const struct xdpl_iface *iface)
 		if (iface->netns_cookie == netns_cookie() && st->pin_dir[0] &&
 		    !access(st->pin_dir, F_OK) && !linked_state_attached(st, &attached)) {
 			pr_info("%s: removing pins left without a manifest\n", st->key);
-			linked_state_remove_all(st);
+			linked_state_destroy(st);
 		}
 		goto out;
 	}
@@ -908,10 +907,7 @@ static int clean_one(const struct xdpl_iface *iface)
 	}
 	pr_info("%s: removing linked state of a chain no longer attached\n",
 		iface->name[0] ? iface->name : st->key);
-	linked_state_remove_all(st);
-	linked_state_path(st, "lock", path, sizeof(path));
-	unlink(path);
-	rmdir(st->run_dir);
+	linked_state_destroy(st);
 out:
 	linked_state_close(st);
 	free(st);

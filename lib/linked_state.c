@@ -294,7 +294,7 @@ void linked_state_remove_comp(const struct linked_state *st, unsigned int uid)
 	unlink(path);
 }
 
-void linked_state_remove_all(struct linked_state *st)
+static void remove_state(struct linked_state *st, bool with_lock)
 {
 	char path[LINKED_PATH_LEN];
 	struct dirent *d;
@@ -302,18 +302,33 @@ void linked_state_remove_all(struct linked_state *st)
 
 	remove_dir_files(st->pin_dir);
 	rmdir(st->pin_dir);
-	/* keep the lock file until close: another run may be waiting on it */
 	dp = opendir(st->run_dir);
 	while (dp && (d = readdir(dp))) {
-		if (d->d_name[0] == '.' || !strcmp(d->d_name, "lock"))
+		if (d->d_name[0] == '.' || (!with_lock && !strcmp(d->d_name, "lock")))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", st->run_dir, d->d_name);
 		unlink(path);
 	}
 	if (dp)
 		closedir(dp);
+	if (with_lock)
+		rmdir(st->run_dir);
 	st->exists = false;
 	st->n = 0;
+}
+
+void linked_state_remove_all(struct linked_state *st)
+{
+	remove_state(st, false);
+}
+
+void linked_state_destroy(struct linked_state *st)
+{
+	/*
+	 * The lock goes too, while we hold it: a run waiting on it finds, once it
+	 * has it, that the path no longer names the file it locked, and starts over.
+	 */
+	remove_state(st, true);
 }
 
 static bool uid_known(const struct linked_state *st, unsigned int uid)
@@ -384,6 +399,47 @@ static void recover(struct linked_state *st)
 	}
 }
 
+/* Is fd still the file at path? linked_state_remove_all() unlinks a held lock. */
+static bool same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Leaves st->lock_fd at -1 (and returns 0) when there is no state and create is false. */
+static int take_lock(struct linked_state *st, bool exclusive, bool create)
+{
+	char path[LINKED_PATH_LEN];
+	int err;
+
+	linked_state_path(st, "lock", path, sizeof(path));
+	for (;;) {
+		if (create) {
+			err = mkdirs(st->run_dir);
+			if (err)
+				return xdpl_fail(XDPL_EXIT_PERM, err, "%s: cannot create %s: %s\n",
+						 st->iface.name, st->run_dir, strerror(-err));
+		}
+		st->lock_fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+		if (st->lock_fd < 0) {
+			if (errno == ENOENT && !create)
+				return 0; /* no state for this interface */
+			return xdpl_fail(XDPL_EXIT_PERM, errno, "%s: cannot open %s: %s\n",
+					 st->iface.name, path, strerror(errno));
+		}
+		if (flock(st->lock_fd, exclusive ? LOCK_EX : LOCK_SH)) {
+			err = -errno;
+			linked_state_close(st);
+			return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot lock %s: %s\n",
+					 st->iface.name, path, strerror(-err));
+		}
+		if (same_file(st->lock_fd, path))
+			return 0;
+		linked_state_close(st);
+	}
+}
+
 int linked_state_open(const struct xdpl_iface *iface, bool exclusive, bool create,
 		      struct linked_state *st)
 {
@@ -414,20 +470,9 @@ int linked_state_open(const struct xdpl_iface *iface, bool exclusive, bool creat
 					 err == -EACCES ? st->run_dir : st->pin_dir,
 					 strerror(-err));
 	}
-	linked_state_path(st, "lock", path, sizeof(path));
-	st->lock_fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
-	if (st->lock_fd < 0) {
-		if (errno == ENOENT)
-			return 0; /* no state for this interface */
-		return xdpl_fail(XDPL_EXIT_PERM, errno, "%s: cannot open %s: %s\n", iface->name,
-				 path, strerror(errno));
-	}
-	if (flock(st->lock_fd, exclusive ? LOCK_EX : LOCK_SH)) {
-		err = -errno;
-		linked_state_close(st);
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot lock %s: %s\n", iface->name, path,
-				 strerror(-err));
-	}
+	err = take_lock(st, exclusive, create);
+	if (err || st->lock_fd < 0)
+		return err;
 	if (exclusive)
 		recover(st);
 	linked_state_path(st, "manifest", path, sizeof(path));

@@ -88,6 +88,8 @@ __u32 linked_pin_id(const char *path);
 void linked_state_remove_comp(const struct linked_state *st, unsigned int uid);
 /* Remove everything: pins, run files, directories (the lock goes on close). */
 void linked_state_remove_all(struct linked_state *st);
+/* Remove everything, the lock and run directory included: the chain is gone. */
+void linked_state_destroy(struct linked_state *st);
 /* Remove pins and objects of uids not in the manifest (leftovers of crashes). */
 int linked_state_remove_orphans(const struct linked_state *st);
 

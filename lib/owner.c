@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <bpf/bpf.h>
 #include "owner.h"
 
 static void legacy_path(const struct xdpl_iface *iface, char *buf, size_t sz, bool mkdirs)
@@ -53,4 +56,46 @@ void owner_clear_legacy(const struct xdpl_iface *iface)
 
 	legacy_path(iface, path, sizeof(path), false);
 	unlink(path);
+	/* the interface's run directory goes too, unless a linked chain keeps state there */
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+}
+
+static bool prog_loaded(__u32 id)
+{
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+void owner_clean_legacy(void)
+{
+	char path[512];
+	unsigned int id;
+	struct dirent *d;
+	DIR *dp;
+	FILE *f;
+
+	dp = opendir(XDPL_RUN_DIR);
+	while (dp && (d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), XDPL_RUN_DIR "/%s/legacy-prog-id", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%u", &id) != 1)
+			id = 0;
+		fclose(f);
+		if (id && prog_loaded(id))
+			continue;
+		unlink(path);
+		*strrchr(path, '/') = '\0';
+		rmdir(path);
+	}
+	if (dp)
+		closedir(dp);
 }

@@ -17,4 +17,7 @@ int owner_mark_legacy(const struct xdpl_iface *iface, __u32 prog_id);
 bool owner_is_legacy(const struct xdpl_iface *iface, __u32 prog_id);
 void owner_clear_legacy(const struct xdpl_iface *iface);
 
+/* Forget single programs that are no longer loaded (their interface or namespace went). */
+void owner_clean_legacy(void);
+
 #endif

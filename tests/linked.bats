@@ -98,9 +98,12 @@ pin_dir_b() {
 	[ -n "$dir" ]
 	[ -e "$dir/dispatcher" ]
 	[ -n "$maps" ]
+	run_dir=/run/xdpload/$(basename "$dir")
+	[ -e "$run_dir/manifest" ]
 	xdpl_b unload veth0 --all
 	[ "$(xdp_id_b)" = 0 ]
 	[ ! -e "$dir" ]
+	[ ! -e "$run_dir" ]
 	# the kernel freed everything (program and map release is deferred a little)
 	for try in 1 2 3 4 5 6 7 8 9 10; do
 		left=""

@@ -74,6 +74,8 @@ lab_down()
 		ip netns del "$ns" 2>/dev/null
 	done
 	LAB_NAMESPACES=""
+	# Chains that went with the namespaces leave state; clean drops it.
+	"$XDPLOAD" clean >/dev/null 2>&1
 	return 0
 }
 
