@@ -12,7 +12,8 @@ static void unload_help(void)
 {
 	printf("Usage: xdpload unload IFACE (-i ID | -n NAME | -a|--all) [--force]\n"
 	       "Remove programs from the chain on IFACE; the rest keeps running.\n\n"
-	       "  -i, --id ID         the program with this kernel ID (xdpload status)\n"
+	       "  -i, --id ID         the program with this kernel ID (xdpload status); a linked\n"
+	       "                      dispatcher's ID means the whole chain\n"
 	       "  -n, --name NAME     the program with this name\n"
 	       "  -a, --all           every program, and the dispatcher\n"
 	       "      --force         also remove a program xdpload did not attach\n"
