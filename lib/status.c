@@ -65,7 +65,20 @@ static int legacy_status(const struct xdpl_iface *iface, struct iface_status *st
 	return 1;
 }
 
-int status_collect(const struct xdpl_iface *iface, struct iface_status *st)
+/* The dispatcher's kernel name, as xdp-loader prints it in its interface row. */
+static void dispatcher_name(struct iface_status *st)
+{
+	struct prog_status ps = {};
+	int fd;
+
+	fd = st->dispatcher_id ? bpf_prog_get_fd_by_id(st->dispatcher_id) : -1;
+	if (fd >= 0 && !prog_status_from_fd(fd, &ps))
+		snprintf(st->dispatcher_name, sizeof(st->dispatcher_name), "%s", ps.name);
+	if (fd >= 0)
+		close(fd);
+}
+
+static int collect(const struct xdpl_iface *iface, struct iface_status *st)
 {
 	int ret;
 
@@ -82,6 +95,15 @@ int status_collect(const struct xdpl_iface *iface, struct iface_status *st)
 		return ret < 0 ? ret : 0;
 	ret = legacy_status(iface, st);
 	return ret < 0 ? ret : 0;
+}
+
+int status_collect(const struct xdpl_iface *iface, struct iface_status *st)
+{
+	int err = collect(iface, st);
+
+	if (!err)
+		dispatcher_name(st);
+	return err;
 }
 
 const struct prog_status *status_find(const struct iface_status *st, __u32 id, const char *name)

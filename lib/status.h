@@ -31,6 +31,7 @@ struct iface_status {
 	const char *backend;
 	enum xdp_attach_mode mode;
 	__u32 dispatcher_id; /* 0 without a dispatcher */
+	char dispatcher_name[BPF_OBJ_NAME_LEN];
 	bool owned;	     /* attached by xdpload */
 	int nprogs;
 	struct prog_status progs[XDPL_MAX_PROGS];

@@ -34,7 +34,8 @@ static void print_text(const struct iface_status *st)
 	}
 	if (st->dispatcher_id) {
 		printf("%-16s %-5s  %-16s %-8s %-5u %-17s [%s]\n", st->iface.name, "",
-		       "dispatcher", mode_name(st->mode), st->dispatcher_id, "", st->backend);
+		       st->dispatcher_name[0] ? st->dispatcher_name : "dispatcher",
+		       mode_name(st->mode), st->dispatcher_id, "", st->backend);
 	}
 	for (i = 0; i < st->nprogs; i++) {
 		const struct prog_status *p = &st->progs[i];

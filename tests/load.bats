@@ -100,7 +100,7 @@ check_json_entry()
 	echo "$output" | grep -E '^Interface +Prio +Program name +Mode +ID +Tag +Chain actions$'
 	# the interface line: the dispatcher the kernel runs, its mode and backend
 	read -r ifn name mode id backend <<<"$(echo "$output" | grep '^veth0')"
-	[ "$ifn" = veth0 ] && [ "$name" = dispatcher ] && [ "$mode" = skb ]
+	[ "$ifn" = veth0 ] && [ "$name" = "$(bpftool -j prog show id "$id" | jq -r .name)" ] && [ "$mode" = skb ]
 	[ "$id" = "$(xdp_id_b)" ]
 	[ "$backend" = "[linked]" ] || [ "$backend" = "[libxdp]" ]
 	# one line per program: prio, name, ID, tag, chain actions
