@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Runtime rules of the bundled "filter" program (see filter.h). */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -15,101 +12,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "attached.h"
 #include "filter.h"
 #include "percpu.h"
-#include "iface.h"
-#include "log.h"
-#include "privs.h"
-#include "status.h"
 
 /* Serialises rule-id allocation between concurrent xdpload runs. */
 #define FILTER_LOCK_DIR "/run/xdpload"
 #define FILTER_LOCK_FILE FILTER_LOCK_DIR "/filter.lock"
-
-int attached_prog_fd(const char *ifname, const char *name)
-{
-	const struct prog_status *ps;
-	struct iface_status *st;
-	struct xdpl_iface iface;
-	int err, fd;
-
-	err = require_privileges();
-	if (err)
-		return err;
-	err = iface_resolve(ifname, &iface);
-	if (err)
-		return err;
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	err = status_collect(&iface, st);
-	if (err) {
-		free(st);
-		return xdpl_fail(err == -EPERM || err == -EACCES ? XDPL_EXIT_PERM : XDPL_EXIT_FAIL,
-				 err, "%s: cannot read the XDP status: %s (run as root)\n", ifname,
-				 strerror(-err));
-	}
-	ps = status_find(st, 0, name);
-	if (!ps) {
-		free(st);
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT,
-				 "%s: no '%s' program attached (load it: xdpload load %s %s)\n",
-				 ifname, name, ifname, name);
-	}
-	fd = bpf_prog_get_fd_by_id(ps->id);
-	if (fd < 0) {
-		err = -errno;
-		fd = xdpl_fail(err == -EPERM ? XDPL_EXIT_PERM : XDPL_EXIT_FAIL, err,
-			       "%s: cannot open program '%s' (id %u): %s\n", ifname, name, ps->id,
-			       strerror(-err));
-	}
-	free(st);
-	return fd;
-}
-
-int prog_map_fd_by_name(int prog_fd, const char *name)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), *ids, n, i;
-	int err, fd;
-
-	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
-	if (err)
-		return -errno;
-	n = info.nr_map_ids;
-	if (!n)
-		return -ENOENT;
-	ids = calloc(n, sizeof(*ids));
-	if (!ids)
-		return -ENOMEM;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = n;
-	info.map_ids = (__u64)(unsigned long)ids;
-	len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
-		err = -errno;
-		goto out;
-	}
-	if (info.nr_map_ids < n)
-		n = info.nr_map_ids;
-	err = -ENOENT;
-	for (i = 0; i < n; i++) {
-		struct bpf_map_info minfo = {};
-		__u32 mlen = sizeof(minfo);
-
-		fd = bpf_map_get_fd_by_id(ids[i]);
-		if (fd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &minfo, &mlen) && !strcmp(minfo.name, name)) {
-			err = fd;
-			break;
-		}
-		close(fd);
-	}
-out:
-	free(ids);
-	return err;
-}
 
 void filter_maps_close(struct filter_maps *m)
 {
@@ -148,110 +57,6 @@ int filter_maps_open(int prog_fd, struct filter_maps *m)
 		}
 		*maps[i].fd = fd;
 	}
-	return 0;
-}
-
-/* ---- parsing ---- */
-
-int filter_parse_ip(const char *s, struct filter_rule *r, char *err, size_t errlen)
-{
-	char addr[INET6_ADDRSTRLEN + 8], *slash, *end;
-	unsigned int max, plen, i;
-	__u8 buf[16];
-	int family;
-
-	if (strlen(s) >= sizeof(addr)) {
-		snprintf(err, errlen, "'%s' is not an IP address or prefix", s);
-		return -EINVAL;
-	}
-	strcpy(addr, s);
-	slash = strchr(addr, '/');
-	if (slash)
-		*slash++ = '\0';
-	if (inet_pton(AF_INET, addr, buf) == 1) {
-		family = 4;
-		max = 32;
-	} else if (inet_pton(AF_INET6, addr, buf) == 1) {
-		family = 6;
-		max = 128;
-	} else {
-		snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 address", addr);
-		return -EINVAL;
-	}
-	plen = max;
-	if (slash) {
-		unsigned long v;
-
-		errno = 0;
-		v = strtoul(slash, &end, 10);
-		if (!*slash || *end || errno || v > max || *slash == '-' || *slash == '+') {
-			snprintf(err, errlen, "'%s': prefix length must be 0..%u", s, max);
-			return -EINVAL;
-		}
-		plen = v;
-	}
-	/* Host bits set usually means a typo in the prefix length: refuse, as ip(8) does. */
-	for (i = plen; i < max; i++) {
-		if (buf[i / 8] & (0x80 >> (i % 8))) {
-			char net[INET6_ADDRSTRLEN];
-			unsigned int j;
-
-			for (j = plen; j < max; j++)
-				buf[j / 8] &= ~(0x80 >> (j % 8));
-			inet_ntop(family == 4 ? AF_INET : AF_INET6, buf, net, sizeof(net));
-			snprintf(err, errlen, "'%s' has host bits set (did you mean %s/%u?)", s,
-				 net, plen);
-			return -EINVAL;
-		}
-	}
-	r->kind = FILTER_IP;
-	r->family = family;
-	r->prefixlen = plen;
-	memset(r->addr, 0, sizeof(r->addr));
-	memcpy(r->addr, buf, family == 4 ? 4 : 16);
-	return 0;
-}
-
-int filter_parse_port(const char *s, struct filter_rule *r, char *err, size_t errlen)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || *s == '-' || *s == '+' || v < 1 || v > 65535) {
-		snprintf(err, errlen, "'%s' is not a port (1..65535)", s);
-		return -EINVAL;
-	}
-	r->kind = FILTER_PORT;
-	r->port = v;
-	return 0;
-}
-
-int filter_parse_mac(const char *s, struct filter_rule *r, char *err, size_t errlen)
-{
-	unsigned int b[6];
-	char tail;
-	int i;
-
-	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-				      &b[4], &b[5], &tail) != 6) {
-		snprintf(err, errlen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);
-		return -EINVAL;
-	}
-	for (i = 0; i < 17; i++) {
-		char c = s[i];
-		int hex =
-		    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-
-		if (i % 3 == 2 ? c != ':' : !hex) {
-			snprintf(err, errlen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);
-			return -EINVAL;
-		}
-	}
-	r->kind = FILTER_ETHER;
-	for (i = 0; i < 6; i++)
-		r->mac[i] = b[i];
 	return 0;
 }
 
@@ -735,48 +540,4 @@ int filter_policy_set(const struct filter_maps *m, enum xdpl_filter_policy polic
 		err = -errno;
 	unlock_rules(lock);
 	return err;
-}
-
-void filter_rule_key_str(const struct filter_rule *r, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	switch (r->kind) {
-	case FILTER_IP:
-		inet_ntop(r->family == 4 ? AF_INET : AF_INET6, r->addr, a, sizeof(a));
-		snprintf(buf, len, "%s/%u", a, r->prefixlen);
-		break;
-	case FILTER_PORT:
-		if (r->protos == FILTER_PROTO_TCP)
-			snprintf(buf, len, "%u/tcp", r->port);
-		else if (r->protos == FILTER_PROTO_UDP)
-			snprintf(buf, len, "%u/udp", r->port);
-		else
-			snprintf(buf, len, "%u", r->port);
-		break;
-	case FILTER_ETHER:
-		snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1], r->mac[2],
-			 r->mac[3], r->mac[4], r->mac[5]);
-		break;
-	default:
-		snprintf(buf, len, "?");
-	}
-}
-
-const char *filter_dir_str(enum xdpl_filter_dir dir)
-{
-	return dir == XDPL_FILTER_DST ? "dst" : "src";
-}
-
-const char *filter_kind_str(enum filter_kind kind)
-{
-	switch (kind) {
-	case FILTER_IP:
-		return "ip";
-	case FILTER_PORT:
-		return "port";
-	case FILTER_ETHER:
-		return "ether";
-	}
-	return "?";
 }

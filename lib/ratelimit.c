@@ -7,7 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "filter.h"
+#include "attached.h"
 #include "percpu.h"
 #include "ratelimit.h"
 

@@ -12,7 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "filter.h"
+#include "attached.h"
 #include "percpu.h"
 #include "watch.h"
 

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "attached.h"
 #include "commands.h"
 #include "filter.h"
+#include "filter_rule.h"
 #include "json_writer.h"
 #include "log.h"
 

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 #include "actions.h"
+#include "attached.h"
 #include "backend.h"
 #include "commands.h"
 #include "log.h"
 #include "privs.h"
-#include "filter.h"
 #include "ratelimit.h"
 
 static void load_help(void)

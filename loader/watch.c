@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "attached.h"
 #include "commands.h"
-#include "filter.h"
 #include "json_writer.h"
 #include "log.h"
 #include "ratelimit.h"

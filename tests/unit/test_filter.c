@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "filter.h"
+#include "filter_rule.h"
 #include "ratelimit.h"
 
 /* ---- syntax ---- */
