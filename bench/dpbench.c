@@ -51,7 +51,7 @@
 #define MAX_N 10
 #define MAX_VARIANTS 16
 
-static const unsigned int chain_lens[] = {1, 2, 5, 10};
+static const unsigned int chain_lens[] = { 1, 2, 5, 10 };
 #define NLENS (sizeof(chain_lens) / sizeof(chain_lens[0]))
 
 struct variant {
@@ -105,7 +105,7 @@ static void open_comp(struct comp *c, const char *builtin)
 static void compose_chain(struct comp *comps, unsigned int n, bool counters, struct variant *v)
 {
 	struct linked_input in[MAX_N];
-	struct linked_compose_opts o = {.no_counters = !counters, .counters_fd = -1};
+	struct linked_compose_opts o = { .no_counters = !counters, .counters_fd = -1 };
 	struct linked_composite c = {};
 	struct linked_err e = {};
 	unsigned int i;
@@ -144,37 +144,37 @@ static int load_raw_chain(unsigned int n, bool taken)
 	LIBBPF_OPTS(bpf_prog_load_opts, o);
 	int fd;
 
-	*p++ = (struct bpf_insn){BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0};
+	*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0 };
 	for (i = 0; i < n; i++) {
-		*p++ = (struct bpf_insn){BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0};
+		*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0 };
 		calls[i] = p - insns;
-		*p++ = (struct bpf_insn){BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0};
+		*p++ = (struct bpf_insn){ BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0 };
 		if (taken) {
-			*p++ = (struct bpf_insn){BPF_JMP32 | BPF_JEQ | BPF_K, BPF_REG_0, 0, 1,
-						 XDP_PASS};
-			*p++ = (struct bpf_insn){BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+			*p++ = (struct bpf_insn){ BPF_JMP32 | BPF_JEQ | BPF_K, BPF_REG_0, 0, 1,
+						  XDP_PASS };
+			*p++ = (struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 };
 		} else {
 			exits[i] = p - insns;
-			*p++ = (struct bpf_insn){BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_0, 0, 0,
-						 XDP_PASS};
+			*p++ = (struct bpf_insn){ BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_0, 0, 0,
+						  XDP_PASS };
 		}
 	}
 	if (taken) {
-		*p++ = (struct bpf_insn){BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, XDP_PASS};
-		*p++ = (struct bpf_insn){BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+		*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, XDP_PASS };
+		*p++ = (struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 };
 	} else {
 		for (i = 0; i < n; i++)
 			insns[exits[i]].off = (p - insns) - exits[i] - 1;
-		*p++ = (struct bpf_insn){BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+		*p++ = (struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 };
 	}
 	for (i = 0; i < n; i++) {
 		insns[calls[i]].imm = (p - insns) - calls[i] - 1;
-		*p++ = (struct bpf_insn){BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_1,
-					 offsetof(struct xdp_md, rx_queue_index), 0};
-		*p++ = (struct bpf_insn){BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_0, 0, 0, 1};
-		*p++ = (struct bpf_insn){BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0,
-					 i == n - 1 ? XDP_DROP : XDP_PASS};
-		*p++ = (struct bpf_insn){BPF_JMP | BPF_EXIT, 0, 0, 0, 0};
+		*p++ = (struct bpf_insn){ BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_1,
+					  offsetof(struct xdp_md, rx_queue_index), 0 };
+		*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_0, 0, 0, 1 };
+		*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0,
+					  i == n - 1 ? XDP_DROP : XDP_PASS };
+		*p++ = (struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 };
 	}
 	static char log[65536];
 
@@ -341,7 +341,7 @@ int main(int argc, char **argv)
 			fd = bpf_prog_get_fd_by_id(strtoul(eq + 1, NULL, 0));
 			if (fd < 0)
 				die(eq + 1, errno);
-			vs[nv++] = (struct variant){argv[optind], 1, fd, -1, 0};
+			vs[nv++] = (struct variant){ argv[optind], 1, fd, -1, 0 };
 		}
 		goto measure;
 	}
@@ -358,12 +358,13 @@ int main(int argc, char **argv)
 		compose_chain(comps, chain_lens[k], false, &vs[nv++]);
 		compose_chain(comps, chain_lens[k], true, &vs[nv++]);
 		snprintf(name, sizeof(name), "hand_%u", chain_lens[k]);
-		vs[nv++] =
-		    (struct variant){"hand", chain_lens[k], prog_fd_by_name(hand, name), -1, 0};
+		vs[nv++] = (struct variant){ "hand", chain_lens[k], prog_fd_by_name(hand, name), -1,
+					     0 };
 	}
-	vs[nv++] = (struct variant){"drop", 1, prog_fd_by_name(drop, "drop"), -1, 0};
-	vs[nv++] = (struct variant){"raw-taken", MAX_N, load_raw_chain(MAX_N, true), -1, 0};
-	vs[nv++] = (struct variant){"raw-fallthrough", MAX_N, load_raw_chain(MAX_N, false), -1, 0};
+	vs[nv++] = (struct variant){ "drop", 1, prog_fd_by_name(drop, "drop"), -1, 0 };
+	vs[nv++] = (struct variant){ "raw-taken", MAX_N, load_raw_chain(MAX_N, true), -1, 0 };
+	vs[nv++] =
+		(struct variant){ "raw-fallthrough", MAX_N, load_raw_chain(MAX_N, false), -1, 0 };
 
 measure:
 	/* one warm-up call each, reported as rep -1 */

@@ -191,9 +191,10 @@ static int libxdp_unload(const struct xdpl_iface *iface, const struct unload_sel
 			break;
 	if (!p) {
 		xdp_multiprog__close(mp);
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT,
-				 "%s: no program with that %s in the chain (see xdpload status %s)\n",
-				 iface->name, sel->name ? "name" : "ID", iface->name);
+		return xdpl_fail(
+			XDPL_EXIT_NOTFOUND, ENOENT,
+			"%s: no program with that %s in the chain (see xdpload status %s)\n",
+			iface->name, sel->name ? "name" : "ID", iface->name);
 	}
 	err = xdp_program__detach(p, iface->ifindex, xdp_multiprog__attach_mode(mp), 0);
 out:

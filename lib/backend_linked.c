@@ -36,7 +36,7 @@ static int linked_load(const struct xdpl_iface *iface, struct component *comps, 
 		       const struct load_opts *opts)
 {
 	struct linked_state *st = calloc(1, sizeof(*st));
-	struct linked_build b = {.counters_fd = -1, .old_fd = -1};
+	struct linked_build b = { .counters_fd = -1, .old_fd = -1 };
 	unsigned int max_order = 0;
 	bool ours = false, fresh = false;
 	int i, err;
@@ -122,7 +122,7 @@ static int detach_all(struct linked_state *st)
 static int linked_unload(const struct xdpl_iface *iface, const struct unload_sel *sel)
 {
 	struct linked_state *st = calloc(1, sizeof(*st));
-	struct linked_build b = {.counters_fd = -1, .old_fd = -1};
+	struct linked_build b = { .counters_fd = -1, .old_fd = -1 };
 	unsigned int gone[LINKED_MAX_COMPONENTS];
 	struct load_opts opts = {};
 	char path[LINKED_PATH_LEN];
@@ -157,10 +157,10 @@ static int linked_unload(const struct xdpl_iface *iface, const struct unload_sel
 			gone[ngone++] = st->comps[i].uid;
 	}
 	if (!ngone) {
-		err =
-		    xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT,
-			      "%s: no program with that %s in the chain (see xdpload status %s)\n",
-			      iface->name, sel->name ? "name" : "ID", iface->name);
+		err = xdpl_fail(
+			XDPL_EXIT_NOTFOUND, ENOENT,
+			"%s: no program with that %s in the chain (see xdpload status %s)\n",
+			iface->name, sel->name ? "name" : "ID", iface->name);
 		goto out;
 	}
 	if (ngone == st->n) {
@@ -326,11 +326,11 @@ static int linked_clean(const struct xdpl_iface *iface)
 }
 
 const struct backend_ops backend_linked = {
-    .name = "linked",
-    .max_progs = LINKED_MAX_COMPONENTS,
-    .prepare = linked_prepare,
-    .load = linked_load,
-    .unload = linked_unload,
-    .status = linked_status,
-    .clean = linked_clean,
+	.name = "linked",
+	.max_progs = LINKED_MAX_COMPONENTS,
+	.prepare = linked_prepare,
+	.load = linked_load,
+	.unload = linked_unload,
+	.status = linked_status,
+	.clean = linked_clean,
 };

@@ -100,7 +100,7 @@ static void list_progs(struct bpf_object *obj, bool by_section, char *out, size_
 	size_t used = 0;
 
 	out[0] = '\0';
-	bpf_object__for_each_program(p, obj) {
+	bpf_object__for_each_program (p, obj) {
 		if (bpf_program__type(p) != BPF_PROG_TYPE_XDP)
 			continue;
 		used += snprintf(out + used, used < sz ? sz - used : 0, "%s%s", used ? ", " : "",
@@ -115,7 +115,7 @@ static int select_prog(struct component *c, const struct component_req *req)
 	struct bpf_program *p;
 	char names[512];
 
-	bpf_object__for_each_program(p, c->obj) {
+	bpf_object__for_each_program (p, c->obj) {
 		if (bpf_program__type(p) != BPF_PROG_TYPE_XDP)
 			continue;
 		if (req->section && strcmp(bpf_program__section_name(p), req->section))
@@ -194,7 +194,10 @@ int component_open(struct component *c, const struct component_req *req, unsigne
 	if (err)
 		return err;
 	base = strrchr(c->label, '/');
-	snprintf(objname, sizeof(objname), "%s", c->builtin ? req->source : base ? base + 1 : c->label);
+	snprintf(objname, sizeof(objname), "%s",
+		 c->builtin ? req->source
+		 : base	    ? base + 1
+			    : c->label);
 	oopts.object_name = objname;
 	c->obj = bpf_object__open_mem(c->buf, c->len, &oopts);
 	err = libbpf_get_error(c->obj);

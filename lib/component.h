@@ -25,9 +25,9 @@ struct component_req {
 };
 
 struct component {
-	char *label;		   /* what the user typed */
+	char *label; /* what the user typed */
 	bool builtin;
-	void *buf;		   /* the object file's bytes */
+	void *buf; /* the object file's bytes */
 	size_t len;
 	struct bpf_object *obj;	   /* opened, not loaded */
 	struct bpf_program *prog;  /* the selected XDP program */

@@ -22,8 +22,8 @@
 
 void filter_maps_close(struct filter_maps *m)
 {
-	int *fds[] = {&m->cfg,	&m->src4, &m->dst4,  &m->src6,
-		      &m->dst6, &m->port, &m->ether, &m->hits};
+	int *fds[] = { &m->cfg,	 &m->src4, &m->dst4,  &m->src6,
+		       &m->dst6, &m->port, &m->ether, &m->hits };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -39,10 +39,10 @@ int filter_maps_open(int prog_fd, struct filter_maps *m)
 		int *fd;
 		const char *name;
 	} maps[] = {
-	    {&m->cfg, XDPL_FILTER_MAP_CFG},	{&m->src4, XDPL_FILTER_MAP_SRC4},
-	    {&m->dst4, XDPL_FILTER_MAP_DST4},	{&m->src6, XDPL_FILTER_MAP_SRC6},
-	    {&m->dst6, XDPL_FILTER_MAP_DST6},	{&m->port, XDPL_FILTER_MAP_PORT},
-	    {&m->ether, XDPL_FILTER_MAP_ETHER}, {&m->hits, XDPL_FILTER_MAP_HITS},
+		{ &m->cfg, XDPL_FILTER_MAP_CFG },     { &m->src4, XDPL_FILTER_MAP_SRC4 },
+		{ &m->dst4, XDPL_FILTER_MAP_DST4 },   { &m->src6, XDPL_FILTER_MAP_SRC6 },
+		{ &m->dst6, XDPL_FILTER_MAP_DST6 },   { &m->port, XDPL_FILTER_MAP_PORT },
+		{ &m->ether, XDPL_FILTER_MAP_ETHER }, { &m->hits, XDPL_FILTER_MAP_HITS },
 	};
 	size_t i;
 
@@ -84,13 +84,13 @@ static int rule_keys(const struct filter_maps *m, const struct filter_rule *r,
 	switch (r->kind) {
 	case FILTER_IP:
 		if (r->family == 4) {
-			struct xdpl_filter_lpm4 k = {.prefixlen = r->prefixlen};
+			struct xdpl_filter_lpm4 k = { .prefixlen = r->prefixlen };
 
 			memcpy(k.addr, r->addr, 4);
 			keys[0].map = src ? m->src4 : m->dst4;
 			memcpy(keys[0].key, &k, sizeof(k));
 		} else {
-			struct xdpl_filter_lpm6 k = {.prefixlen = r->prefixlen};
+			struct xdpl_filter_lpm6 k = { .prefixlen = r->prefixlen };
 
 			memcpy(k.addr, r->addr, 16);
 			keys[0].map = src ? m->src6 : m->dst6;
@@ -101,7 +101,7 @@ static int rule_keys(const struct filter_maps *m, const struct filter_rule *r,
 		unsigned int bit;
 
 		for (bit = FILTER_PROTO_TCP; bit <= FILTER_PROTO_UDP; bit <<= 1) {
-			struct xdpl_filter_port k = {.port = r->port, .dir = r->dir};
+			struct xdpl_filter_port k = { .port = r->port, .dir = r->dir };
 
 			if (!(r->protos & bit))
 				continue;
@@ -113,7 +113,7 @@ static int rule_keys(const struct filter_maps *m, const struct filter_rule *r,
 		return n;
 	}
 	case FILTER_ETHER: {
-		struct xdpl_filter_ether k = {.dir = r->dir};
+		struct xdpl_filter_ether k = { .dir = r->dir };
 
 		memcpy(k.addr, r->mac, 6);
 		keys[0].map = m->ether;
@@ -183,7 +183,7 @@ static int collect_ids(int map_fd, unsigned char *used)
 
 static int alloc_id(const struct filter_maps *m, __u32 *id)
 {
-	int maps[] = {m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether};
+	int maps[] = { m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether };
 	unsigned char *used;
 	size_t i;
 	int err = 0;
@@ -297,7 +297,7 @@ int filter_add(const struct filter_maps *m, const struct filter_rule *r)
 {
 	struct rule_key keys[2];
 	struct xdpl_filter_rule v;
-	bool added[2] = {false, false};
+	bool added[2] = { false, false };
 	int n, i, lock, err = 0, existing = 0;
 
 	n = rule_keys(m, r, keys);
@@ -462,7 +462,7 @@ static int rule_cmp(const void *a, const void *b)
 
 int filter_list(const struct filter_maps *m, struct filter_rule **rules, size_t *n, __u64 *no_match)
 {
-	int maps[] = {m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether};
+	int maps[] = { m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether };
 	struct rule_vec vec = {};
 	size_t i;
 	int err = 0;

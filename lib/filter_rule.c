@@ -98,7 +98,7 @@ int filter_parse_mac(const char *s, struct filter_rule *r, char *err, size_t err
 	for (i = 0; i < 17; i++) {
 		char c = s[i];
 		int hex =
-		    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+			(c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 
 		if (i % 3 == 2 ? c != ':' : !hex) {
 			snprintf(err, errlen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);

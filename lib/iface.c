@@ -32,9 +32,9 @@ int iface_resolve(const char *name, struct xdpl_iface *iface)
 {
 	memset(iface, 0, sizeof(*iface));
 	if (strlen(name) >= IF_NAMESIZE || !(iface->ifindex = if_nametoindex(name)))
-		return xdpl_fail(XDPL_EXIT_NOIFACE, ENODEV,
-				 "%s: no such interface in this network namespace (see 'ip link')\n",
-				 name);
+		return xdpl_fail(
+			XDPL_EXIT_NOIFACE, ENODEV,
+			"%s: no such interface in this network namespace (see 'ip link')\n", name);
 	strcpy(iface->name, name);
 	iface->netns_cookie = netns_cookie();
 	return 0;
@@ -75,9 +75,8 @@ static const struct {
 	const char *name;
 	enum xdp_attach_mode mode;
 } modes[] = {
-	{ "native", XDP_MODE_NATIVE },	 { "skb", XDP_MODE_SKB },
-	{ "hw", XDP_MODE_HW },		 { "unspecified", XDP_MODE_UNSPEC },
-	{ "drv", XDP_MODE_NATIVE },	 { "generic", XDP_MODE_SKB },
+	{ "native", XDP_MODE_NATIVE },	    { "skb", XDP_MODE_SKB },	{ "hw", XDP_MODE_HW },
+	{ "unspecified", XDP_MODE_UNSPEC }, { "drv", XDP_MODE_NATIVE }, { "generic", XDP_MODE_SKB },
 	{ "offload", XDP_MODE_HW },
 };
 

@@ -64,8 +64,9 @@ void linked_btf_free(struct linked_btf *m)
 /* A STRUCT named xdp_md, added when no component brought one. */
 static int find_or_add_xdp_md(struct btf *m)
 {
-	static const char *const fields[] = {
-	    "data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index", "egress_ifindex"};
+	static const char *const fields[] = { "data",		"data_end",
+					      "data_meta",	"ingress_ifindex",
+					      "rx_queue_index", "egress_ifindex" };
 	int id = btf__find_by_name_kind(m, "xdp_md", BTF_KIND_STRUCT), u32, i, err;
 
 	if (id > 0)
@@ -228,13 +229,13 @@ int linked_btf_merge(const struct linked_btf_comp *comps, unsigned int n, const 
 		const struct linked_btf_comp *c = &comps[i];
 
 		if (c->btf && c->func_info_cnt) {
-			err =
-			    merge_one(m.btf, c, m.func_info, &nf, m.line_info, &nl, with_lines, e);
+			err = merge_one(m.btf, c, m.func_info, &nf, m.line_info, &nl, with_lines,
+					e);
 		} else {
 			if (!void_proto) {
 				int_id = btf__add_int(m.btf, "int", 4, BTF_INT_SIGNED);
 				void_proto =
-				    int_id < 0 ? int_id : btf__add_func_proto(m.btf, int_id);
+					int_id < 0 ? int_id : btf__add_func_proto(m.btf, int_id);
 				if (void_proto < 0) {
 					err = void_proto;
 					goto fail;

@@ -398,8 +398,9 @@ static int setup_counters(struct linked_build *b)
 static int compose_chain(struct linked_build *b)
 {
 	struct linked_input in[LINKED_MAX_COMPONENTS];
-	struct linked_compose_opts o = {
-	    .no_counters = !b->counters, .counters_fd = b->counters_fd, .counter_slots = true};
+	struct linked_compose_opts o = { .no_counters = !b->counters,
+					 .counters_fd = b->counters_fd,
+					 .counter_slots = true };
 	struct linked_err e = {};
 	int i, err;
 

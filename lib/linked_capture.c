@@ -114,8 +114,8 @@ nomem:
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
 	static const struct bpf_insn stub[] = {
-	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 2 /* PASS */},
-	    {.code = BPF_JMP | BPF_EXIT},
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 2 /* PASS */ },
+		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	struct slot *s;
 	int err;

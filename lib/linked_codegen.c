@@ -9,7 +9,7 @@
 
 /* The kernel's instruction macros (filter.h) are not UAPI. */
 #define INSN(c, d, s, o, i) \
-	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 #define MOV64_REG(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
 #define MOV32_REG(d, s) INSN(BPF_ALU | BPF_MOV | BPF_X, d, s, 0, 0)
 #define MOV64_IMM(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
@@ -327,7 +327,7 @@ static int func_depth(struct depth_ctx *d, int f)
 
 int linked_insn_call_depth(const struct bpf_insn *insns, __u32 cnt)
 {
-	struct depth_ctx d = {.insns = insns, .cnt = cnt};
+	struct depth_ctx d = { .insns = insns, .cnt = cnt };
 	__u32 *starts;
 	int n, ret;
 

@@ -34,7 +34,7 @@ struct linked_err {
 
 /* Fill e (when not NULL) and return -err (err given positive or negative). */
 int linked_err_set(struct linked_err *e, int code, int err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 
 struct linked_gen_comp {
 	__u32 insn_cnt;

@@ -26,8 +26,8 @@ static unsigned char helper_kind[1024];
 static bool helper_is_gpl_only(__u32 id)
 {
 	struct bpf_insn prog[] = {
-	    {.code = BPF_JMP | BPF_CALL, .imm = (__s32)id},
-	    {.code = BPF_JMP | BPF_EXIT},
+		{ .code = BPF_JMP | BPF_CALL, .imm = (__s32)id },
+		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	char log[PROBE_LOG_SZ] = "";
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = sizeof(log), .log_level = 1);
@@ -56,17 +56,18 @@ static int check_license(const struct linked_input *in, unsigned int n, struct l
 	if (!nongpl)
 		return 0;
 	for (i = 0; i < n; i++) {
-		cnt =
-		    linked_insn_helpers(in[i].prog->insns, in[i].prog->insn_cnt, ids, MAX_HELPERS);
+		cnt = linked_insn_helpers(in[i].prog->insns, in[i].prog->insn_cnt, ids,
+					  MAX_HELPERS);
 		for (k = 0; k < cnt; k++) {
 			if (!helper_is_gpl_only(ids[k]))
 				continue;
 			return linked_err_set(
-			    e, XDPL_EXIT_CHAIN, EPERM,
-			    "%s: calls GPL-only helper #%u, but %s is not GPL-compatible and the "
-			    "chain runs as one program under one license (give %s a "
-			    "GPL-compatible license, or load them on different interfaces)",
-			    in[i].label, ids[k], nongpl, nongpl);
+				e, XDPL_EXIT_CHAIN, EPERM,
+				"%s: calls GPL-only helper #%u, but %s is not GPL-compatible and "
+				"the "
+				"chain runs as one program under one license (give %s a "
+				"GPL-compatible license, or load them on different interfaces)",
+				in[i].label, ids[k], nongpl, nongpl);
 		}
 	}
 	return 0;
@@ -116,10 +117,10 @@ static int check_one(const struct linked_input *c, unsigned int *funcs, struct l
 				      c->label, strerror(-depth));
 	if (depth > LINKED_MAX_COMP_DEPTH)
 		return linked_err_set(
-		    e, XDPL_EXIT_CHAIN, E2BIG,
-		    "%s: nests calls %d frames deep; in a chain a program may use "
-		    "%d (the dispatcher takes one of the kernel's %d)",
-		    c->label, depth, LINKED_MAX_COMP_DEPTH, LINKED_MAX_FRAMES);
+			e, XDPL_EXIT_CHAIN, E2BIG,
+			"%s: nests calls %d frames deep; in a chain a program may use "
+			"%d (the dispatcher takes one of the kernel's %d)",
+			c->label, depth, LINKED_MAX_COMP_DEPTH, LINKED_MAX_FRAMES);
 	starts = calloc(p->insn_cnt, sizeof(*starts));
 	if (!starts)
 		return -ENOMEM;
@@ -324,9 +325,9 @@ static int merge_btf(struct build *b, const struct linked_input *in, unsigned in
 			err = linked_btf_from_fd(p->btf_fd, &b->btfs[i]);
 			if (err)
 				return linked_err_set(
-				    e, XDPL_EXIT_CHAIN, err,
-				    "%s: cannot read its BTF back from the kernel: %s", in[i].label,
-				    strerror(-err));
+					e, XDPL_EXIT_CHAIN, err,
+					"%s: cannot read its BTF back from the kernel: %s",
+					in[i].label, strerror(-err));
 		}
 		c->name = p->name;
 		c->btf = b->btfs[i];
@@ -408,17 +409,17 @@ static int load_composite(struct build *b, const struct linked_input *in, unsign
 				      strerror(-err));
 	who = b->log ? blame(b->log, out->bases, out->reached, out->dispatcher_len) : -1;
 	if (b->log && strstr(b->log, "combined stack size"))
-		err =
-		    linked_err_set(e, XDPL_EXIT_CHAIN, err,
-				   "the chain's nested calls together need more than the kernel's "
-				   "512 bytes of stack (tail calls lower that to 256 per frame); "
-				   "the end of the verifier's log follows");
+		err = linked_err_set(
+			e, XDPL_EXIT_CHAIN, err,
+			"the chain's nested calls together need more than the kernel's "
+			"512 bytes of stack (tail calls lower that to 256 per frame); "
+			"the end of the verifier's log follows");
 	else if (who >= 0)
-		err =
-		    linked_err_set(e, XDPL_EXIT_CHAIN, err,
-				   "%s: the kernel verifier refused it as part of the chain (%s); "
-				   "the end of its log follows",
-				   in[who].label, strerror(-err));
+		err = linked_err_set(
+			e, XDPL_EXIT_CHAIN, err,
+			"%s: the kernel verifier refused it as part of the chain (%s); "
+			"the end of its log follows",
+			in[who].label, strerror(-err));
 	else
 		err = linked_err_set(e, XDPL_EXIT_CHAIN, err,
 				     "the kernel verifier refused the chain (%s); the end of its "
@@ -446,7 +447,7 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		   const struct linked_compose_opts *opts, struct linked_composite *out,
 		   struct linked_err *e)
 {
-	struct linked_compose_opts def = {.counters_fd = -1};
+	struct linked_compose_opts def = { .counters_fd = -1 };
 	const struct linked_gen_counters *cfg;
 	const char *name;
 	struct build *b;

@@ -511,7 +511,7 @@ void linked_state_close(struct linked_state *st)
 int linked_state_for_each_key(int (*fn)(const char *key, void *arg), void *arg)
 {
 	char bpffs[LINKED_DIR_LEN / 2], dir[LINKED_DIR_LEN], seen[4096] = "";
-	const char *dirs[2] = {XDPL_RUN_DIR, NULL};
+	const char *dirs[2] = { XDPL_RUN_DIR, NULL };
 	struct dirent *d;
 	int i, err = 0;
 	DIR *dp;

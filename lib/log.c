@@ -13,10 +13,8 @@ static enum xdpl_exit exit_class = XDPL_EXIT_OK;
 static char *verifier_log;
 
 static const char *const level_prefix[] = {
-	[XDPL_LOG_ERR] = "xdpload: ",
-	[XDPL_LOG_WARN] = "xdpload: warning: ",
-	[XDPL_LOG_INFO] = "",
-	[XDPL_LOG_DEBUG] = "",
+	[XDPL_LOG_ERR] = "xdpload: ", [XDPL_LOG_WARN] = "xdpload: warning: ",
+	[XDPL_LOG_INFO] = "",	      [XDPL_LOG_DEBUG] = "",
 	[XDPL_LOG_LIBBPF] = "",
 };
 

@@ -10,7 +10,7 @@ enum xdpl_log_level {
 	XDPL_LOG_ERR,
 	XDPL_LOG_WARN,
 	XDPL_LOG_INFO,
-	XDPL_LOG_DEBUG, /* -v */
+	XDPL_LOG_DEBUG,	 /* -v */
 	XDPL_LOG_LIBBPF, /* -vv: libbpf's and libxdp's own debug output */
 };
 

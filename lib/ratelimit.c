@@ -28,7 +28,7 @@ int ratelimit_parse_u64(const char *s, __u64 max, __u64 *out)
 
 int ratelimit_configure(int prog_fd, __u64 rate_pps, __u64 burst)
 {
-	struct xdpl_rl_config cfg = {.rate_pps = rate_pps, .burst = burst};
+	struct xdpl_rl_config cfg = { .rate_pps = rate_pps, .burst = burst };
 	__u32 key = 0;
 	int fd, err = 0;
 

@@ -15,7 +15,7 @@ struct prog_status {
 	char name[BPF_OBJ_NAME_LEN];
 	__u32 id;
 	char tag[BPF_TAG_SIZE * 2 + 1];
-	bool has_meta;	      /* prio and actions are known */
+	bool has_meta; /* prio and actions are known */
 	unsigned int prio;
 	unsigned int actions; /* chain-call actions, mask of 1 << XDP_* */
 	bool has_counters;
@@ -32,7 +32,7 @@ struct iface_status {
 	enum xdp_attach_mode mode;
 	__u32 dispatcher_id; /* 0 without a dispatcher */
 	char dispatcher_name[BPF_OBJ_NAME_LEN];
-	bool owned;	     /* attached by xdpload */
+	bool owned; /* attached by xdpload */
 	int nprogs;
 	struct prog_status progs[XDPL_MAX_PROGS];
 };

@@ -9,8 +9,8 @@
 static bool is_noise(const char *line, size_t len)
 {
 	static const char *const prefixes[] = {
-		"processed ", "verification time", "stack depth", "max_states_per_insn",
-		"Validating ", "func#",
+		"processed ",	       "verification time", "stack depth",
+		"max_states_per_insn", "Validating ",	    "func#",
 	};
 	size_t i;
 

@@ -78,7 +78,7 @@ void watch_close(struct watch *w)
 
 int watch_set_rate(int prog_fd, __u64 events_per_sec)
 {
-	struct xdpl_watch_config cfg = {.events_per_sec = events_per_sec};
+	struct xdpl_watch_config cfg = { .events_per_sec = events_per_sec };
 	__u32 key = 0;
 	int fd, err = 0;
 

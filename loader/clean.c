@@ -23,7 +23,8 @@ int do_clean(int argc, char **argv)
 			break;
 		case 'h':
 			printf("Usage: xdpload clean [IFACE]\n"
-			       "Remove pins and state that xdpload and libxdp left for programs no\n"
+			       "Remove pins and state that xdpload and libxdp left for programs "
+			       "no\n"
 			       "longer attached (on IFACE, or for interfaces that are gone).\n");
 			return 0;
 		default:

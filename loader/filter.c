@@ -14,15 +14,15 @@
 #include "log.h"
 
 static const char filter_usage[] =
-    "Usage: xdpload filter IFACE ip add|del ADDR[/LEN] [--src|--dst]\n"
-    "       xdpload filter IFACE port add|del PORT [--tcp|--udp] [--src|--dst]\n"
-    "       xdpload filter IFACE ether add|del MAC [--src|--dst]\n"
-    "       xdpload filter IFACE [ip|port|ether] list [--json]\n"
-    "       xdpload filter IFACE policy [allow|deny]\n"
-    "\n"
-    "Changes the rules of the 'filter' program attached to IFACE (xdpload load IFACE filter).\n"
-    "Defaults: ip and ether rules match the source, port rules the destination port of\n"
-    "both TCP and UDP. Policy deny drops frames matching a rule; allow drops the others.\n";
+	"Usage: xdpload filter IFACE ip add|del ADDR[/LEN] [--src|--dst]\n"
+	"       xdpload filter IFACE port add|del PORT [--tcp|--udp] [--src|--dst]\n"
+	"       xdpload filter IFACE ether add|del MAC [--src|--dst]\n"
+	"       xdpload filter IFACE [ip|port|ether] list [--json]\n"
+	"       xdpload filter IFACE policy [allow|deny]\n"
+	"\n"
+	"Changes the rules of the 'filter' program attached to IFACE (xdpload load IFACE filter).\n"
+	"Defaults: ip and ether rules match the source, port rules the destination port of\n"
+	"both TCP and UDP. Policy deny drops frames matching a rule; allow drops the others.\n";
 
 struct filter_args {
 	const char *ifname;
@@ -37,13 +37,13 @@ struct filter_args {
 static int parse_args(int argc, char **argv, struct filter_args *a)
 {
 	static const struct option opts[] = {
-	    {"src", no_argument, NULL, 's'},
-	    {"dst", no_argument, NULL, 'd'},
-	    {"tcp", no_argument, NULL, 't'},
-	    {"udp", no_argument, NULL, 'u'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+		{ "src", no_argument, NULL, 's' },
+		{ "dst", no_argument, NULL, 'd' },
+		{ "tcp", no_argument, NULL, 't' },
+		{ "udp", no_argument, NULL, 'u' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	const char *pos[4] = {};
 	int c, npos = 0;
@@ -310,7 +310,7 @@ int do_filter(int argc, char **argv)
 		}
 	} else if (strcmp(a.kind, "ip") && strcmp(a.kind, "port") && strcmp(a.kind, "ether")) {
 		return usage_error(
-		    "filter", "unknown rule kind '%s' (ip, port, ether, list, policy)", a.kind);
+			"filter", "unknown rule kind '%s' (ip, port, ether, list, policy)", a.kind);
 	} else if (a.verb && !strcmp(a.verb, "list")) {
 		if (a.value)
 			return usage_error("filter", "list: unexpected argument '%s'", a.value);

@@ -83,8 +83,10 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 		switch (opt) {
 		case 'm':
 			if (mode_parse(optarg, &a->opts.mode))
-				return usage_error("load", "bad mode '%s': use native, skb, hw "
-							   "or unspecified", optarg);
+				return usage_error("load",
+						   "bad mode '%s': use native, skb, hw "
+						   "or unspecified",
+						   optarg);
 			break;
 		case 's':
 			a->req.section = optarg;
@@ -94,13 +96,16 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 			break;
 		case 'P':
 			if (parse_prio(optarg, &a->req.prio))
-				return usage_error("load", "bad priority '%s': use a number "
-							   "from 0 to %d", optarg, INT_MAX);
+				return usage_error("load",
+						   "bad priority '%s': use a number "
+						   "from 0 to %d",
+						   optarg, INT_MAX);
 			break;
 		case 'A':
 			if (actions_parse_list(optarg, &a->req.actions, &bad)) {
-				usage_error("load", "bad action '%s': use XDP_ABORTED, XDP_DROP, "
-						    "XDP_PASS, XDP_TX or XDP_REDIRECT, comma-separated",
+				usage_error("load",
+					    "bad action '%s': use XDP_ABORTED, XDP_DROP, "
+					    "XDP_PASS, XDP_TX or XDP_REDIRECT, comma-separated",
 					    bad ? bad : optarg);
 				free(bad);
 				return -1;
@@ -111,8 +116,10 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 			break;
 		case 'D':
 			if (dispatcher_parse(optarg, &a->dispatcher))
-				return usage_error("load", "bad dispatcher '%s': use auto, libxdp "
-							   "or linked", optarg);
+				return usage_error("load",
+						   "bad dispatcher '%s': use auto, libxdp "
+						   "or linked",
+						   optarg);
 			break;
 		case 'S':
 			a->opts.no_stats = true;
@@ -128,13 +135,17 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 			return 1;
 		case 'R':
 			if (ratelimit_parse_u64(optarg, RATELIMIT_MAX_RATE, &a->rl_rate))
-				return usage_error("load", "bad --rate '%s': packets per second, "
-							   "1..%llu", optarg, RATELIMIT_MAX_RATE);
+				return usage_error("load",
+						   "bad --rate '%s': packets per second, "
+						   "1..%llu",
+						   optarg, RATELIMIT_MAX_RATE);
 			break;
 		case 'B':
 			if (ratelimit_parse_u64(optarg, RATELIMIT_MAX_BURST, &a->rl_burst))
-				return usage_error("load", "bad --burst '%s': a packet count, "
-							   "1..%llu", optarg, RATELIMIT_MAX_BURST);
+				return usage_error("load",
+						   "bad --burst '%s': a packet count, "
+						   "1..%llu",
+						   optarg, RATELIMIT_MAX_BURST);
 			break;
 		default:
 			return usage_error("load", "bad option");
@@ -179,7 +190,8 @@ static int configure_ratelimit(const struct xdpl_iface *iface, const struct load
 				  a->rl_burst ? a->rl_burst : XDPL_RL_DEFAULT_BURST);
 	close(fd);
 	if (err)
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: ratelimit loaded, but setting its rate "
+		return xdpl_fail(XDPL_EXIT_FAIL, err,
+				 "%s: ratelimit loaded, but setting its rate "
 				 "failed: %s (retry: xdpload ratelimit %s set --rate PPS)\n",
 				 iface->name, strerror(-err), iface->name);
 	return 0;

@@ -52,7 +52,8 @@ int do_progs(int argc, char **argv)
 		case 'h':
 			printf("Usage: xdpload progs [--json]\n"
 			       "List the bundled programs: name, default priority, default chain\n"
-			       "actions, description. Load one by name: xdpload load IFACE NAME.\n");
+			       "actions, description. Load one by name: xdpload load IFACE "
+			       "NAME.\n");
 			return 0;
 		default:
 			return usage_error("progs", "bad option");

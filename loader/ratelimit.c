@@ -13,12 +13,12 @@
 #include "ratelimit.h"
 
 static const char ratelimit_usage[] =
-    "Usage: xdpload ratelimit IFACE [--json]\n"
-    "       xdpload ratelimit IFACE set [--rate PPS] [--burst N]\n"
-    "\n"
-    "Shows or changes the 'ratelimit' program attached to IFACE (xdpload load IFACE\n"
-    "ratelimit [--rate PPS --burst N]). Each source address may send PPS packets per\n"
-    "second, and N packets at once after being idle. Changes apply at once, no reload.\n";
+	"Usage: xdpload ratelimit IFACE [--json]\n"
+	"       xdpload ratelimit IFACE set [--rate PPS] [--burst N]\n"
+	"\n"
+	"Shows or changes the 'ratelimit' program attached to IFACE (xdpload load IFACE\n"
+	"ratelimit [--rate PPS --burst N]). Each source address may send PPS packets per\n"
+	"second, and N packets at once after being idle. Changes apply at once, no reload.\n";
 
 static int show(const char *ifname, int prog_fd, int json)
 {
@@ -58,11 +58,11 @@ static int show(const char *ifname, int prog_fd, int json)
 int do_ratelimit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"rate", required_argument, NULL, 'r'},
-	    {"burst", required_argument, NULL, 'b'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+		{ "rate", required_argument, NULL, 'r' },
+		{ "burst", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	const char *pos[3] = {}, *rate_s = NULL, *burst_s = NULL;
 	__u64 rate = 0, burst = 0, cur_rate, cur_burst;
@@ -124,8 +124,8 @@ int do_ratelimit(int argc, char **argv)
 	}
 	ret = ratelimit_get_config(prog_fd, &cur_rate, &cur_burst);
 	if (!ret)
-		ret =
-		    ratelimit_configure(prog_fd, rate ? rate : cur_rate, burst ? burst : cur_burst);
+		ret = ratelimit_configure(prog_fd, rate ? rate : cur_rate,
+					  burst ? burst : cur_burst);
 	close(prog_fd);
 	if (ret == -ENOENT)
 		return xdpl_fail(XDPL_EXIT_NOTFOUND, ret,

@@ -161,9 +161,12 @@ static int parse_interval(const char *arg, double *v)
 int do_stats(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"interval", required_argument, NULL, 'i'}, {"count", required_argument, NULL, 'c'},
-	    {"json", no_argument, NULL, 'j'},		{"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},		{0},
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	struct iface_status *st, *prev;
 	struct xdpl_iface iface;
@@ -222,8 +225,8 @@ int do_stats(int argc, char **argv)
 	err = sample(&iface, prev);
 	t0 = now_s();
 	for (n = 0; !err && !stop && (count < 0 || n < count); n++) {
-		struct timespec ts = {.tv_sec = (time_t)interval,
-				      .tv_nsec = (long)((interval - (time_t)interval) * 1e9)};
+		struct timespec ts = { .tv_sec = (time_t)interval,
+				       .tv_nsec = (long)((interval - (time_t)interval) * 1e9) };
 
 		while (nanosleep(&ts, &ts) && errno == EINTR && !stop)
 			;

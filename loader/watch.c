@@ -17,12 +17,12 @@
 #include "watch.h"
 
 static const char watch_usage[] =
-    "Usage: xdpload watch IFACE [--json] [-c COUNT] [--rate EVENTS]\n"
-    "\n"
-    "Prints the frames the 'watch' program attached to IFACE reports (xdpload load IFACE\n"
-    "watch), one line each, until interrupted or COUNT events. The program reports at\n"
-    "most EVENTS per second per CPU (default 1000; --rate changes it for every reader);\n"
-    "the rest are counted as not reported and summed up on exit.\n";
+	"Usage: xdpload watch IFACE [--json] [-c COUNT] [--rate EVENTS]\n"
+	"\n"
+	"Prints the frames the 'watch' program attached to IFACE reports (xdpload load IFACE\n"
+	"watch), one line each, until interrupted or COUNT events. The program reports at\n"
+	"most EVENTS per second per CPU (default 1000; --rate changes it for every reader);\n"
+	"the rest are counted as not reported and summed up on exit.\n";
 
 static volatile sig_atomic_t stop;
 
@@ -145,11 +145,11 @@ static void summary(const char *ifname, const struct watch_ctx *c, const struct 
 int do_watch(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"count", required_argument, NULL, 'c'},
-	    {"rate", required_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	struct xdpl_watch_stats before = {}, after = {};
 	struct watch_ctx ctx = {};

@@ -53,7 +53,7 @@ struct {
 
 static __always_inline __u32 match_ether(const __u8 *mac, __u8 dir)
 {
-	struct xdpl_filter_ether key = {.dir = dir};
+	struct xdpl_filter_ether key = { .dir = dir };
 	struct xdpl_filter_rule *r;
 
 	__builtin_memcpy(key.addr, mac, ETH_ALEN);
@@ -63,7 +63,7 @@ static __always_inline __u32 match_ether(const __u8 *mac, __u8 dir)
 
 static __always_inline __u32 match_ip4(void *map, const __u8 *addr)
 {
-	struct xdpl_filter_lpm4 key = {.prefixlen = 32};
+	struct xdpl_filter_lpm4 key = { .prefixlen = 32 };
 	struct xdpl_filter_rule *r;
 
 	__builtin_memcpy(key.addr, addr, 4);
@@ -73,7 +73,7 @@ static __always_inline __u32 match_ip4(void *map, const __u8 *addr)
 
 static __always_inline __u32 match_ip6(void *map, const __u8 *addr)
 {
-	struct xdpl_filter_lpm6 key = {.prefixlen = 128};
+	struct xdpl_filter_lpm6 key = { .prefixlen = 128 };
 	struct xdpl_filter_rule *r;
 
 	__builtin_memcpy(key.addr, addr, 16);
@@ -83,7 +83,7 @@ static __always_inline __u32 match_ip6(void *map, const __u8 *addr)
 
 static __always_inline __u32 match_port(__u16 port, __u8 proto, __u8 dir)
 {
-	struct xdpl_filter_port key = {.port = port, .proto = proto, .dir = dir};
+	struct xdpl_filter_port key = { .port = port, .proto = proto, .dir = dir };
 	struct xdpl_filter_rule *r;
 
 	r = bpf_map_lookup_elem(&flt_port, &key);

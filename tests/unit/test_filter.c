@@ -95,7 +95,7 @@ static void test_parse_port(void **state)
 
 static void test_parse_mac(void **state)
 {
-	const __u8 want[6] = {0xaa, 0xbb, 0xcc, 0x0d, 0xee, 0xff};
+	const __u8 want[6] = { 0xaa, 0xbb, 0xcc, 0x0d, 0xee, 0xff };
 	struct filter_rule r = {};
 	char err[160];
 
@@ -249,7 +249,8 @@ static int setup_filter(void **state)
 		return 0;
 	p = calloc(1, sizeof(*p));
 	if (!p || load_prog(p, "filter") || filter_maps_open(p->fd, &p->m)) {
-		fprintf(stderr, "build/progs/filter.o does not load (run from the top directory)\n");
+		fprintf(stderr,
+			"build/progs/filter.o does not load (run from the top directory)\n");
 		free(p);
 		return -1;
 	}
@@ -501,21 +502,24 @@ static void test_ratelimit_bucket(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_ip),
-	    cmocka_unit_test(test_parse_host_bits_hint),
-	    cmocka_unit_test(test_parse_port),
-	    cmocka_unit_test(test_parse_mac),
-	    cmocka_unit_test(test_rule_str),
-	    cmocka_unit_test_setup_teardown(test_filter_vlan_and_prefix, setup_filter,
-					    teardown_prog),
-	    cmocka_unit_test_setup_teardown(test_filter_ipv6_ext_headers_and_ports, setup_filter,
-					    teardown_prog),
-	    cmocka_unit_test_setup_teardown(test_filter_ipv6_prefix_and_mac, setup_filter,
-					    teardown_prog),
-	    cmocka_unit_test_setup_teardown(test_filter_allow_policy, setup_filter, teardown_prog),
-	    cmocka_unit_test_setup_teardown(test_filter_del_and_ids, setup_filter, teardown_prog),
-	    cmocka_unit_test_setup_teardown(test_filter_active_maps, setup_filter, teardown_prog),
-	    cmocka_unit_test(test_ratelimit_bucket),
+		cmocka_unit_test(test_parse_ip),
+		cmocka_unit_test(test_parse_host_bits_hint),
+		cmocka_unit_test(test_parse_port),
+		cmocka_unit_test(test_parse_mac),
+		cmocka_unit_test(test_rule_str),
+		cmocka_unit_test_setup_teardown(test_filter_vlan_and_prefix, setup_filter,
+						teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_ipv6_ext_headers_and_ports,
+						setup_filter, teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_ipv6_prefix_and_mac, setup_filter,
+						teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_allow_policy, setup_filter,
+						teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_del_and_ids, setup_filter,
+						teardown_prog),
+		cmocka_unit_test_setup_teardown(test_filter_active_maps, setup_filter,
+						teardown_prog),
+		cmocka_unit_test(test_ratelimit_bucket),
 	};
 
 	libbpf_set_print(NULL);

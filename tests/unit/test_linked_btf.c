@@ -43,17 +43,17 @@ static void fake_comp(struct fake *f, const char *name, bool xdp_md_ctx, bool wi
 	assert_int_equal(btf__add_func_param(b, "ctx", ptr), 0);
 	f->main_id = btf__add_func(b, name, BTF_FUNC_GLOBAL, proto);
 	assert_true(f->main_id > 0);
-	f->fi[0] = (struct bpf_func_info){0, f->main_id};
-	f->li[0] = (struct bpf_line_info){0, btf__add_str(b, file), btf__add_str(b, "return 1;"),
-					  (3 << 10) | 2};
+	f->fi[0] = (struct bpf_func_info){ 0, f->main_id };
+	f->li[0] = (struct bpf_line_info){ 0, btf__add_str(b, file), btf__add_str(b, "return 1;"),
+					   (3 << 10) | 2 };
 	if (with_sub) {
 		sproto = btf__add_func_proto(b, int_id);
 		assert_int_equal(btf__add_func_param(b, "x", int_id), 0);
 		snprintf(sub, sizeof(sub), "%s_sub", name);
 		f->sub_id = btf__add_func(b, sub, BTF_FUNC_STATIC, sproto);
-		f->fi[1] = (struct bpf_func_info){5, f->sub_id};
-		f->li[1] = (struct bpf_line_info){5, btf__add_str(b, file),
-						  btf__add_str(b, "return x + 1;"), 9 << 10};
+		f->fi[1] = (struct bpf_func_info){ 5, f->sub_id };
+		f->li[1] = (struct bpf_line_info){ 5, btf__add_str(b, file),
+						   btf__add_str(b, "return x + 1;"), 9 << 10 };
 	}
 	f->btf = b;
 }
@@ -74,13 +74,13 @@ static int func_linkage(const struct btf *b, __u32 id)
 
 static struct linked_btf_comp bcomp(struct fake *f, const char *name, int nfuncs, __u32 base)
 {
-	return (struct linked_btf_comp){.name = name,
-					.btf = f->btf,
-					.func_info = f->fi,
-					.func_info_cnt = nfuncs,
-					.line_info = f->li,
-					.line_info_cnt = nfuncs,
-					.base = base};
+	return (struct linked_btf_comp){ .name = name,
+					 .btf = f->btf,
+					 .func_info = f->fi,
+					 .func_info_cnt = nfuncs,
+					 .line_info = f->li,
+					 .line_info_cnt = nfuncs,
+					 .base = base };
 }
 
 static void test_merge_two(void **state)
@@ -118,7 +118,7 @@ static void test_merge_two(void **state)
 	assert_int_equal(m.line_info_cnt, 4);
 	assert_int_equal(m.line_info[0].insn_off, 0);
 	assert_non_null(
-	    strstr(btf__str_by_offset(m.btf, m.line_info[0].file_name_off), "dispatcher"));
+		strstr(btf__str_by_offset(m.btf, m.line_info[0].file_name_off), "dispatcher"));
 	assert_int_equal(m.line_info[1].insn_off, 10);
 	assert_string_equal(btf__str_by_offset(m.btf, m.line_info[1].file_name_off), "a.c");
 	assert_string_equal(btf__str_by_offset(m.btf, m.line_info[1].line_off), "return 1;");
@@ -164,10 +164,10 @@ static void test_no_btf_synthesized(void **state)
 {
 	struct fake a;
 	struct bpf_insn p[] = {
-	    {.code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1}, /* -> 2 */
-	    {.code = BPF_JMP | BPF_EXIT},
-	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = 2},
-	    {.code = BPF_JMP | BPF_EXIT},
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 1 }, /* -> 2 */
+		{ .code = BPF_JMP | BPF_EXIT },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = 2 },
+		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	struct linked_btf_comp c[2];
 	struct linked_btf m;
@@ -175,7 +175,7 @@ static void test_no_btf_synthesized(void **state)
 
 	fake_comp(&a, "comp_a", true, false, "a.c");
 	c[0] = bcomp(&a, "a", 1, 8);
-	c[1] = (struct linked_btf_comp){.name = "plain", .insns = p, .insn_cnt = 4, .base = 9};
+	c[1] = (struct linked_btf_comp){ .name = "plain", .insns = p, .insn_cnt = 4, .base = 9 };
 	assert_int_equal(linked_btf_merge(c, 2, "d", &m, &e), 0);
 	assert_int_equal(m.func_info_cnt, 4);
 	assert_int_equal(m.func_info[2].insn_off, 9);
@@ -227,11 +227,11 @@ static void test_takes_xdp_md(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_merge_two),
-	    cmocka_unit_test(test_line_info_all_or_none),
-	    cmocka_unit_test(test_no_btf_synthesized),
-	    cmocka_unit_test(test_dispatcher_proto_without_xdp_md),
-	    cmocka_unit_test(test_takes_xdp_md),
+		cmocka_unit_test(test_merge_two),
+		cmocka_unit_test(test_line_info_all_or_none),
+		cmocka_unit_test(test_no_btf_synthesized),
+		cmocka_unit_test(test_dispatcher_proto_without_xdp_md),
+		cmocka_unit_test(test_takes_xdp_md),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

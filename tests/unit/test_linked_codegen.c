@@ -16,7 +16,7 @@
 #define TX (1u << XDP_TX)
 
 #define I(c, d, s, o, i) \
-	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 
 static void assert_insn(const struct bpf_insn *got, struct bpf_insn want, int pc)
 {
@@ -35,23 +35,23 @@ static bool is_call(const struct bpf_insn *i)
 /* The exact program for two components without counters. */
 static void test_exact_no_counters(void **state)
 {
-	struct linked_gen_comp c[2] = {{3, PASS}, {5, PASS | DROP}};
+	struct linked_gen_comp c[2] = { { 3, PASS }, { 5, PASS | DROP } };
 	struct bpf_insn out[32];
 	__u32 bases[2];
 	int len = linked_gen_dispatcher(c, 2, NULL, out, 32, bases);
 	struct bpf_insn want[] = {
-	    I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),		  /* r6 = r1 */
-	    I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),		  /* r1 = r6 */
-	    I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 12 - 3), /* call comp0 */
-	    I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS),	  /* if w0 == PASS goto 5 */
-	    I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-	    I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
-	    I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 15 - 7),
-	    I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 2, XDP_DROP), /* goto 10 */
-	    I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS), /* goto 10 */
-	    I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-	    I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS), /* end of chain */
-	    I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),	      /* r6 = r1 */
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),	      /* r1 = r6 */
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 12 - 3), /* call comp0 */
+		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS),    /* if w0 == PASS goto 5 */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 15 - 7),
+		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 2, XDP_DROP), /* goto 10 */
+		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS), /* goto 10 */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS), /* end of chain */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 	int i;
 
@@ -71,14 +71,14 @@ static void check_count_blocks(const struct bpf_insn *out, int first, int ncomp)
 	for (k = 0; k < ncomp; k++) {
 		__s16 off = k * XDPL_DISP_STRIDE;
 		struct bpf_insn count[] = {
-		    I(BPF_ALU | BPF_MOV | BPF_X, 1, 0, 0, 0),
-		    I(BPF_JMP32 | BPF_JLE | BPF_K, 1, 0, 1, XDP_REDIRECT),
-		    I(BPF_ALU | BPF_MOV | BPF_K, 1, 0, 0, XDPL_DISP_SLOT_OTHER),
-		    I(BPF_ALU64 | BPF_LSH | BPF_K, 1, 0, 0, 3),
-		    I(BPF_ALU64 | BPF_ADD | BPF_X, 1, 7, 0, 0),
-		    I(BPF_LDX | BPF_MEM | BPF_DW, 2, 1, off, 0),
-		    I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, 1),
-		    I(BPF_STX | BPF_MEM | BPF_DW, 1, 2, off, 0),
+			I(BPF_ALU | BPF_MOV | BPF_X, 1, 0, 0, 0),
+			I(BPF_JMP32 | BPF_JLE | BPF_K, 1, 0, 1, XDP_REDIRECT),
+			I(BPF_ALU | BPF_MOV | BPF_K, 1, 0, 0, XDPL_DISP_SLOT_OTHER),
+			I(BPF_ALU64 | BPF_LSH | BPF_K, 1, 0, 0, 3),
+			I(BPF_ALU64 | BPF_ADD | BPF_X, 1, 7, 0, 0),
+			I(BPF_LDX | BPF_MEM | BPF_DW, 2, 1, off, 0),
+			I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, 1),
+			I(BPF_STX | BPF_MEM | BPF_DW, 1, 2, off, 0),
 		};
 		int start = first + k * 12;
 
@@ -95,22 +95,22 @@ static void check_count_blocks(const struct bpf_insn *out, int first, int ncomp)
 /* the key is a map value: no stack in the dispatcher */
 static void test_exact_counters_key_map(void **state)
 {
-	struct linked_gen_comp c[2] = {{4, PASS}, {4, PASS}};
-	struct linked_gen_counters cnt = {.map_fd = 42, .key_fd = 43};
+	struct linked_gen_comp c[2] = { { 4, PASS }, { 4, PASS } };
+	struct linked_gen_counters cnt = { .map_fd = 42, .key_fd = 43 };
 	struct bpf_insn out[64];
 	__u32 bases[2];
 	int len = linked_gen_dispatcher(c, 2, &cnt, out, 64, bases), pc;
 	struct bpf_insn prologue[] = {
-	    I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
-	    I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 42),
-	    I(0, 0, 0, 0, 0),
-	    I(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_MAP_VALUE, 0, 43), /* &key[0] */
-	    I(0, 0, 0, 0, 0),
-	    I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-	    I(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
-	    I(BPF_JMP | BPF_JNE | BPF_K, 7, 0, 2, 0),
-	    I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_ABORTED),
-	    I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
+		I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 42),
+		I(0, 0, 0, 0, 0),
+		I(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_MAP_VALUE, 0, 43), /* &key[0] */
+		I(0, 0, 0, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
+		I(BPF_JMP | BPF_JNE | BPF_K, 7, 0, 2, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_ABORTED),
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 
 	assert_int_equal(len, 10 + 2 * (2 + 8 + 1 + 1) + 2);
@@ -126,23 +126,23 @@ static void test_exact_counters_key_map(void **state)
 /* without a key map, the key goes on the stack */
 static void test_exact_counters_key_stack(void **state)
 {
-	struct linked_gen_comp c[2] = {{4, PASS}, {4, PASS}};
-	struct linked_gen_counters cnt = {.map_fd = 42, .key_fd = -1};
+	struct linked_gen_comp c[2] = { { 4, PASS }, { 4, PASS } };
+	struct linked_gen_counters cnt = { .map_fd = 42, .key_fd = -1 };
 	struct bpf_insn out[64];
 	__u32 bases[2];
 	int len = linked_gen_dispatcher(c, 2, &cnt, out, 64, bases), pc;
 	struct bpf_insn prologue[] = {
-	    I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
-	    I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 42),
-	    I(0, 0, 0, 0, 0),
-	    I(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0), /* key = 0 */
-	    I(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
-	    I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
-	    I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-	    I(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
-	    I(BPF_JMP | BPF_JNE | BPF_K, 7, 0, 2, 0),
-	    I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_ABORTED),
-	    I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
+		I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 42),
+		I(0, 0, 0, 0, 0),
+		I(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0), /* key = 0 */
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
+		I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
+		I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
+		I(BPF_JMP | BPF_JNE | BPF_K, 7, 0, 2, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_ABORTED),
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 
 	assert_int_equal(len, 11 + 2 * (2 + 8 + 1 + 1) + 2);
@@ -156,13 +156,14 @@ static void test_exact_counters_key_stack(void **state)
 static void test_call_offsets_and_masks(void **state)
 {
 	struct linked_gen_comp c[5] = {
-	    {10, PASS}, {1, PASS | DROP | TX}, {7, 0xffffffffu}, {2, DROP}, {100, PASS},
+		{ 10, PASS }, { 1, PASS | DROP | TX }, { 7, 0xffffffffu },
+		{ 2, DROP },  { 100, PASS },
 	};
 	struct bpf_insn out[256];
 	__u32 bases[5], block[6];
 	int counters, len, pc, k, calls, jeqs;
 
-	struct linked_gen_counters cnt = {.map_fd = 3, .key_fd = 4};
+	struct linked_gen_counters cnt = { .map_fd = 3, .key_fd = 4 };
 
 	for (counters = 0; counters < 2; counters++) {
 		len = linked_gen_dispatcher(c, 5, counters ? &cnt : NULL, out, 256, bases);
@@ -203,14 +204,14 @@ static void test_call_offsets_and_masks(void **state)
 /* After an empty mask nothing runs: the rest is left out (no unreachable code). */
 static void test_empty_mask_truncates(void **state)
 {
-	struct linked_gen_comp c[3] = {{2, PASS}, {3, 0}, {4, PASS}};
-	const struct bpf_insn a[2] = {I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 2),
-				      I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)};
-	const struct bpf_insn b[3] = {I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1),
-				      I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1),
-				      I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)};
+	struct linked_gen_comp c[3] = { { 2, PASS }, { 3, 0 }, { 4, PASS } };
+	const struct bpf_insn a[2] = { I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 2),
+				       I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0) };
+	const struct bpf_insn b[3] = { I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1),
+				       I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1),
+				       I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0) };
 	const struct bpf_insn d[4] = {};
-	const struct bpf_insn *insns[3] = {a, b, d};
+	const struct bpf_insn *insns[3] = { a, b, d };
 	struct bpf_insn *out;
 	__u32 cnt, bases[3];
 
@@ -233,9 +234,9 @@ static void test_empty_mask_truncates(void **state)
 /* counter slots given per component: each counts into its own slot's 64 bytes */
 static void test_counter_slots(void **state)
 {
-	struct linked_gen_comp c[3] = {{1, PASS}, {1, PASS}, {1, PASS}};
-	const unsigned int slots[3] = {7, 0, 63};
-	struct linked_gen_counters cnt = {.map_fd = 9, .key_fd = 10, .slots = slots};
+	struct linked_gen_comp c[3] = { { 1, PASS }, { 1, PASS }, { 1, PASS } };
+	const unsigned int slots[3] = { 7, 0, 63 };
+	struct linked_gen_counters cnt = { .map_fd = 9, .key_fd = 10, .slots = slots };
 	struct bpf_insn out[64];
 	__u32 bases[3];
 	int len = linked_gen_dispatcher(c, 3, &cnt, out, 64, bases), pc, k = 0;
@@ -252,7 +253,7 @@ static void test_counter_slots(void **state)
 	assert_int_equal(k, 3);
 	/* a slot whose offset does not fit the instruction's 16 bits */
 	{
-		const unsigned int big[3] = {0, 1, 512};
+		const unsigned int big[3] = { 0, 1, 512 };
 
 		cnt.slots = big;
 		assert_int_equal(linked_gen_dispatcher(c, 3, &cnt, out, 64, bases), -E2BIG);
@@ -261,16 +262,16 @@ static void test_counter_slots(void **state)
 
 static void test_composite_verbatim(void **state)
 {
-	struct linked_gen_comp c[2] = {{3, PASS}, {2, PASS}};
+	struct linked_gen_comp c[2] = { { 3, PASS }, { 2, PASS } };
 	struct bpf_insn a[3], b[2], *out;
-	const struct bpf_insn *insns[2] = {a, b};
+	const struct bpf_insn *insns[2] = { a, b };
 	__u32 cnt, bases[2], i;
 
 	for (i = 0; i < 3; i++)
 		a[i] = I(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, 100 + i);
 	b[0] = I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0); /* PC-relative: unchanged */
 	b[1] = I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-	struct linked_gen_counters cfg = {.map_fd = 5, .key_fd = 6};
+	struct linked_gen_counters cfg = { .map_fd = 5, .key_fd = 6 };
 
 	assert_int_equal(linked_gen_composite(c, insns, 2, &cfg, &out, &cnt, bases), 0);
 	assert_int_equal(cnt, linked_gen_dispatcher_len(c, 2, &cfg) + 5);
@@ -282,22 +283,22 @@ static void test_composite_verbatim(void **state)
 
 /* main -> f1 -> f2 -> (callback) f3: 4 frames; ld_imm64 second halves skipped */
 static const struct bpf_insn deep_prog[] = {
-    /* 0 main */ I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 3), /* -> 4 */
-    /* 1 */ I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 7),
-    /* 2 */ I(0, 0, 0, 0, 0),
-    /* 3 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-    /* 4 f1 */ I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1), /* -> 6 */
-    /* 5 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-    /* 6 f2 */ I(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_FUNC, 0, 4), /* -> 11 */
-    /* 7 */ I(0, 0, 0, 0, 0),
-    /* 8 */ I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop),
-    /* 9 */ I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_VALUE, 0, 8),
-    /* 10 */ I(0, 0, 0, 0, 0),
-    /* 11 f3 */ I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-    /* 12 */ I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 7),
-    /* 13 */ I(0, 0, 0, 0, 0),
-    /* 14 */ I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop),
-    /* 15 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	/* 0 main */ I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 3), /* -> 4 */
+	/* 1 */ I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 7),
+	/* 2 */ I(0, 0, 0, 0, 0),
+	/* 3 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	/* 4 f1 */ I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1), /* -> 6 */
+	/* 5 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	/* 6 f2 */ I(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_FUNC, 0, 4), /* -> 11 */
+	/* 7 */ I(0, 0, 0, 0, 0),
+	/* 8 */ I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop),
+	/* 9 */ I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_VALUE, 0, 8),
+	/* 10 */ I(0, 0, 0, 0, 0),
+	/* 11 f3 */ I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+	/* 12 */ I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 7),
+	/* 13 */ I(0, 0, 0, 0, 0),
+	/* 14 */ I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop),
+	/* 15 */ I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 };
 #define DEEP_CNT (sizeof(deep_prog) / sizeof(deep_prog[0]))
 
@@ -319,14 +320,14 @@ static void test_funcs_and_depth(void **state)
 static void test_depth_errors(void **state)
 {
 	struct bpf_insn rec[] = {
-	    I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1), /* -> 2 */
-	    I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-	    I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, -1), /* -> 2: recursion */
-	    I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1), /* -> 2 */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, -1), /* -> 2: recursion */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 	struct bpf_insn out_of_range[] = {
-	    I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 10),
-	    I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 10),
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 
 	assert_int_equal(linked_insn_call_depth(rec, 4), -ELOOP);
@@ -351,12 +352,12 @@ static void test_depth_eight(void **state)
 static void test_kfunc_helpers_maps(void **state)
 {
 	struct bpf_insn k[] = {
-	    I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, 1234), /* vmlinux kfunc */
-	    I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 7),
-	    /* second half of ld_imm64 that looks like a module kfunc call: not one */
-	    I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 3, 0),
-	    I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 2, 99), /* module kfunc */
-	    I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, 1234), /* vmlinux kfunc */
+		I(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_FD, 0, 7),
+		/* second half of ld_imm64 that looks like a module kfunc call: not one */
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 3, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 2, 99), /* module kfunc */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 	__u32 ids[8];
 	int fds[8];
@@ -388,18 +389,18 @@ static void test_err_set(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_exact_no_counters),
-	    cmocka_unit_test(test_exact_counters_key_map),
-	    cmocka_unit_test(test_exact_counters_key_stack),
-	    cmocka_unit_test(test_call_offsets_and_masks),
-	    cmocka_unit_test(test_empty_mask_truncates),
-	    cmocka_unit_test(test_counter_slots),
-	    cmocka_unit_test(test_composite_verbatim),
-	    cmocka_unit_test(test_funcs_and_depth),
-	    cmocka_unit_test(test_depth_errors),
-	    cmocka_unit_test(test_depth_eight),
-	    cmocka_unit_test(test_kfunc_helpers_maps),
-	    cmocka_unit_test(test_err_set),
+		cmocka_unit_test(test_exact_no_counters),
+		cmocka_unit_test(test_exact_counters_key_map),
+		cmocka_unit_test(test_exact_counters_key_stack),
+		cmocka_unit_test(test_call_offsets_and_masks),
+		cmocka_unit_test(test_empty_mask_truncates),
+		cmocka_unit_test(test_counter_slots),
+		cmocka_unit_test(test_composite_verbatim),
+		cmocka_unit_test(test_funcs_and_depth),
+		cmocka_unit_test(test_depth_errors),
+		cmocka_unit_test(test_depth_eight),
+		cmocka_unit_test(test_kfunc_helpers_maps),
+		cmocka_unit_test(test_err_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,7 +97,7 @@ static int compose(struct tcomp *t, const __u32 *masks, unsigned int n, bool cou
 		   struct linked_composite *out, struct linked_err *e)
 {
 	struct linked_input in[MAXC + 8];
-	struct linked_compose_opts o = {.no_counters = !counters};
+	struct linked_compose_opts o = { .no_counters = !counters };
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -231,7 +231,7 @@ static void test_chain_mask(void **state)
 {
 	struct tcomp t[3];
 	struct linked_composite c;
-	__u32 masks[3] = {PASS_MASK, PASS_MASK, PASS_MASK};
+	__u32 masks[3] = { PASS_MASK, PASS_MASK, PASS_MASK };
 	__u64 s[XDPL_DISP_SLOTS];
 	int cnt;
 
@@ -664,23 +664,23 @@ static void test_counter_cost(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_count_drop),
-	    cmocka_unit_test(test_chain_mask),
-	    cmocka_unit_test(test_no_counters),
-	    cmocka_unit_test(test_subprogs_global_func),
-	    cmocka_unit_test(test_global_data),
-	    cmocka_unit_test(test_tail_call),
-	    cmocka_unit_test(test_loop_voidctx_deep7),
-	    cmocka_unit_test(test_deep8_refused),
-	    cmocka_unit_test(test_license),
-	    cmocka_unit_test(test_frags),
-	    cmocka_unit_test(test_standalone),
-	    cmocka_unit_test(test_chain_of_ten),
-	    cmocka_unit_test(test_max_components),
-	    cmocka_unit_test(test_map_limit),
-	    cmocka_unit_test(test_no_func_info),
-	    cmocka_unit_test(test_big_stack),
-	    cmocka_unit_test(test_counter_cost),
+		cmocka_unit_test(test_count_drop),
+		cmocka_unit_test(test_chain_mask),
+		cmocka_unit_test(test_no_counters),
+		cmocka_unit_test(test_subprogs_global_func),
+		cmocka_unit_test(test_global_data),
+		cmocka_unit_test(test_tail_call),
+		cmocka_unit_test(test_loop_voidctx_deep7),
+		cmocka_unit_test(test_deep8_refused),
+		cmocka_unit_test(test_license),
+		cmocka_unit_test(test_frags),
+		cmocka_unit_test(test_standalone),
+		cmocka_unit_test(test_chain_of_ten),
+		cmocka_unit_test(test_max_components),
+		cmocka_unit_test(test_map_limit),
+		cmocka_unit_test(test_no_func_info),
+		cmocka_unit_test(test_big_stack),
+		cmocka_unit_test(test_counter_cost),
 	};
 
 	if (linked_capture_init()) {
