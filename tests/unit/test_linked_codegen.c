@@ -32,7 +32,12 @@ static bool is_call(const struct bpf_insn *i)
 	return i->code == (BPF_JMP | BPF_CALL) && i->src_reg == BPF_PSEUDO_CALL;
 }
 
-/* The exact program for two components without counters. */
+/*
+ * The exact program for two components without counters: one chained action
+ * falls through to the next block and jumps to the trailer's exit otherwise
+ * (after its r0 = XDP_PASS, so the verdict is what returns); two keep one JEQ
+ * each over the block's own exit.
+ */
 static void test_exact_no_counters(void **state)
 {
 	struct linked_gen_comp c[2] = { { 3, PASS }, { 5, PASS | DROP } };
@@ -42,32 +47,64 @@ static void test_exact_no_counters(void **state)
 	struct bpf_insn want[] = {
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),	      /* r6 = r1 */
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),	      /* r1 = r6 */
-		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 12 - 3), /* call comp0 */
-		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS),    /* if w0 == PASS goto 5 */
-		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 11 - 3), /* call comp0 */
+		I(BPF_JMP32 | BPF_JNE | BPF_K, 0, 0, 6, XDP_PASS),    /* if w0 != PASS goto 10 */
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
-		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 15 - 7),
-		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 2, XDP_DROP), /* goto 10 */
-		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS), /* goto 10 */
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 14 - 6),
+		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 2, XDP_DROP), /* goto 9 */
+		I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS), /* goto 9 */
 		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 		I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS), /* end of chain */
 		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 	int i;
 
-	assert_int_equal(len, 12);
-	assert_int_equal(linked_gen_dispatcher_len(c, 2, NULL), 12);
-	assert_int_equal(bases[0], 12);
-	assert_int_equal(bases[1], 15);
+	assert_int_equal(len, 11);
+	assert_int_equal(linked_gen_dispatcher_len(c, 2, NULL), 11);
+	assert_int_equal(bases[0], 11);
+	assert_int_equal(bases[1], 14);
 	for (i = 0; i < len; i++)
 		assert_insn(&out[i], want[i], i);
 }
 
-static void check_count_blocks(const struct bpf_insn *out, int first, int ncomp)
+/*
+ * No trailer (the last mask is empty): the single-action blocks jump to the
+ * last block's exit, which returns r0 untouched. No extra exit is emitted.
+ */
+static void test_exact_no_trailer(void **state)
+{
+	struct linked_gen_comp c[3] = { { 2, PASS }, { 3, DROP }, { 4, 0 } };
+	struct bpf_insn out[32];
+	__u32 bases[3];
+	int len = linked_gen_dispatcher(c, 3, NULL, out, 32, bases);
+	struct bpf_insn want[] = {
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 10 - 3),
+		I(BPF_JMP32 | BPF_JNE | BPF_K, 0, 0, 5, XDP_PASS), /* goto 9 */
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 12 - 6),
+		I(BPF_JMP32 | BPF_JNE | BPF_K, 0, 0, 2, XDP_DROP), /* goto 9 */
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
+		I(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 15 - 9),
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), /* 9: every verdict's exit */
+	};
+	int i;
+
+	assert_int_equal(len, 10);
+	assert_int_equal(linked_gen_dispatcher_len(c, 3, NULL), 10);
+	assert_int_equal(bases[0], 10);
+	assert_int_equal(bases[1], 12);
+	assert_int_equal(bases[2], 15);
+	for (i = 0; i < len; i++)
+		assert_insn(&out[i], want[i], i);
+}
+
+static void check_count_blocks(const struct bpf_insn *out, int len, int first, int ncomp)
 {
 	int k, j;
 
-	/* each component: r1 = r6; call; count into its own 64-byte stride */
+	/* each component: r1 = r6; call; count into its own 64-byte stride; check */
 	for (k = 0; k < ncomp; k++) {
 		__s16 off = k * XDPL_DISP_STRIDE;
 		struct bpf_insn count[] = {
@@ -80,16 +117,19 @@ static void check_count_blocks(const struct bpf_insn *out, int first, int ncomp)
 			I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, 1),
 			I(BPF_STX | BPF_MEM | BPF_DW, 1, 2, off, 0),
 		};
-		int start = first + k * 12;
+		int start = first + k * 11;
 
 		assert_insn(&out[start], I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0), start);
 		assert_true(is_call(&out[start + 1]));
 		for (j = 0; j < 8; j++)
 			assert_insn(&out[start + 2 + j], count[j], start + 2 + j);
-		assert_insn(&out[start + 10], I(BPF_JMP32 | BPF_JEQ | BPF_K, 0, 0, 1, XDP_PASS),
+		/* the count sees the verdict before the check, as it did */
+		assert_insn(&out[start + 10],
+			    I(BPF_JMP32 | BPF_JNE | BPF_K, 0, 0, len - 1 - (start + 11), XDP_PASS),
 			    start + 10);
-		assert_insn(&out[start + 11], I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), start + 11);
 	}
+	assert_insn(&out[len - 2], I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS), len - 2);
+	assert_insn(&out[len - 1], I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), len - 1);
 }
 
 /* the key is a map value: no stack in the dispatcher */
@@ -113,14 +153,14 @@ static void test_exact_counters_key_map(void **state)
 		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 
-	assert_int_equal(len, 10 + 2 * (2 + 8 + 1 + 1) + 2);
+	assert_int_equal(len, 10 + 2 * (2 + 8 + 1) + 2);
 	assert_int_equal(linked_gen_dispatcher_len(c, 2, &cnt), len);
 	for (pc = 0; pc < 10; pc++)
 		assert_insn(&out[pc], prologue[pc], pc);
 	/* nothing touches the stack */
 	for (pc = 0; pc < len; pc++)
 		assert_false(out[pc].dst_reg == BPF_REG_10 || out[pc].src_reg == BPF_REG_10);
-	check_count_blocks(out, 10, 2);
+	check_count_blocks(out, len, 10, 2);
 }
 
 /* without a key map, the key goes on the stack */
@@ -145,60 +185,274 @@ static void test_exact_counters_key_stack(void **state)
 		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 
-	assert_int_equal(len, 11 + 2 * (2 + 8 + 1 + 1) + 2);
+	assert_int_equal(len, 11 + 2 * (2 + 8 + 1) + 2);
 	assert_int_equal(linked_gen_dispatcher_len(c, 2, &cnt), len);
 	for (pc = 0; pc < 11; pc++)
 		assert_insn(&out[pc], prologue[pc], pc);
-	check_count_blocks(out, 11, 2);
+	check_count_blocks(out, len, 11, 2);
 }
 
-/* Every dispatcher call lands on its component; every JEQ on the next block. */
+/*
+ * Every dispatcher call lands on its component. A block with one chained
+ * action ends in its JNE to the dispatcher's last insn (an exit) and falls
+ * through to the next block; any other block has one JEQ per action to the
+ * next block, then its own exit.
+ */
+static void check_blocks(const struct linked_gen_comp *c, unsigned int n,
+			 const struct linked_gen_counters *cnt)
+{
+	struct bpf_insn out[512];
+	__u32 bases[8], block[9];
+	unsigned int reached = linked_gen_reached(c, n), k, calls = 0;
+	bool trailer = reached == n && c[n - 1].chain_mask;
+	int len, pc, jeqs, jnes;
+
+	len = linked_gen_dispatcher(c, n, cnt, out, 512, bases);
+	assert_true(len > 0);
+	assert_int_equal(linked_gen_dispatcher_len(c, n, cnt), len);
+	assert_int_equal(bases[0], len);
+	for (k = 1; k < reached; k++)
+		assert_int_equal(bases[k], bases[k - 1] + c[k - 1].insn_cnt);
+	/* block k starts at the "r1 = r6" before its call */
+	for (pc = 0; pc < len; pc++) {
+		if (!is_call(&out[pc]))
+			continue;
+		assert_true(calls < reached);
+		assert_int_equal(pc + 1 + out[pc].imm, bases[calls]);
+		block[calls++] = pc - 1;
+	}
+	assert_int_equal(calls, reached);
+	block[reached] = trailer ? len - 2 : len;
+	assert_int_equal(out[len - 1].code, BPF_JMP | BPF_EXIT);
+	if (trailer)
+		assert_insn(&out[len - 2], I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS),
+			    len - 2);
+	for (k = 0; k < reached; k++) {
+		jeqs = jnes = 0;
+		for (pc = block[k]; pc < (int)block[k + 1]; pc++) {
+			if (out[pc].code == (BPF_JMP32 | BPF_JNE | BPF_K) && !out[pc].dst_reg) {
+				assert_int_equal(c[k].chain_mask, 1u << out[pc].imm);
+				assert_int_equal(pc + 1 + out[pc].off, len - 1);
+				assert_int_equal(pc, block[k + 1] - 1); /* then falls through */
+				jnes++;
+			}
+			if (out[pc].code != (BPF_JMP32 | BPF_JEQ | BPF_K) || out[pc].dst_reg)
+				continue;
+			assert_true(c[k].chain_mask & (1u << out[pc].imm));
+			assert_int_equal(pc + 1 + out[pc].off, block[k + 1]);
+			jeqs++;
+		}
+		if (__builtin_popcount(c[k].chain_mask) == 1) {
+			assert_int_equal(jnes, 1);
+			assert_int_equal(jeqs, 0);
+		} else {
+			assert_int_equal(jnes, 0);
+			assert_int_equal(jeqs, __builtin_popcount(c[k].chain_mask));
+			/* the block's last insn is the verdict's exit */
+			assert_int_equal(out[block[k + 1] - 1].code, BPF_JMP | BPF_EXIT);
+		}
+	}
+}
+
 static void test_call_offsets_and_masks(void **state)
 {
 	struct linked_gen_comp c[5] = {
 		{ 10, PASS }, { 1, PASS | DROP | TX }, { 7, 0xffffffffu },
 		{ 2, DROP },  { 100, PASS },
 	};
-	struct bpf_insn out[256];
-	__u32 bases[5], block[6];
-	int counters, len, pc, k, calls, jeqs;
-
+	/* ends in an empty mask: no trailer */
+	struct linked_gen_comp notrail[4] = {
+		{ 3, TX }, { 4, PASS | DROP }, { 5, PASS }, { 6, 0 }
+	};
+	/* single- then multi-action last: its JEQs land on the trailer */
+	struct linked_gen_comp multilast[2] = { { 3, PASS }, { 4, PASS | TX } };
 	struct linked_gen_counters cnt = { .map_fd = 3, .key_fd = 4 };
+	struct bpf_insn out[256];
+	__u32 bases[5];
 
-	for (counters = 0; counters < 2; counters++) {
-		len = linked_gen_dispatcher(c, 5, counters ? &cnt : NULL, out, 256, bases);
-		assert_true(len > 0);
-		assert_int_equal(bases[0], len);
-		for (k = 1; k < 5; k++)
-			assert_int_equal(bases[k], bases[k - 1] + c[k - 1].insn_cnt);
-		/* block k starts at the "r1 = r6" before its call */
-		calls = 0;
-		for (pc = 0; pc < len; pc++) {
-			if (!is_call(&out[pc]))
-				continue;
-			assert_int_equal(pc + 1 + out[pc].imm, bases[calls]);
-			block[calls++] = pc - 1;
-		}
-		assert_int_equal(calls, 5);
-		block[5] = len - 2; /* r0 = XDP_PASS; exit */
-		for (k = 0; k < 5; k++) {
-			jeqs = 0;
-			for (pc = block[k]; pc < (int)block[k + 1]; pc++) {
-				if (out[pc].code != (BPF_JMP32 | BPF_JEQ | BPF_K) ||
-				    out[pc].dst_reg)
-					continue;
-				assert_true(c[k].chain_mask & (1u << out[pc].imm));
-				assert_int_equal(pc + 1 + out[pc].off, block[k + 1]);
-				jeqs++;
-			}
-			assert_int_equal(jeqs, __builtin_popcount(c[k].chain_mask));
-			/* the block's last insn is the verdict's exit */
-			assert_int_equal(out[block[k + 1] - 1].code, BPF_JMP | BPF_EXIT);
-		}
-	}
+	check_blocks(c, 5, NULL);
+	check_blocks(c, 5, &cnt);
+	check_blocks(notrail, 4, NULL);
+	check_blocks(notrail, 4, &cnt);
+	check_blocks(multilast, 2, NULL);
+	check_blocks(multilast, 2, &cnt);
 	/* too small an output buffer */
 	assert_int_equal(linked_gen_dispatcher(c, 5, NULL, out, 10, bases), -EINVAL);
 	assert_int_equal(linked_gen_dispatcher(c, 0, NULL, out, 256, bases), -EINVAL);
+}
+
+/*
+ * Run the dispatcher on a small interpreter of the instructions it emits, each
+ * component "returning" a given verdict, and compare with the chain's meaning:
+ * a component runs when every one before it returned an action in its mask;
+ * the verdict is the first action outside a mask, else XDP_PASS; every
+ * component that ran counts its action. This checks every jump target.
+ */
+#define SIM_BASE 0x10000ull /* where the counters "are" */
+#define SIM_WORDS (64 * XDPL_DISP_SLOTS)
+
+static bool sim_taken(const struct bpf_insn *i, __u64 dst)
+{
+	bool w = BPF_CLASS(i->code) == BPF_JMP32;
+	__u64 a = w ? (__u32)dst : dst, b = w ? (__u32)i->imm : (__u64)(__s64)i->imm;
+
+	switch (BPF_OP(i->code)) {
+	case BPF_JEQ:
+		return a == b;
+	case BPF_JNE:
+		return a != b;
+	case BPF_JLE:
+		return a <= b;
+	}
+	fail_msg("unexpected jump %#x", i->code);
+	return false;
+}
+
+static __u64 sim_run(const struct bpf_insn *p, int len, const __u32 *bases, unsigned int n,
+		     const __u32 *verdict, unsigned int *ran, unsigned int *nran, __u64 *mem)
+{
+	__u64 r[11] = { 0 };
+	int pc = 0, steps = 0;
+	unsigned int k;
+
+	*nran = 0;
+	while (steps++ < 10000) {
+		const struct bpf_insn *i = &p[pc];
+
+		assert_true(pc >= 0 && pc < len);
+		switch (i->code) {
+		case BPF_ALU64 | BPF_MOV | BPF_X:
+			r[i->dst_reg] = r[i->src_reg];
+			break;
+		case BPF_ALU64 | BPF_MOV | BPF_K:
+			r[i->dst_reg] = (__u64)(__s64)i->imm;
+			break;
+		case BPF_ALU | BPF_MOV | BPF_X:
+			r[i->dst_reg] = (__u32)r[i->src_reg];
+			break;
+		case BPF_ALU | BPF_MOV | BPF_K:
+			r[i->dst_reg] = (__u32)i->imm;
+			break;
+		case BPF_ALU64 | BPF_LSH | BPF_K:
+			r[i->dst_reg] <<= i->imm;
+			break;
+		case BPF_ALU64 | BPF_ADD | BPF_K:
+			r[i->dst_reg] += (__u64)(__s64)i->imm;
+			break;
+		case BPF_ALU64 | BPF_ADD | BPF_X:
+			r[i->dst_reg] += r[i->src_reg];
+			break;
+		case BPF_LD | BPF_IMM | BPF_DW:
+			r[i->dst_reg] = 0xbad;
+			pc++;
+			break;
+		case BPF_ST | BPF_MEM | BPF_W:
+			assert_int_equal(i->dst_reg, BPF_REG_10);
+			break;
+		case BPF_LDX | BPF_MEM | BPF_DW:
+			r[i->dst_reg] = mem[(r[i->src_reg] + i->off - SIM_BASE) / 8];
+			break;
+		case BPF_STX | BPF_MEM | BPF_DW:
+			mem[(r[i->dst_reg] + i->off - SIM_BASE) / 8] = r[i->src_reg];
+			break;
+		case BPF_JMP | BPF_CALL:
+			if (i->src_reg == BPF_PSEUDO_CALL) {
+				for (k = 0; k < n && bases[k] != (__u32)(pc + 1 + i->imm); k++)
+					;
+				assert_true(k < n);
+				ran[(*nran)++] = k;
+				r[0] = verdict[k];
+			} else {
+				assert_int_equal(i->imm, BPF_FUNC_map_lookup_elem);
+				r[0] = SIM_BASE;
+			}
+			r[1] = r[2] = r[3] = r[4] = r[5] = 0xdead; /* clobbered */
+			break;
+		case BPF_JMP32 | BPF_JEQ | BPF_K:
+		case BPF_JMP32 | BPF_JNE | BPF_K:
+		case BPF_JMP32 | BPF_JLE | BPF_K:
+		case BPF_JMP | BPF_JNE | BPF_K:
+			assert_true(i->off >= 0); /* never a loop */
+			if (sim_taken(i, r[i->dst_reg]))
+				pc += i->off;
+			break;
+		case BPF_JMP | BPF_EXIT:
+			return r[0];
+		default:
+			fail_msg("insn %d: unexpected code %#x", pc, i->code);
+		}
+		pc++;
+	}
+	fail_msg("no exit");
+	return 0;
+}
+
+static void check_semantics(const struct linked_gen_comp *c, unsigned int n,
+			    const struct linked_gen_counters *cnt)
+{
+	static const __u32 acts[] = { XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT, 9 };
+	const unsigned int na = sizeof(acts) / sizeof(acts[0]);
+	struct bpf_insn out[512];
+	__u32 bases[8], verdict[8];
+	unsigned int ran[8], nran, k, combo, combos = 1, x;
+	static __u64 mem[SIM_WORDS], want_mem[SIM_WORDS];
+	__u64 got, want;
+	int len = linked_gen_dispatcher(c, n, cnt, out, 512, bases);
+
+	assert_true(len > 0);
+	for (k = 0; k < n; k++)
+		combos *= na;
+	memset(mem, 0, sizeof(mem));
+	memset(want_mem, 0, sizeof(want_mem));
+	for (combo = 0; combo < combos; combo++) {
+		for (k = 0, x = combo; k < n; k++, x /= na)
+			verdict[k] = acts[x % na];
+		got = sim_run(out, len, bases, n, verdict, ran, &nran, mem);
+		want = XDP_PASS;
+		for (k = 0; k < n; k++) {
+			unsigned int slot = cnt && cnt->slots ? cnt->slots[k] : k;
+
+			assert_true(k < nran);
+			assert_int_equal(ran[k], k);
+			want_mem[slot * XDPL_DISP_SLOTS +
+				 (verdict[k] > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER : verdict[k])]++;
+			if (!(c[k].chain_mask & (1u << verdict[k]))) {
+				want = verdict[k];
+				break;
+			}
+		}
+		assert_int_equal(nran, k < n ? k + 1 : n);
+		assert_int_equal(got, want);
+	}
+	if (cnt)
+		assert_memory_equal(mem, want_mem, sizeof(mem));
+}
+
+static void test_semantics(void **state)
+{
+	struct linked_gen_comp mixed[5] = {
+		{ 10, PASS }, { 1, PASS | DROP | TX }, { 7, TX }, { 2, 0xffffffffu }, { 3, DROP },
+	};
+	struct linked_gen_comp notrail[3] = { { 3, PASS }, { 4, DROP }, { 5, 0 } };
+	struct linked_gen_comp truncated[4] = {
+		{ 3, PASS | TX }, { 4, PASS }, { 5, 0 }, { 6, PASS }
+	};
+	struct linked_gen_comp one[1] = { { 3, PASS } }, one_empty[1] = { { 3, 0 } };
+	struct linked_gen_comp one_multi[1] = { { 3, PASS | DROP } };
+	const unsigned int slots[5] = { 4, 0, 63, 9, 1 };
+	struct linked_gen_counters key_map = { .map_fd = 3, .key_fd = 4 };
+	struct linked_gen_counters key_stack = { .map_fd = 3, .key_fd = -1, .slots = slots };
+	const struct linked_gen_counters *cfgs[3] = { NULL, &key_map, &key_stack };
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		check_semantics(mixed, 5, cfgs[i]);
+		check_semantics(notrail, 3, cfgs[i]);
+		check_semantics(truncated, 4, cfgs[i]); /* the 4th is never reached */
+		check_semantics(one, 1, cfgs[i]);
+		check_semantics(one_empty, 1, cfgs[i]);
+		check_semantics(one_multi, 1, cfgs[i]);
+	}
 }
 
 /* After an empty mask nothing runs: the rest is left out (no unreachable code). */
@@ -216,19 +470,26 @@ static void test_empty_mask_truncates(void **state)
 	__u32 cnt, bases[3];
 
 	assert_int_equal(linked_gen_reached(c, 3), 2);
-	assert_int_equal(linked_gen_dispatcher_len(c, 3, NULL), 1 + 4 + 3);
+	assert_int_equal(linked_gen_dispatcher_len(c, 3, NULL), 1 + 3 + 3);
 	assert_int_equal(linked_gen_composite(c, insns, 3, NULL, &out, &cnt, bases), 0);
-	assert_int_equal(cnt, 8 + 2 + 3);
+	assert_int_equal(cnt, 7 + 2 + 3);
+	assert_int_equal(bases[0], 7);
+	assert_int_equal(bases[1], 9);
 	assert_int_equal(bases[2], 0);
 	/* the last reached block ends in its exit, no end-of-chain PASS */
-	assert_int_equal(out[7].code, BPF_JMP | BPF_EXIT);
-	assert_int_equal(out[6].code, BPF_JMP | BPF_CALL);
+	assert_int_equal(out[6].code, BPF_JMP | BPF_EXIT);
+	assert_int_equal(out[5].code, BPF_JMP | BPF_CALL);
+	/* and the first block's verdict jumps to that exit */
+	assert_int_equal(out[3].code, BPF_JMP32 | BPF_JNE | BPF_K);
+	assert_int_equal(3 + 1 + out[3].off, 6);
+	assert_memory_equal(out + 7, a, sizeof(a));
+	assert_memory_equal(out + 9, b, sizeof(b));
 	free(out);
 	/* the last component with an empty mask: no trailer either */
 	c[1].chain_mask = PASS;
 	c[2].chain_mask = 0;
 	assert_int_equal(linked_gen_reached(c, 3), 3);
-	assert_int_equal(linked_gen_dispatcher_len(c, 3, NULL), 1 + 4 + 4 + 3);
+	assert_int_equal(linked_gen_dispatcher_len(c, 3, NULL), 1 + 3 + 3 + 3);
 }
 
 /* counter slots given per component: each counts into its own slot's 64 bytes */
@@ -390,9 +651,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exact_no_counters),
+		cmocka_unit_test(test_exact_no_trailer),
 		cmocka_unit_test(test_exact_counters_key_map),
 		cmocka_unit_test(test_exact_counters_key_stack),
 		cmocka_unit_test(test_call_offsets_and_masks),
+		cmocka_unit_test(test_semantics),
 		cmocka_unit_test(test_empty_mask_truncates),
 		cmocka_unit_test(test_counter_slots),
 		cmocka_unit_test(test_composite_verbatim),
