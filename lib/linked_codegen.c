@@ -27,7 +27,8 @@
 #define JNE_IMM(d, i, o) INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, o, i)
 #define JEQ32_IMM(d, i, o) INSN(BPF_JMP32 | BPF_JEQ | BPF_K, d, 0, o, i)
 #define JNE32_IMM(d, i, o) INSN(BPF_JMP32 | BPF_JNE | BPF_K, d, 0, o, i)
-#define JLE32_IMM(d, i, o) INSN(BPF_JMP32 | BPF_JLE | BPF_K, d, 0, o, i)
+#define JGT32_IMM(d, i, o) INSN(BPF_JMP32 | BPF_JGT | BPF_K, d, 0, o, i)
+#define JA(o) INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
 #define EXIT_INSN() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
 #define XDP_ABORTED_ 0
@@ -39,7 +40,12 @@
 /* r6 = ctx; r1 = map; r2 = &key (a map value, or the stack); call; r7 = r0; null check */
 #define PROLOGUE_KEY_MAP 10
 #define PROLOGUE_KEY_STACK 11
-#define COUNT_INSNS 8
+/* the count in line: w1 = w0; if w1 > LAST goto fix; r1 <<= 3; ...; *(r1 + off) = r2 */
+#define COUNT_INSNS 7
+/* out of line, after the main body: fix: w1 = OTHER; goto back */
+#define COUNT_FIX_INSNS 2
+/* jump offsets are 16-bit and the fix blocks jump back across the whole body */
+#define LINKED_MAX_DISPATCHER 0x7fff
 
 int linked_err_set(struct linked_err *e, int code, int err, const char *fmt, ...)
 {
@@ -98,6 +104,12 @@ static __u32 prologue_len(const struct linked_gen_counters *cnt)
 	return cnt->key_fd >= 0 ? PROLOGUE_KEY_MAP : PROLOGUE_KEY_STACK;
 }
 
+/* the fix blocks of the counters, after the main body's last exit */
+static __u32 fix_len(const struct linked_gen_comp *comps, unsigned int n, bool counters)
+{
+	return counters ? linked_gen_reached(comps, n) * COUNT_FIX_INSNS : 0;
+}
+
 __u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n,
 				const struct linked_gen_counters *cnt)
 {
@@ -107,7 +119,7 @@ __u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned in
 
 	for (i = 0; i < reached; i++)
 		len += comp_dispatch_len(&comps[i], counters);
-	return len + (has_trailer(comps, n) ? 2 : 0);
+	return len + (has_trailer(comps, n) ? 2 : 0) + fix_len(comps, n, counters);
 }
 
 static __u32 emit_prologue(struct bpf_insn *out, const struct linked_gen_counters *cnt)
@@ -141,21 +153,29 @@ static __u32 emit_prologue(struct bpf_insn *out, const struct linked_gen_counter
 	return pos;
 }
 
-/* counters[idx][min(w0, OTHER)] += 1 with r7 = &counters[0] */
-static __u32 emit_count(struct bpf_insn *out, unsigned int idx)
+/*
+ * counters[idx][min(w0, OTHER)] += 1 with r7 = &counters[0], at out[pos]. An
+ * action (w0 <= LAST_ACTION) falls through: the CPU runs that faster than a
+ * taken branch over the clamp. Anything else jumps to its fix block at
+ * out[fix] (after the main body), which clamps and jumps back. Both paths
+ * leave w1 <= OTHER, which is how the verifier bounds the index.
+ */
+static __u32 emit_count(struct bpf_insn *out, __u32 pos, __u32 fix, unsigned int idx)
 {
 	__s16 off = (__s16)(idx * XDPL_DISP_STRIDE);
-	__u32 pos = 0;
+	__u32 start = pos, back;
 
 	out[pos++] = MOV32_REG(BPF_REG_1, BPF_REG_0);
-	out[pos++] = JLE32_IMM(BPF_REG_1, LAST_ACTION, 1);
-	out[pos++] = MOV32_IMM(BPF_REG_1, XDPL_DISP_SLOT_OTHER);
+	out[pos] = JGT32_IMM(BPF_REG_1, LAST_ACTION, (__s16)(fix - (pos + 1)));
+	back = ++pos;
+	out[fix] = MOV32_IMM(BPF_REG_1, XDPL_DISP_SLOT_OTHER);
+	out[fix + 1] = JA((__s16)(back - (fix + 2)));
 	out[pos++] = ALU64_IMM(BPF_LSH, BPF_REG_1, 3);
 	out[pos++] = ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_7);
 	out[pos++] = LDX_DW(BPF_REG_2, BPF_REG_1, off);
 	out[pos++] = ALU64_IMM(BPF_ADD, BPF_REG_2, 1);
 	out[pos++] = STX_DW(BPF_REG_1, BPF_REG_2, off);
-	return pos;
+	return pos - start;
 }
 
 int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
@@ -164,11 +184,16 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
 {
 	const unsigned int *slots = cnt ? cnt->slots : NULL;
 	bool counters = cnt != NULL;
-	__u32 len = linked_gen_dispatcher_len(comps, n, cnt), pos, base;
+	__u32 len = linked_gen_dispatcher_len(comps, n, cnt), pos, base, vexit, fix;
 	unsigned int i, a, reached = linked_gen_reached(comps, n);
 
 	if (!n || out_cnt < len)
 		return -EINVAL;
+	if (len > LINKED_MAX_DISPATCHER)
+		return -E2BIG;
+	/* the main body's last insn: the exit every single-action verdict takes */
+	vexit = len - 1 - fix_len(comps, n, counters);
+	fix = vexit + 1;
 	/* the counter offsets are 16-bit */
 	for (i = 0; counters && i < n; i++)
 		if (((slots ? slots[i] : i) + 1) * XDPL_DISP_STRIDE > 0x7fff)
@@ -187,17 +212,20 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
 		out[pos++] = MOV64_REG(BPF_REG_1, BPF_REG_6);
 		out[pos] = CALL_PSEUDO((__s32)(bases[i] - (pos + 1)));
 		pos++;
-		if (counters)
-			pos += emit_count(out + pos, slots ? slots[i] : i);
+		if (counters) {
+			pos += emit_count(out, pos, fix, slots ? slots[i] : i);
+			fix += COUNT_FIX_INSNS;
+		}
 		/*
-		 * Only the low 32 bits of r0 are the action. The dispatcher's last
-		 * insn is always an exit that leaves r0 alone: the trailer's, after
-		 * its r0 = XDP_PASS, or, with no trailer, the exit of the last block,
-		 * whose mask is empty. So the verdict can jump straight to it.
+		 * Only the low 32 bits of r0 are the action. The main body's last
+		 * insn (vexit, before the fix blocks) is always an exit that leaves
+		 * r0 alone: the trailer's, after its r0 = XDP_PASS, or, with no
+		 * trailer, the exit of the last block, whose mask is empty. So the
+		 * verdict can jump straight to it.
 		 */
 		if (falls_through(c)) {
 			out[pos] = JNE32_IMM(BPF_REG_0, __builtin_ctz(c->chain_mask),
-					     (__s16)(len - 1 - (pos + 1)));
+					     (__s16)(vexit - (pos + 1)));
 			pos++;
 			continue;
 		}
@@ -213,7 +241,11 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
 		out[pos++] = MOV64_IMM(BPF_REG_0, XDP_PASS_);
 		out[pos++] = EXIT_INSN();
 	}
-	if (pos != len || out[len - 1].code != (BPF_JMP | BPF_EXIT))
+	/*
+	 * The fix blocks follow an exit, so nothing falls into them, and the
+	 * main subprogram ends in an exit or a goto, as the verifier requires.
+	 */
+	if (pos != vexit + 1 || fix != len || out[vexit].code != (BPF_JMP | BPF_EXIT))
 		return -EFAULT;
 	return (int)len;
 }

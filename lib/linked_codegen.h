@@ -8,11 +8,21 @@
  *	for each component i:
  *		r1 = r6
  *		call comp_i                  BPF-to-BPF call
- *		[counters: counters[i][min(w0, OTHER)]++]
- *		if w0 == a goto next         one JMP32 per action in the chain mask
+ *		[counters: w1 = w0; if w1 > XDP_REDIRECT goto fix_i
+ *		 back_i: counters[i][w1]++]
+ *		chain mask with one action a:
+ *		if w0 != a goto vexit        verdict; a falls through to comp_i+1
+ *		any other mask:
+ *		if w0 == a goto next         one JMP32 per action in the mask
  *		exit                         first action not in the mask is the verdict
- *	r0 = XDP_PASS; exit              end of the chain
+ *	r0 = XDP_PASS; vexit: exit       end of the chain (without it, when the last
+ *	                                 reached mask is empty, vexit is that block's exit)
+ *	[counters, for each component i:
+ *	 fix_i: w1 = OTHER; goto back_i  out of line: not an action]
  *	comp_0 instructions verbatim, comp_1 ..., comp_n-1
+ *
+ * The chained path and a counted action take no branch. The fix blocks come
+ * after vexit, so nothing falls into them.
  *
  * Component instructions are copied unchanged: their jumps, calls and callback
  * references are PC-relative. Only the dispatcher's call immediates are computed.

@@ -100,36 +100,46 @@ static void test_exact_no_trailer(void **state)
 		assert_insn(&out[i], want[i], i);
 }
 
+/*
+ * ncomp single-action (PASS) blocks from first, the trailer ending in vexit,
+ * then one out-of-line fix block per component.
+ */
 static void check_count_blocks(const struct bpf_insn *out, int len, int first, int ncomp)
 {
-	int k, j;
+	int vexit = first + ncomp * 10 + 1, k, j;
 
+	assert_int_equal(len, vexit + 1 + 2 * ncomp);
 	/* each component: r1 = r6; call; count into its own 64-byte stride; check */
 	for (k = 0; k < ncomp; k++) {
 		__s16 off = k * XDPL_DISP_STRIDE;
+		int start = first + k * 10, fix = vexit + 1 + 2 * k;
 		struct bpf_insn count[] = {
 			I(BPF_ALU | BPF_MOV | BPF_X, 1, 0, 0, 0),
-			I(BPF_JMP32 | BPF_JLE | BPF_K, 1, 0, 1, XDP_REDIRECT),
-			I(BPF_ALU | BPF_MOV | BPF_K, 1, 0, 0, XDPL_DISP_SLOT_OTHER),
+			/* not an action: out of line, the valid path falls through */
+			I(BPF_JMP32 | BPF_JGT | BPF_K, 1, 0, fix - (start + 4), XDP_REDIRECT),
 			I(BPF_ALU64 | BPF_LSH | BPF_K, 1, 0, 0, 3),
 			I(BPF_ALU64 | BPF_ADD | BPF_X, 1, 7, 0, 0),
 			I(BPF_LDX | BPF_MEM | BPF_DW, 2, 1, off, 0),
 			I(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, 1),
 			I(BPF_STX | BPF_MEM | BPF_DW, 1, 2, off, 0),
 		};
-		int start = first + k * 11;
 
 		assert_insn(&out[start], I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0), start);
 		assert_true(is_call(&out[start + 1]));
-		for (j = 0; j < 8; j++)
+		for (j = 0; j < 7; j++)
 			assert_insn(&out[start + 2 + j], count[j], start + 2 + j);
 		/* the count sees the verdict before the check, as it did */
-		assert_insn(&out[start + 10],
-			    I(BPF_JMP32 | BPF_JNE | BPF_K, 0, 0, len - 1 - (start + 11), XDP_PASS),
-			    start + 10);
+		assert_insn(&out[start + 9],
+			    I(BPF_JMP32 | BPF_JNE | BPF_K, 0, 0, vexit - (start + 10), XDP_PASS),
+			    start + 9);
+		/* fix: w1 = OTHER; goto back (the insn after the JGT) */
+		assert_insn(&out[fix], I(BPF_ALU | BPF_MOV | BPF_K, 1, 0, 0, XDPL_DISP_SLOT_OTHER),
+			    fix);
+		assert_insn(&out[fix + 1], I(BPF_JMP | BPF_JA, 0, 0, start + 4 - (fix + 2), 0),
+			    fix + 1);
 	}
-	assert_insn(&out[len - 2], I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS), len - 2);
-	assert_insn(&out[len - 1], I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), len - 1);
+	assert_insn(&out[vexit - 1], I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS), vexit - 1);
+	assert_insn(&out[vexit], I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), vexit);
 }
 
 /* the key is a map value: no stack in the dispatcher */
@@ -153,7 +163,7 @@ static void test_exact_counters_key_map(void **state)
 		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 
-	assert_int_equal(len, 10 + 2 * (2 + 8 + 1) + 2);
+	assert_int_equal(len, 10 + 2 * (2 + 7 + 1) + 2 + 2 * 2);
 	assert_int_equal(linked_gen_dispatcher_len(c, 2, &cnt), len);
 	for (pc = 0; pc < 10; pc++)
 		assert_insn(&out[pc], prologue[pc], pc);
@@ -185,7 +195,7 @@ static void test_exact_counters_key_stack(void **state)
 		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
 
-	assert_int_equal(len, 11 + 2 * (2 + 8 + 1) + 2);
+	assert_int_equal(len, 11 + 2 * (2 + 7 + 1) + 2 + 2 * 2);
 	assert_int_equal(linked_gen_dispatcher_len(c, 2, &cnt), len);
 	for (pc = 0; pc < 11; pc++)
 		assert_insn(&out[pc], prologue[pc], pc);
@@ -194,9 +204,11 @@ static void test_exact_counters_key_stack(void **state)
 
 /*
  * Every dispatcher call lands on its component. A block with one chained
- * action ends in its JNE to the dispatcher's last insn (an exit) and falls
- * through to the next block; any other block has one JEQ per action to the
- * next block, then its own exit.
+ * action ends in its JNE to vexit (the main body's last insn, an exit) and
+ * falls through to the next block; any other block has one JEQ per action to
+ * the next block, then its own exit. With counters, each block's only other
+ * jump is its JGT to its own fix block after vexit, which jumps back to the
+ * insn after the JGT.
  */
 static void check_blocks(const struct linked_gen_comp *c, unsigned int n,
 			 const struct linked_gen_counters *cnt)
@@ -205,9 +217,10 @@ static void check_blocks(const struct linked_gen_comp *c, unsigned int n,
 	__u32 bases[8], block[9];
 	unsigned int reached = linked_gen_reached(c, n), k, calls = 0;
 	bool trailer = reached == n && c[n - 1].chain_mask;
-	int len, pc, jeqs, jnes;
+	int len, pc, jeqs, jnes, jgts, vexit, fix;
 
 	len = linked_gen_dispatcher(c, n, cnt, out, 512, bases);
+	vexit = len - 1 - (cnt ? 2 * (int)reached : 0);
 	assert_true(len > 0);
 	assert_int_equal(linked_gen_dispatcher_len(c, n, cnt), len);
 	assert_int_equal(bases[0], len);
@@ -222,17 +235,28 @@ static void check_blocks(const struct linked_gen_comp *c, unsigned int n,
 		block[calls++] = pc - 1;
 	}
 	assert_int_equal(calls, reached);
-	block[reached] = trailer ? len - 2 : len;
-	assert_int_equal(out[len - 1].code, BPF_JMP | BPF_EXIT);
+	block[reached] = trailer ? vexit - 1 : vexit + 1;
+	assert_int_equal(out[vexit].code, BPF_JMP | BPF_EXIT);
 	if (trailer)
-		assert_insn(&out[len - 2], I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS),
-			    len - 2);
+		assert_insn(&out[vexit - 1], I(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS),
+			    vexit - 1);
 	for (k = 0; k < reached; k++) {
-		jeqs = jnes = 0;
+		jeqs = jnes = jgts = 0;
 		for (pc = block[k]; pc < (int)block[k + 1]; pc++) {
+			if (out[pc].code == (BPF_JMP32 | BPF_JGT | BPF_K)) {
+				fix = vexit + 1 + 2 * k;
+				assert_int_equal(pc + 1 + out[pc].off, fix);
+				assert_insn(
+					&out[fix],
+					I(BPF_ALU | BPF_MOV | BPF_K, 1, 0, 0, XDPL_DISP_SLOT_OTHER),
+					fix);
+				assert_int_equal(out[fix + 1].code, BPF_JMP | BPF_JA);
+				assert_int_equal(fix + 2 + out[fix + 1].off, pc + 1);
+				jgts++;
+			}
 			if (out[pc].code == (BPF_JMP32 | BPF_JNE | BPF_K) && !out[pc].dst_reg) {
 				assert_int_equal(c[k].chain_mask, 1u << out[pc].imm);
-				assert_int_equal(pc + 1 + out[pc].off, len - 1);
+				assert_int_equal(pc + 1 + out[pc].off, vexit);
 				assert_int_equal(pc, block[k + 1] - 1); /* then falls through */
 				jnes++;
 			}
@@ -242,6 +266,7 @@ static void check_blocks(const struct linked_gen_comp *c, unsigned int n,
 			assert_int_equal(pc + 1 + out[pc].off, block[k + 1]);
 			jeqs++;
 		}
+		assert_int_equal(jgts, cnt ? 1 : 0);
 		if (__builtin_popcount(c[k].chain_mask) == 1) {
 			assert_int_equal(jnes, 1);
 			assert_int_equal(jeqs, 0);
@@ -301,8 +326,8 @@ static bool sim_taken(const struct bpf_insn *i, __u64 dst)
 		return a == b;
 	case BPF_JNE:
 		return a != b;
-	case BPF_JLE:
-		return a <= b;
+	case BPF_JGT:
+		return a > b;
 	}
 	fail_msg("unexpected jump %#x", i->code);
 	return false;
@@ -312,7 +337,7 @@ static __u64 sim_run(const struct bpf_insn *p, int len, const __u32 *bases, unsi
 		     const __u32 *verdict, unsigned int *ran, unsigned int *nran, __u64 *mem)
 {
 	__u64 r[11] = { 0 };
-	int pc = 0, steps = 0;
+	int pc = 0, steps = 0, jumped_back = 0;
 	unsigned int k;
 
 	*nran = 0;
@@ -370,11 +395,17 @@ static __u64 sim_run(const struct bpf_insn *p, int len, const __u32 *bases, unsi
 			break;
 		case BPF_JMP32 | BPF_JEQ | BPF_K:
 		case BPF_JMP32 | BPF_JNE | BPF_K:
-		case BPF_JMP32 | BPF_JLE | BPF_K:
+		case BPF_JMP32 | BPF_JGT | BPF_K:
 		case BPF_JMP | BPF_JNE | BPF_K:
-			assert_true(i->off >= 0); /* never a loop */
+			assert_true(i->off >= 0); /* only a goto goes back */
 			if (sim_taken(i, r[i->dst_reg]))
 				pc += i->off;
+			break;
+		case BPF_JMP | BPF_JA:
+			/* back from a fix block, which nothing before it jumps over */
+			assert_true(i->off < 0 && jumped_back < 64);
+			jumped_back++;
+			pc += i->off;
 			break;
 		case BPF_JMP | BPF_EXIT:
 			return r[0];
@@ -453,6 +484,34 @@ static void test_semantics(void **state)
 		check_semantics(one_empty, 1, cfgs[i]);
 		check_semantics(one_multi, 1, cfgs[i]);
 	}
+}
+
+/*
+ * The longest dispatcher: 64 components, every action chained, counters. The
+ * first fix block's goto crosses nearly the whole body, within 16 bits.
+ */
+static void test_sixty_four(void **state)
+{
+	static struct linked_gen_comp c[64];
+	static struct bpf_insn out[4096];
+	struct linked_gen_counters cnt = { .map_fd = 3, .key_fd = -1 };
+	__u32 bases[64];
+	int len, pc, jgts = 0, vexit;
+	unsigned int k;
+
+	for (k = 0; k < 64; k++)
+		c[k] = (struct linked_gen_comp){ 1, 0xffffffffu };
+	len = linked_gen_dispatcher(c, 64, &cnt, out, 4096, bases);
+	assert_int_equal(len, 11 + 64 * (2 + 7 + 33) + 2 + 64 * 2);
+	vexit = len - 1 - 64 * 2;
+	for (pc = 0; pc < vexit; pc++) {
+		if (out[pc].code != (BPF_JMP32 | BPF_JGT | BPF_K))
+			continue;
+		assert_int_equal(pc + 1 + out[pc].off, vexit + 1 + 2 * jgts);
+		assert_int_equal(vexit + 1 + 2 * jgts + 2 + out[vexit + 2 + 2 * jgts].off, pc + 1);
+		jgts++;
+	}
+	assert_int_equal(jgts, 64);
 }
 
 /* After an empty mask nothing runs: the rest is left out (no unreachable code). */
@@ -656,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_exact_counters_key_stack),
 		cmocka_unit_test(test_call_offsets_and_masks),
 		cmocka_unit_test(test_semantics),
+		cmocka_unit_test(test_sixty_four),
 		cmocka_unit_test(test_empty_mask_truncates),
 		cmocka_unit_test(test_counter_slots),
 		cmocka_unit_test(test_composite_verbatim),
