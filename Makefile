@@ -97,9 +97,8 @@ $(BUILD)/builtin_objs.o: $(BUILD)/builtin_objs.S
 $(BUILD)/libxdpload.a: $(LIB_OBJS) $(BUILD)/builtin_table.o $(BUILD)/builtin_objs.o
 	$(AR) rcs $@ $^
 
-# backend_linked is only referenced weakly (backend.h): -u pulls it out of the archive.
 $(XDPLOAD): $(LOADER_OBJS) $(BUILD)/libxdpload.a
-	$(CC) $(CFLAGS) -o $@ $(LOADER_OBJS) -Wl,-u,backend_linked $(BUILD)/libxdpload.a $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(LOADER_OBJS) $(BUILD)/libxdpload.a $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxdpload.a $(HEADERS)
 	@mkdir -p $(dir $@)

@@ -90,7 +90,7 @@ const struct backend_ops *backend_owner(const struct xdpl_iface *iface)
 {
 	struct iface_status st;
 
-	if (&backend_linked && backend_linked.status(iface, &st) == 1)
+	if (backend_linked.status(iface, &st) == 1)
 		return &backend_linked;
 	if (backend_libxdp.status(iface, &st) == 1 && st.dispatcher_id)
 		return &backend_libxdp;
@@ -113,11 +113,7 @@ int backend_select(const struct xdpl_iface *iface, enum dispatcher_choice choice
 		return 0;
 	}
 	if (choice == DISPATCHER_AUTO)
-		choice = freplace_supported() || !&backend_linked ? DISPATCHER_LIBXDP
-								  : DISPATCHER_LINKED;
-	if (choice == DISPATCHER_LINKED && !&backend_linked)
-		return xdpl_fail(XDPL_EXIT_CHAIN, ENOTSUP,
-				 "the linked dispatcher is not in this build\n");
+		choice = freplace_supported() ? DISPATCHER_LIBXDP : DISPATCHER_LINKED;
 	*be = choice == DISPATCHER_LINKED ? &backend_linked : &backend_libxdp;
 	pr_debug("%s: using the %s backend\n", iface->name, (*be)->name);
 	return 0;

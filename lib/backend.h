@@ -51,8 +51,7 @@ struct backend_ops {
 };
 
 extern const struct backend_ops backend_libxdp;
-/* Weak until the linked backend lands in lib/backend_linked.c. */
-extern const struct backend_ops backend_linked __attribute__((weak));
+extern const struct backend_ops backend_linked;
 
 enum dispatcher_choice {
 	DISPATCHER_AUTO,

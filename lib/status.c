@@ -85,11 +85,9 @@ static int collect(const struct xdpl_iface *iface, struct iface_status *st)
 	memset(st, 0, sizeof(*st));
 	st->iface = *iface;
 	st->backend = "none";
-	if (&backend_linked) {
-		ret = backend_linked.status(iface, st);
-		if (ret)
-			return ret < 0 ? ret : 0;
-	}
+	ret = backend_linked.status(iface, st);
+	if (ret)
+		return ret < 0 ? ret : 0;
 	ret = backend_libxdp.status(iface, st);
 	if (ret)
 		return ret < 0 ? ret : 0;

@@ -45,10 +45,8 @@ int do_clean(int argc, char **argv)
 	err = backend_libxdp.clean(ip);
 	if (err)
 		ret = xdpl_fail(XDPL_EXIT_FAIL, err, "libxdp's clean-up failed\n");
-	if (&backend_linked) {
-		err = backend_linked.clean(ip);
-		if (err && !ret)
-			ret = err;
-	}
+	err = backend_linked.clean(ip);
+	if (err && !ret)
+		ret = err;
 	return ret;
 }
