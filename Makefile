@@ -1,7 +1,7 @@
 # xdpload: see README.md. `make demo` and `make check` set up everything.
 #
 # Conventions (so adding a file needs no Makefile edit):
-#   lib/*.c          -> build/libxdpload.a
+#   lib/*.c lib/*/*.c -> build/libxdpload.a (the core, then one folder per layer)
 #   loader/*.c       -> build/xdpload (linked with libxdpload.a)
 #   progs/NAME.bpf.c -> build/progs/NAME.o, embedded in xdpload as builtin NAME;
 #                       its description is the text after "xdpload-desc:" in the source
@@ -25,7 +25,7 @@ CPPFLAGS += -Ilib -Iheaders -I$(BUILD) -D_GNU_SOURCE -DXDPLOAD_VERSION='"$(VERSI
 LDLIBS   += $(or $(DEP_LIBS),-lxdp -lbpf -lelf -lz)
 BPF_CFLAGS := -O2 -g -Wall -Werror -fno-builtin-abort -target bpf -Iheaders -I$(BPF_ARCH_INC)
 
-LIB_SRCS    := $(wildcard lib/*.c)
+LIB_SRCS    := $(wildcard lib/*.c lib/*/*.c)
 LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LOADER_SRCS := $(wildcard loader/*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LOADER_SRCS))
@@ -34,7 +34,7 @@ PROG_NAMES  := $(patsubst progs/%.bpf.c,%,$(PROG_SRCS))
 PROG_OBJS   := $(patsubst %,$(BUILD)/progs/%.o,$(PROG_NAMES))
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-HEADERS     := $(wildcard lib/*.h headers/xdpload/*.h loader/*.h)
+HEADERS     := $(wildcard lib/*.h lib/*/*.h headers/xdpload/*.h loader/*.h)
 
 XDPLOAD  := $(BUILD)/xdpload
 
@@ -171,7 +171,7 @@ uninstall:
 	rm -f $(patsubst man/%,$(DESTDIR)$(PREFIX)/share/man/man8/%,$(wildcard man/*.8))
 
 format:
-	clang-format -i lib/*.[ch] loader/*.[ch] progs/*.c headers/xdpload/*.h tests/unit/*.c
+	clang-format -i lib/*.[ch] lib/*/*.[ch] loader/*.[ch] progs/*.c headers/xdpload/*.h tests/unit/*.c
 
 clean:
 	rm -rf $(BUILD)

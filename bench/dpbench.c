@@ -45,8 +45,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdpload/dispatcher.h>
-#include "linked_capture.h"
-#include "linked_compose.h"
+#include "linked/capture.h"
+#include "linked/compose.h"
 
 #define MAX_N 10
 #define MAX_VARIANTS 16

@@ -32,23 +32,23 @@ int attached_prog_fd(const char *ifname, const char *name)
 	err = status_collect(&iface, st);
 	if (err) {
 		free(st);
-		return xdpl_fail(err == -EPERM || err == -EACCES ? XDPL_EXIT_PERM : XDPL_EXIT_FAIL,
-				 err, "%s: cannot read the XDP status: %s (run as root)\n", ifname,
-				 strerror(-err));
+		return xdpl_err(err == -EPERM || err == -EACCES ? XDPL_ERR_PERM : XDPL_ERR_FAIL,
+				err, "%s: cannot read the XDP status: %s (run as root)", ifname,
+				strerror(-err));
 	}
 	ps = status_find(st, 0, name);
 	if (!ps) {
 		free(st);
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT,
-				 "%s: no '%s' program attached (load it: xdpload load %s %s)\n",
-				 ifname, name, ifname, name);
+		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
+				"%s: no '%s' program attached (load it: xdpload load %s %s)",
+				ifname, name, ifname, name);
 	}
 	fd = bpf_prog_get_fd_by_id(ps->id);
 	if (fd < 0) {
 		err = -errno;
-		fd = xdpl_fail(err == -EPERM ? XDPL_EXIT_PERM : XDPL_EXIT_FAIL, err,
-			       "%s: cannot open program '%s' (id %u): %s\n", ifname, name, ps->id,
-			       strerror(-err));
+		fd = xdpl_err(err == -EPERM ? XDPL_ERR_PERM : XDPL_ERR_FAIL, err,
+			      "%s: cannot open program '%s' (id %u): %s", ifname, name, ps->id,
+			      strerror(-err));
 	}
 	free(st);
 	return fd;

@@ -79,9 +79,9 @@ int bpffs_root(char *path, size_t sz)
 	root = BPFFS_DEFAULT;
 	mkdir(BPFFS_DEFAULT, 0755);
 	if (mount("bpf", BPFFS_DEFAULT, "bpf", 0, "mode=0700"))
-		return xdpl_fail(XDPL_EXIT_PERM, errno,
-				 "cannot mount a bpffs on %s: %s (mount -t bpf bpf %s)\n",
-				 BPFFS_DEFAULT, strerror(errno), BPFFS_DEFAULT);
+		return xdpl_err(XDPL_ERR_PERM, errno,
+				"cannot mount a bpffs on %s: %s (mount -t bpf bpf %s)",
+				BPFFS_DEFAULT, strerror(errno), BPFFS_DEFAULT);
 	pr_debug("mounted a bpffs on %s\n", BPFFS_DEFAULT);
 found:
 	snprintf(path, sz, "%s", root);

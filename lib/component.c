@@ -67,10 +67,10 @@ static int load_bytes(struct component *c, const char *source)
 	if (!source_is_file(source)) {
 		b = builtin_find(source);
 		if (!b)
-			return xdpl_fail(XDPL_EXIT_NOPROG, ENOENT,
-					 "%s: no such bundled program ('xdpload progs' lists them; "
-					 "name a file with a '/' or a .o suffix)\n",
-					 source);
+			return xdpl_err(XDPL_ERR_NOPROG, ENOENT,
+					"%s: no such bundled program ('xdpload progs' lists them; "
+					"name a file with a '/' or a .o suffix)",
+					source);
 		c->builtin = true;
 		c->len = b->end - b->start;
 		c->buf = malloc(c->len);
@@ -81,15 +81,14 @@ static int load_bytes(struct component *c, const char *source)
 	}
 	err = read_file(source, &c->buf, &c->len);
 	if (err == -ENOENT)
-		return xdpl_fail(XDPL_EXIT_NOFILE, err, "%s: no such file (check the path)\n",
-				 source);
+		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: no such file (check the path)", source);
 	if (err)
-		return xdpl_fail(XDPL_EXIT_NOFILE, err, "%s: cannot read: %s\n", source,
-				 strerror(-err));
+		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: cannot read: %s", source,
+				strerror(-err));
 	if (!is_bpf_elf(c->buf, c->len))
-		return xdpl_fail(XDPL_EXIT_NOFILE, ENOEXEC,
-				 "%s: not an eBPF ELF object (build it with clang -target bpf)\n",
-				 source);
+		return xdpl_err(XDPL_ERR_NOFILE, ENOEXEC,
+				"%s: not an eBPF ELF object (build it with clang -target bpf)",
+				source);
 	return 0;
 }
 
@@ -128,19 +127,19 @@ static int select_prog(struct component *c, const struct component_req *req)
 	}
 	if (req->prog_name) {
 		list_progs(c->obj, false, names, sizeof(names));
-		return xdpl_fail(XDPL_EXIT_NOPROG, ENOENT,
-				 "%s: no XDP program named '%s'%s%s (programs in it: %s)\n",
-				 c->label, req->prog_name, req->section ? " in section " : "",
-				 req->section ?: "", names);
+		return xdpl_err(XDPL_ERR_NOPROG, ENOENT,
+				"%s: no XDP program named '%s'%s%s (programs in it: %s)", c->label,
+				req->prog_name, req->section ? " in section " : "",
+				req->section ?: "", names);
 	}
 	if (req->section) {
 		list_progs(c->obj, true, names, sizeof(names));
-		return xdpl_fail(XDPL_EXIT_NOPROG, ENOENT,
-				 "%s: no XDP program in section '%s' (XDP sections in it: %s)\n",
-				 c->label, req->section, names);
+		return xdpl_err(XDPL_ERR_NOPROG, ENOENT,
+				"%s: no XDP program in section '%s' (XDP sections in it: %s)",
+				c->label, req->section, names);
 	}
-	return xdpl_fail(XDPL_EXIT_NOPROG, ENOENT,
-			 "%s: no XDP program in this object (use SEC(\"xdp\"))\n", c->label);
+	return xdpl_err(XDPL_ERR_NOPROG, ENOENT,
+			"%s: no XDP program in this object (use SEC(\"xdp\"))", c->label);
 }
 
 static int resolve_metadata(struct component *c, const struct component_req *req)
@@ -152,22 +151,22 @@ static int resolve_metadata(struct component *c, const struct component_req *req
 	err = libxdp_get_error(c->xprog);
 	if (err) {
 		c->xprog = NULL;
-		return xdpl_fail(XDPL_EXIT_NOFILE, err, "%s: cannot read its XDP metadata: %s\n",
-				 c->label, strerror(-err));
+		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: cannot read its XDP metadata: %s",
+				c->label, strerror(-err));
 	}
 	if (req->prio >= 0) {
 		err = xdp_program__set_run_prio(c->xprog, req->prio);
 		if (err)
-			return xdpl_fail(XDPL_EXIT_USAGE, err, "%s: cannot set priority %d\n",
-					 c->label, req->prio);
+			return xdpl_err(XDPL_ERR_USAGE, err, "%s: cannot set priority %d", c->label,
+					req->prio);
 	}
 	if (req->actions) {
 		for (a = 0; a <= XDPL_ACTION_MAX; a++) {
 			err = xdp_program__set_chain_call_enabled(c->xprog, a,
 								  req->actions & (1U << a));
 			if (err)
-				return xdpl_fail(XDPL_EXIT_USAGE, err,
-						 "%s: cannot set chain actions\n", c->label);
+				return xdpl_err(XDPL_ERR_USAGE, err, "%s: cannot set chain actions",
+						c->label);
 		}
 	}
 	c->prio = xdp_program__run_prio(c->xprog);
@@ -203,8 +202,8 @@ int component_open(struct component *c, const struct component_req *req, unsigne
 	err = libbpf_get_error(c->obj);
 	if (err) {
 		c->obj = NULL;
-		return xdpl_fail(XDPL_EXIT_NOFILE, err, "%s: not a valid eBPF object: %s\n",
-				 c->label, strerror(-err));
+		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: not a valid eBPF object: %s", c->label,
+				strerror(-err));
 	}
 	err = select_prog(c, req);
 	if (err)

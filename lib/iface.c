@@ -32,9 +32,9 @@ int iface_resolve(const char *name, struct xdpl_iface *iface)
 {
 	memset(iface, 0, sizeof(*iface));
 	if (strlen(name) >= IF_NAMESIZE || !(iface->ifindex = if_nametoindex(name)))
-		return xdpl_fail(
-			XDPL_EXIT_NOIFACE, ENODEV,
-			"%s: no such interface in this network namespace (see 'ip link')\n", name);
+		return xdpl_err(XDPL_ERR_NOIFACE, ENODEV,
+				"%s: no such interface in this network namespace (see 'ip link')",
+				name);
 	strcpy(iface->name, name);
 	iface->netns_cookie = netns_cookie();
 	return 0;

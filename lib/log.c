@@ -9,61 +9,33 @@
 
 int xdpl_verbosity;
 
-static enum xdpl_exit exit_class = XDPL_EXIT_OK;
 static char *verifier_log;
 
-static const char *const level_prefix[] = {
-	[XDPL_LOG_ERR] = "xdpload: ", [XDPL_LOG_WARN] = "xdpload: warning: ",
-	[XDPL_LOG_INFO] = "",	      [XDPL_LOG_DEBUG] = "",
-	[XDPL_LOG_LIBBPF] = "",
-};
-
-static void vlog(enum xdpl_log_level level, const char *fmt, va_list ap)
+static void default_print(enum xdpl_log_level level, const char *fmt, va_list ap)
 {
 	FILE *out = level == XDPL_LOG_INFO ? stdout : stderr;
 
-	if (level >= XDPL_LOG_DEBUG && xdpl_verbosity < (int)level - XDPL_LOG_INFO)
-		return;
-	fputs(level_prefix[level], out);
+	if (level == XDPL_LOG_WARN)
+		fputs("xdpload: warning: ", out);
 	vfprintf(out, fmt, ap);
+}
+
+static xdpl_print_fn printer = default_print;
+
+void xdpl_set_print(xdpl_print_fn fn)
+{
+	printer = fn ?: default_print;
 }
 
 void xdpl_log(enum xdpl_log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (level == XDPL_LOG_DEBUG && xdpl_verbosity < 1)
+		return;
 	va_start(ap, fmt);
-	vlog(level, fmt, ap);
+	printer(level, fmt, ap);
 	va_end(ap);
-}
-
-int xdpl_fail(enum xdpl_exit code, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	xdpl_set_exit_class(code);
-	va_start(ap, fmt);
-	vlog(XDPL_LOG_ERR, fmt, ap);
-	va_end(ap);
-	return err > 0 ? -err : (err ? err : -EINVAL);
-}
-
-void xdpl_set_exit_class(enum xdpl_exit code)
-{
-	/* The first error is the cause; later ones are usually its consequences. */
-	if (exit_class == XDPL_EXIT_OK)
-		exit_class = code;
-}
-
-int xdpl_exit_code(int ret)
-{
-	if (ret >= 0)
-		return XDPL_EXIT_OK;
-	if (exit_class != XDPL_EXIT_OK)
-		return exit_class;
-	if (ret == -EPERM || ret == -EACCES)
-		return XDPL_EXIT_PERM;
-	return XDPL_EXIT_FAIL;
 }
 
 #define LOG_BEGIN "-- BEGIN PROG LOAD LOG --\n"
@@ -104,7 +76,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	}
 	if ((level == LIBBPF_WARN && xdpl_verbosity >= 1) ||
 	    (level == LIBBPF_INFO && xdpl_verbosity >= 2) || xdpl_verbosity >= 3)
-		fputs(buf, stderr);
+		xdpl_log(XDPL_LOG_LIBBPF, "%s", buf);
 	return 0;
 }
 

@@ -26,6 +26,6 @@ int require_privileges(void)
 	if (has_cap(data, CAP_NET_ADMIN) &&
 	    (has_cap(data, CAP_BPF) || has_cap(data, CAP_SYS_ADMIN)))
 		return 0;
-	return xdpl_fail(XDPL_EXIT_PERM, EPERM,
-			 "permission denied: XDP needs CAP_NET_ADMIN and CAP_BPF (run as root)\n");
+	return xdpl_err(XDPL_ERR_PERM, EPERM,
+			"permission denied: XDP needs CAP_NET_ADMIN and CAP_BPF (run as root)");
 }

@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/if_link.h>
-#include "backend.h"
+#include "backend/backend.h"
 #include "owner.h"
 #include "status.h"
 

@@ -59,19 +59,24 @@ int verifier_log_trim(const char *log, int max_lines, char *out, size_t out_sz)
 	return n - first;
 }
 
+void verifier_log_attach(const char *log)
+{
+	char trimmed[XDPL_ERR_LOG_LEN];
+
+	verifier_log_trim(log, 12, trimmed, sizeof(trimmed));
+	xdpl_err_set_log(trimmed);
+}
+
 int verifier_report(const char *what, int err)
 {
 	const char *log = xdpl_last_verifier_log();
-	char trimmed[4096];
 
 	if (!*log)
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: the kernel refused to load it: %s\n",
-				 what, strerror(err < 0 ? -err : err));
-	verifier_log_trim(log, 12, trimmed, sizeof(trimmed));
-	err = xdpl_fail(XDPL_EXIT_VERIFIER, err ?: EINVAL,
-			"%s: rejected by the kernel verifier; the end of its log:\n", what);
-	fputs(trimmed, stderr);
-	fprintf(stderr, "(-vv prints the whole log)\n");
+		return xdpl_err(XDPL_ERR_FAIL, err, "%s: the kernel refused to load it: %s", what,
+				strerror(err < 0 ? -err : err));
+	err = xdpl_err_comp(XDPL_ERR_VERIFIER, err ?: EINVAL, what,
+			    "%s: rejected by the kernel verifier; the end of its log:", what);
+	verifier_log_attach(log);
 	xdpl_clear_verifier_log();
 	return err;
 }

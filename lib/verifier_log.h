@@ -12,9 +12,12 @@
  */
 int verifier_log_trim(const char *log, int max_lines, char *out, size_t out_sz);
 
+/* Attach the trimmed end of log to the recorded error (error.h). */
+void verifier_log_attach(const char *log);
+
 /*
  * After a failed load of `what`: when libbpf printed a verifier log, report the
- * rejection with the log's last lines (exit class VERIFIER); else report err.
+ * rejection with the log's last lines (kind XDPL_ERR_VERIFIER); else report err.
  * Returns a negative errno.
  */
 int verifier_report(const char *what, int err);

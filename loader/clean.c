@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <getopt.h>
 #include <stdio.h>
-#include "backend.h"
+#include "ops.h"
 #include "commands.h"
 #include "log.h"
 #include "privs.h"
@@ -14,7 +14,7 @@ int do_clean(int argc, char **argv)
 		{ 0 },
 	};
 	struct xdpl_iface iface, *ip = NULL;
-	int opt, err, ret = 0;
+	int opt, err;
 
 	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -42,11 +42,5 @@ int do_clean(int argc, char **argv)
 			return err;
 		ip = &iface;
 	}
-	err = backend_libxdp.clean(ip);
-	if (err)
-		ret = xdpl_fail(XDPL_EXIT_FAIL, err, "libxdp's clean-up failed\n");
-	err = backend_linked.clean(ip);
-	if (err && !ret)
-		ret = err;
-	return ret;
+	return xdpl_clean(ip);
 }

@@ -8,8 +8,8 @@
 #include <unistd.h>
 #include "attached.h"
 #include "commands.h"
-#include "filter.h"
-#include "filter_rule.h"
+#include "progs/filter.h"
+#include "progs/filter_rule.h"
 #include "json_writer.h"
 #include "log.h"
 
@@ -151,11 +151,11 @@ static int change_rule(const struct filter_args *a, const struct filter_maps *m,
 	if (!strcmp(a->verb, "add")) {
 		ret = filter_add(m, r);
 		if (ret == -ENOSPC)
-			return xdpl_fail(XDPL_EXIT_FAIL, ret,
-					 "%s: cannot add %s: the filter holds %d rules already\n",
+			return xdpl_err(XDPL_ERR_FAIL, ret,
+					 "%s: cannot add %s: the filter holds %d rules already",
 					 a->ifname, desc, XDPL_FILTER_MAX_RULES);
 		if (ret < 0)
-			return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot add %s: %s\n", a->ifname,
+			return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot add %s: %s", a->ifname,
 					 desc, strerror(-ret));
 		if (ret == 1)
 			pr_info("%s: %s: already present\n", a->ifname, desc);
@@ -163,11 +163,11 @@ static int change_rule(const struct filter_args *a, const struct filter_maps *m,
 	}
 	ret = filter_del(m, r);
 	if (ret == -ENOENT)
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ret,
-				 "%s: no rule %s (see 'xdpload filter %s list')\n", a->ifname, desc,
+		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
+				 "%s: no rule %s (see 'xdpload filter %s list')", a->ifname, desc,
 				 a->ifname);
 	if (ret < 0)
-		return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot delete %s: %s\n", a->ifname, desc,
+		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot delete %s: %s", a->ifname, desc,
 				 strerror(-ret));
 	return 0;
 }
@@ -245,7 +245,7 @@ static int list_rules(const struct filter_args *a, const struct filter_maps *m, 
 	if (!ret)
 		ret = filter_list(m, &rules, &n, &no_match);
 	if (ret)
-		return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot read the filter rules: %s\n",
+		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the filter rules: %s",
 				 a->ifname, strerror(-ret));
 	for (i = 0; i < n; i++)
 		if (kind < 0 || rules[i].kind == (enum filter_kind)kind)
@@ -267,14 +267,14 @@ static int do_policy(const struct filter_args *a, const struct filter_maps *m,
 	if (!set) {
 		ret = filter_policy_get(m, &cur);
 		if (ret)
-			return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot read the policy: %s\n",
+			return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the policy: %s",
 					 a->ifname, strerror(-ret));
 		printf("%s\n", cur == XDPL_FILTER_ALLOW ? "allow" : "deny");
 		return 0;
 	}
 	ret = filter_policy_set(m, policy);
 	if (ret)
-		return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot set the policy: %s\n", a->ifname,
+		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot set the policy: %s", a->ifname,
 				 strerror(-ret));
 	return 0;
 }
@@ -335,9 +335,9 @@ int do_filter(int argc, char **argv)
 	ret = filter_maps_open(prog_fd, &m);
 	close(prog_fd);
 	if (ret)
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ret,
+		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
 				 "%s: the program named 'filter' is not xdpload's filter (its maps "
-				 "are missing)\n",
+				 "are missing)",
 				 a.ifname);
 
 	if (is_list)

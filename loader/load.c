@@ -8,11 +8,11 @@
 #include <unistd.h>
 #include "actions.h"
 #include "attached.h"
-#include "backend.h"
 #include "commands.h"
 #include "log.h"
+#include "ops.h"
 #include "privs.h"
-#include "ratelimit.h"
+#include "progs/ratelimit.h"
 
 static void load_help(void)
 {
@@ -165,14 +165,14 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 	return 0;
 }
 
-static void report_loaded(const struct xdpl_iface *iface, const struct backend_ops *be)
+static void report_loaded(const struct xdpl_iface *iface)
 {
 	struct iface_status st;
 	int i;
 
-	if (xdpl_verbosity < 1 || status_collect(iface, &st))
+	if (xdpl_verbosity < 1 || xdpl_status(iface, &st))
 		return;
-	pr_debug("%s: %s chain, %s mode:", iface->name, be->name, mode_name(st.mode));
+	pr_debug("%s: %s chain, %s mode:", iface->name, st.backend, mode_name(st.mode));
 	for (i = 0; i < st.nprogs; i++)
 		pr_debug(" %s (id %u)", st.progs[i].name, st.progs[i].id);
 	pr_debug("\n");
@@ -190,18 +190,18 @@ static int configure_ratelimit(const struct xdpl_iface *iface, const struct load
 				  a->rl_burst ? a->rl_burst : XDPL_RL_DEFAULT_BURST);
 	close(fd);
 	if (err)
-		return xdpl_fail(XDPL_EXIT_FAIL, err,
-				 "%s: ratelimit loaded, but setting its rate "
-				 "failed: %s (retry: xdpload ratelimit %s set --rate PPS)\n",
-				 iface->name, strerror(-err), iface->name);
+		return xdpl_err(XDPL_ERR_FAIL, err,
+				"%s: ratelimit loaded, but setting its rate "
+				"failed: %s (retry: xdpload ratelimit %s set --rate PPS)",
+				iface->name, strerror(-err), iface->name);
 	return 0;
 }
 
 int do_load(int argc, char **argv)
 {
 	struct load_args a = {};
-	const struct backend_ops *be;
-	struct component *comps;
+	struct component_req *reqs;
+	struct xdpl_load_req req;
 	struct xdpl_iface iface;
 	int i, n, err;
 
@@ -215,34 +215,21 @@ int do_load(int argc, char **argv)
 	if (err)
 		return err;
 	n = argc - optind - 1;
-	err = backend_select(&iface, a.dispatcher, &be);
-	if (err)
-		return err;
-	if (n > be->max_progs)
-		return xdpl_fail(XDPL_EXIT_CHAIN, E2BIG,
-				 "%d programs: the %s dispatcher runs at most %d per interface\n",
-				 n, be->name, be->max_progs);
-	if (be->prepare) {
-		err = be->prepare();
-		if (err)
-			return err;
-	}
-	comps = calloc(n, sizeof(*comps));
-	if (!comps)
+	reqs = calloc(n, sizeof(*reqs));
+	if (!reqs)
 		return -ENOMEM;
-	/* Open everything before changing anything, so bad input changes nothing. */
-	for (i = 0; i < n && !err; i++) {
-		a.req.source = argv[optind + 1 + i];
-		err = component_open(&comps[i], &a.req, i);
+	for (i = 0; i < n; i++) {
+		reqs[i] = a.req;
+		reqs[i].source = argv[optind + 1 + i];
 	}
-	if (!err)
-		err = be->load(&iface, comps, n, &a.opts);
+	req = (struct xdpl_load_req){
+		.dispatcher = a.dispatcher, .opts = a.opts, .progs = reqs, .n = n
+	};
+	err = xdpl_load(&iface, &req);
+	free(reqs);
 	if (!err && (a.rl_rate || a.rl_burst))
 		err = configure_ratelimit(&iface, &a);
 	if (!err)
-		report_loaded(&iface, be);
-	for (i = 0; i < n; i++)
-		component_close(&comps[i]);
-	free(comps);
+		report_loaded(&iface);
 	return err;
 }

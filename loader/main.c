@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* xdpload: chain several XDP programs on one interface. See xdpload(8). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "bpffs.h"
 #include "commands.h"
 #include "log.h"
+#include "exitcode.h"
+#include "output.h"
 
 const char *prog_invocation = "xdpload";
 
@@ -44,21 +47,22 @@ static void usage(FILE *out)
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
+	char msg[XDPL_ERR_MSG_LEN - 64];
 	va_list ap;
+	int ret;
 
-	fprintf(stderr, "xdpload %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (try 'xdpload %s --help')\n", cmd);
-	xdpl_set_exit_class(XDPL_EXIT_USAGE);
-	return -1;
+	ret = xdpl_err(XDPL_ERR_USAGE, EINVAL, "%s (try 'xdpload %s --help')", msg, cmd);
+	xdpl_err_set_where(cmd);
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
 	const struct command *c;
-	int i = 1;
+	int i = 1, k, ret;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
@@ -81,11 +85,17 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return XDPL_EXIT_USAGE;
 	}
-	xdpl_log_init();
+	output_init();
+	for (k = i; k < argc && strcmp(argv[k], "--"); k++)
+		if (!strcmp(argv[k], "--json"))
+			output_json = true;
 	bpffs_prepare_libxdp();
-	for (c = commands; c->name; c++)
-		if (!strcmp(argv[i], c->name))
-			return xdpl_exit_code(c->fn(argc - i, argv + i));
+	for (c = commands; c->name; c++) {
+		if (!strcmp(argv[i], c->name)) {
+			ret = c->fn(argc - i, argv + i);
+			return ret < 0 ? output_error(ret) : 0;
+		}
+	}
 	fprintf(stderr, "xdpload: unknown command '%s'\n", argv[i]);
 	usage(stderr);
 	return XDPL_EXIT_USAGE;

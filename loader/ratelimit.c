@@ -10,7 +10,7 @@
 #include "commands.h"
 #include "json_writer.h"
 #include "log.h"
-#include "ratelimit.h"
+#include "progs/ratelimit.h"
 
 static const char ratelimit_usage[] =
 	"Usage: xdpload ratelimit IFACE [--json]\n"
@@ -30,7 +30,7 @@ static int show(const char *ifname, int prog_fd, int json)
 	if (!ret)
 		ret = ratelimit_get_stats(prog_fd, &st, &sources);
 	if (ret)
-		return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot read the ratelimit maps: %s\n",
+		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the ratelimit maps: %s",
 				 ifname, strerror(-ret));
 	if (json) {
 		struct json_writer *jw = jw_new(stdout);
@@ -128,11 +128,11 @@ int do_ratelimit(int argc, char **argv)
 					  burst ? burst : cur_burst);
 	close(prog_fd);
 	if (ret == -ENOENT)
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ret,
-				 "%s: the program named 'ratelimit' is not xdpload's ratelimit\n",
+		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
+				 "%s: the program named 'ratelimit' is not xdpload's ratelimit",
 				 pos[0]);
 	if (ret)
-		return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot configure ratelimit: %s\n",
+		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot configure ratelimit: %s",
 				 pos[0], strerror(-ret));
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "json_writer.h"
 #include "log.h"
+#include "ops.h"
 #include "privs.h"
 #include "status.h"
 
@@ -132,20 +133,20 @@ static void print_json(const struct iface_status *st, const struct iface_status 
 
 static int sample(const struct xdpl_iface *iface, struct iface_status *st)
 {
-	int err = status_collect(iface, st), i;
+	int err = xdpl_status(iface, st), i;
 
 	if (err)
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot read its XDP state\n",
+		return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot read its XDP state",
 				 iface->name);
 	if (!st->nprogs)
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT, "%s: no XDP program attached\n",
+		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT, "%s: no XDP program attached",
 				 iface->name);
 	for (i = 0; i < st->nprogs; i++)
 		if (st->progs[i].has_counters)
 			return 0;
-	return xdpl_fail(XDPL_EXIT_FAIL, EOPNOTSUPP,
+	return xdpl_err(XDPL_ERR_FAIL, EOPNOTSUPP,
 			 "%s: its programs have no counters (the linked dispatcher counts "
-			 "unless loaded with --no-stats; this chain is %s)\n",
+			 "unless loaded with --no-stats; this chain is %s)",
 			 iface->name, st->backend);
 }
 

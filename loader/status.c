@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "json_writer.h"
 #include "log.h"
+#include "ops.h"
 #include "privs.h"
 #include "status.h"
 
@@ -109,7 +110,7 @@ static int show(const struct xdpl_iface *ifaces, int n, bool json)
 {
 	struct json_writer *jw = NULL;
 	struct iface_status *st;
-	int i, err = 0;
+	int i, err, failed = 0;
 
 	st = malloc(sizeof(*st));
 	if (!st)
@@ -123,10 +124,13 @@ static int show(const struct xdpl_iface *ifaces, int n, bool json)
 		       "Program name", "Mode", "ID", "Tag", "Chain actions", RULE);
 	}
 	for (i = 0; i < n; i++) {
-		err = status_collect(&ifaces[i], st);
+		err = xdpl_status(&ifaces[i], st);
 		if (err) {
-			xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot read its XDP state\n",
-				  ifaces[i].name);
+			/* the other interfaces are still shown; the first failure is the exit */
+			failed = failed
+					 ?: xdpl_err(XDPL_ERR_FAIL, err,
+						     "%s: cannot read its XDP state",
+						     ifaces[i].name);
 			continue;
 		}
 		if (json)
@@ -139,7 +143,7 @@ static int show(const struct xdpl_iface *ifaces, int n, bool json)
 		jw_destroy(&jw);
 	}
 	free(st);
-	return err;
+	return failed;
 }
 
 int do_status(int argc, char **argv)

@@ -3,7 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "backend.h"
+#include "ops.h"
 #include "commands.h"
 #include "log.h"
 #include "privs.h"
@@ -32,7 +32,6 @@ int do_unload(int argc, char **argv)
 		{ 0 },
 	};
 	struct unload_sel sel = {};
-	const struct backend_ops *be;
 	struct xdpl_iface iface;
 	int opt, nsel = 0, err;
 	char *end;
@@ -76,7 +75,5 @@ int do_unload(int argc, char **argv)
 	err = iface_resolve(argv[optind], &iface);
 	if (err)
 		return err;
-	be = backend_owner(&iface);
-	/* Without a dispatcher, libxdp's backend handles the single attached program. */
-	return (be ? be : &backend_libxdp)->unload(&iface, &sel);
+	return xdpl_unload(&iface, &sel);
 }

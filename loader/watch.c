@@ -13,8 +13,8 @@
 #include "commands.h"
 #include "json_writer.h"
 #include "log.h"
-#include "ratelimit.h"
-#include "watch.h"
+#include "progs/ratelimit.h"
+#include "progs/watch.h"
 
 static const char watch_usage[] =
 	"Usage: xdpload watch IFACE [--json] [-c COUNT] [--rate EVENTS]\n"
@@ -228,7 +228,7 @@ int do_watch(int argc, char **argv)
 			continue;
 		}
 		if (ret < 0) {
-			ret = xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: reading watch events: %s\n",
+			ret = xdpl_err(XDPL_ERR_FAIL, ret, "%s: reading watch events: %s",
 					ifname, strerror(-ret));
 			break;
 		}
@@ -245,8 +245,8 @@ int do_watch(int argc, char **argv)
 map_error:
 	close(prog_fd);
 	if (ret == -ENOENT)
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ret,
-				 "%s: the program named 'watch' is not xdpload's watch\n", ifname);
-	return xdpl_fail(XDPL_EXIT_FAIL, ret, "%s: cannot read the watch maps: %s\n", ifname,
+		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
+				 "%s: the program named 'watch' is not xdpload's watch", ifname);
+	return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the watch maps: %s", ifname,
 			 strerror(-ret));
 }

@@ -255,7 +255,14 @@ for i in range(2):
 		run xdpl_b filter veth0 $args
 		echo "filter $args -> $status: $output"
 		[ "$status" -eq 2 ]
-		[[ "$output" == *"xdpload filter: "* ]]
+		if [[ "$args" == *--json* ]]; then
+			# under --json the error is JSON too, on stdout
+			[ "$(jq -r .kind <<<"$output")" = usage ]
+			[ "$(jq -r .exit_code <<<"$output")" = 2 ]
+			[[ "$(jq -r .error <<<"$output")" == *"--json"* ]]
+		else
+			[[ "$output" == *"xdpload filter: "* ]]
+		fi
 	done
 	run xdpl_b filter veth0 port add 70000
 	[[ "$output" == *"70000"*"1..65535"* ]]

@@ -19,9 +19,9 @@
 #include <linux/in.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "filter.h"
-#include "filter_rule.h"
-#include "ratelimit.h"
+#include "progs/filter.h"
+#include "progs/filter_rule.h"
+#include "progs/ratelimit.h"
 
 /* ---- syntax ---- */
 

@@ -10,7 +10,8 @@
 #include <cmocka.h>
 #include <linux/bpf.h>
 #include <bpf/btf.h>
-#include "linked_btf.h"
+#include "error.h"
+#include "linked/btf.h"
 
 struct fake {
 	struct btf *btf;
@@ -88,13 +89,12 @@ static void test_merge_two(void **state)
 	struct fake a, b;
 	struct linked_btf_comp c[2];
 	struct linked_btf m;
-	struct linked_err e;
 
 	fake_comp(&a, "comp_a", true, true, "a.c");
 	fake_comp(&b, "comp_b", false, false, "b.c");
 	c[0] = bcomp(&a, "a", 2, 10);
 	c[1] = bcomp(&b, "b", 1, 20);
-	assert_int_equal(linked_btf_merge(c, 2, "xdpl_dispatch", &m, &e), 0);
+	assert_int_equal(linked_btf_merge(c, 2, "xdpl_dispatch", &m), 0);
 
 	assert_int_equal(m.func_info_cnt, 4);
 	assert_int_equal(m.func_info[0].insn_off, 0);
@@ -144,14 +144,13 @@ static void test_line_info_all_or_none(void **state)
 	struct fake a, b;
 	struct linked_btf_comp c[2];
 	struct linked_btf m;
-	struct linked_err e;
 
 	fake_comp(&a, "comp_a", true, true, "a.c");
 	fake_comp(&b, "comp_b", true, false, "b.c");
 	c[0] = bcomp(&a, "a", 2, 10);
 	c[1] = bcomp(&b, "b", 1, 20);
 	c[1].line_info_cnt = 0;
-	assert_int_equal(linked_btf_merge(c, 2, "d", &m, &e), 0);
+	assert_int_equal(linked_btf_merge(c, 2, "d", &m), 0);
 	assert_int_equal(m.func_info_cnt, 4);
 	assert_int_equal(m.line_info_cnt, 0);
 	linked_btf_free(&m);
@@ -171,12 +170,11 @@ static void test_no_btf_synthesized(void **state)
 	};
 	struct linked_btf_comp c[2];
 	struct linked_btf m;
-	struct linked_err e;
 
 	fake_comp(&a, "comp_a", true, false, "a.c");
 	c[0] = bcomp(&a, "a", 1, 8);
 	c[1] = (struct linked_btf_comp){ .name = "plain", .insns = p, .insn_cnt = 4, .base = 9 };
-	assert_int_equal(linked_btf_merge(c, 2, "d", &m, &e), 0);
+	assert_int_equal(linked_btf_merge(c, 2, "d", &m), 0);
 	assert_int_equal(m.func_info_cnt, 4);
 	assert_int_equal(m.func_info[2].insn_off, 9);
 	assert_string_equal(func_name(m.btf, m.func_info[2].type_id), "plain");
@@ -194,13 +192,12 @@ static void test_dispatcher_proto_without_xdp_md(void **state)
 	struct fake b;
 	struct linked_btf_comp c[1];
 	struct linked_btf m;
-	struct linked_err e;
 	const struct btf_type *st;
 	int id;
 
 	fake_comp(&b, "comp_b", false, false, "b.c");
 	c[0] = bcomp(&b, "b", 1, 4);
-	assert_int_equal(linked_btf_merge(c, 1, "disp", &m, &e), 0);
+	assert_int_equal(linked_btf_merge(c, 1, "disp", &m), 0);
 	assert_true(linked_btf_func_takes_xdp_md(m.btf, m.func_info[0].type_id));
 	id = btf__find_by_name_kind(m.btf, "xdp_md", BTF_KIND_STRUCT);
 	assert_true(id > 0);

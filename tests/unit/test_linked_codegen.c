@@ -9,7 +9,7 @@
 #include <cmocka.h>
 #include <linux/bpf.h>
 #include <xdpload/dispatcher.h>
-#include "linked_codegen.h"
+#include "linked/codegen.h"
 
 #define PASS (1u << XDP_PASS)
 #define DROP (1u << XDP_DROP)
@@ -693,19 +693,6 @@ static void test_kfunc_helpers_maps(void **state)
 	assert_int_equal(fds[1], 8);
 }
 
-static void test_err_set(void **state)
-{
-	struct linked_err e;
-
-	strcpy(e.log, "stale");
-	assert_int_equal(linked_err_set(&e, 8, E2BIG, "%s: %d", "x", 3), -E2BIG);
-	assert_string_equal(e.msg, "x: 3");
-	assert_string_equal(e.log, "");
-	assert_int_equal(e.code, 8);
-	assert_int_equal(linked_err_set(NULL, 8, -ENOENT, "y"), -ENOENT);
-	assert_int_equal(linked_err_set(NULL, 8, 0, "y"), -EINVAL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -723,7 +710,6 @@ int main(void)
 		cmocka_unit_test(test_depth_errors),
 		cmocka_unit_test(test_depth_eight),
 		cmocka_unit_test(test_kfunc_helpers_maps),
-		cmocka_unit_test(test_err_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

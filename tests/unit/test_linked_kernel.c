@@ -21,9 +21,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdpload/dispatcher.h>
-#include "exitcode.h"
-#include "linked_capture.h"
-#include "linked_compose.h"
+#include "error.h"
+#include "linked/capture.h"
+#include "linked/compose.h"
 
 #define MAXC LINKED_MAX_COMPONENTS
 #define PASS_MASK (1u << XDP_PASS)
@@ -45,7 +45,6 @@ typedef void (*tweak_fn)(struct bpf_object *obj, void *arg);
 static int open_comp_tweak(struct tcomp *t, const char *file, const char *prog, tweak_fn tweak,
 			   void *arg)
 {
-	struct linked_err e = {};
 	struct bpf_program *p, *sel = NULL;
 	char path[256];
 	int err;
@@ -69,15 +68,15 @@ static int open_comp_tweak(struct tcomp *t, const char *file, const char *prog, 
 		}
 	}
 	assert_non_null(sel);
-	err = linked_capture_arm(sel, &e);
+	err = linked_capture_arm(sel);
 	assert_int_equal(err, 0);
 	if (tweak)
 		tweak(t->obj, arg);
 	err = bpf_object__load(t->obj);
 	assert_int_equal(err, 0);
-	err = linked_capture_take(sel, &t->lp, &e);
+	err = linked_capture_take(sel, &t->lp);
 	if (err)
-		fail_msg("take: %s", e.msg);
+		fail_msg("take: %s", xdpl_last_error()->msg);
 	return 0;
 }
 
@@ -94,7 +93,7 @@ static void close_comp(struct tcomp *t)
 }
 
 static int compose(struct tcomp *t, const __u32 *masks, unsigned int n, bool counters,
-		   struct linked_composite *out, struct linked_err *e)
+		   struct linked_composite *out)
 {
 	struct linked_input in[MAXC + 8];
 	struct linked_compose_opts o = { .no_counters = !counters };
@@ -105,18 +104,18 @@ static int compose(struct tcomp *t, const __u32 *masks, unsigned int n, bool cou
 		in[i].prog = t[i].lp;
 		in[i].chain_mask = masks ? masks[i] : PASS_MASK;
 	}
-	memset(e, 0, sizeof(*e));
-	return linked_compose(in, n, &o, out, e);
+	xdpl_err_clear();
+	return linked_compose(in, n, &o, out);
 }
 
 static void compose_ok(struct tcomp *t, const __u32 *masks, unsigned int n, bool counters,
 		       struct linked_composite *out)
 {
-	struct linked_err e;
-	int err = compose(t, masks, n, counters, out, &e);
+	const struct xdpl_error *e = (xdpl_err_clear(), xdpl_last_error());
+	int err = compose(t, masks, n, counters, out);
 
 	if (err)
-		fail_msg("compose: %d %s\n%s", err, e.msg, e.log);
+		fail_msg("compose: %d %s\n%s", err, e->msg, e->log);
 	assert_true(out->prog_fd >= 0);
 }
 
@@ -398,32 +397,31 @@ static void test_loop_voidctx_deep7(void **state)
 static void expect_fail(struct tcomp *t, unsigned int n, int code, const char *needle)
 {
 	struct linked_composite c;
-	struct linked_err e;
-	int err = compose(t, NULL, n, true, &c, &e);
+	const struct xdpl_error *e = (xdpl_err_clear(), xdpl_last_error());
+	int err = compose(t, NULL, n, true, &c);
 
 	if (!err) {
 		linked_composite_close(&c);
 		fail_msg("composed, expected an error mentioning '%s'", needle);
 	}
 	assert_int_equal(c.prog_fd, -1);
-	assert_int_equal(e.code, code);
-	if (!strstr(e.msg, needle))
-		fail_msg("message '%s' does not mention '%s'", e.msg, needle);
+	assert_int_equal(e->kind, code);
+	if (!strstr(e->msg, needle))
+		fail_msg("message '%s' does not mention '%s'", e->msg, needle);
 }
 
 static void test_deep8_refused(void **state)
 {
 	struct tcomp t[2];
-	struct linked_err e = {};
 	int fd;
 
 	open_comp(&t[0], "linked_pass", NULL);
 	open_comp(&t[1], "linked_deep8", NULL);
-	expect_fail(t, 2, XDPL_EXIT_CHAIN, "linked_deep8: nests calls 8 frames deep");
+	expect_fail(t, 2, XDPL_ERR_CHAIN, "linked_deep8: nests calls 8 frames deep");
 	/* alone, it is fine */
-	fd = linked_prog_load_standalone(t[1].lp, t[1].label, &e);
+	fd = linked_prog_load_standalone(t[1].lp, t[1].label);
 	if (fd < 0)
-		fail_msg("standalone: %s\n%s", e.msg, e.log);
+		fail_msg("standalone: %s\n%s", xdpl_last_error()->msg, xdpl_last_error()->log);
 	assert_int_equal(run(fd, 1, NULL), XDP_PASS);
 	close(fd);
 	close_comp(&t[0]);
@@ -447,11 +445,11 @@ static void test_license(void **state)
 	compose_ok(&t[1], NULL, 2, true, &c);
 	assert_true(c.gpl);
 	linked_composite_close(&c);
-	expect_fail(t, 3, XDPL_EXIT_CHAIN, "linked_gplonly: calls GPL-only helper");
+	expect_fail(t, 3, XDPL_ERR_CHAIN, "linked_gplonly: calls GPL-only helper");
 	close_comp(&t[1]);
 	close_comp(&t[2]);
 	open_comp(&t[1], "linked_nongpl_printk", NULL);
-	expect_fail(&t[1], 1, XDPL_EXIT_CHAIN, "linked_nongpl_printk: calls GPL-only helper");
+	expect_fail(&t[1], 1, XDPL_ERR_CHAIN, "linked_nongpl_printk: calls GPL-only helper");
 	close_comp(&t[0]);
 	close_comp(&t[1]);
 }
@@ -474,23 +472,23 @@ static void test_frags(void **state)
 	assert_int_equal(bpf_obj_get_info_by_fd(c.prog_fd, &info, &len), 0);
 	assert_int_equal(run(c.prog_fd, 1, NULL), XDP_PASS);
 	linked_composite_close(&c);
-	expect_fail(&t[1], 2, XDPL_EXIT_CHAIN, "linked_pass: not built for multi-buffer");
+	expect_fail(&t[1], 2, XDPL_ERR_CHAIN, "linked_pass: not built for multi-buffer");
 	for (i = 0; i < 3; i++)
 		close_comp(&t[i]);
 }
 
 static void test_standalone(void **state)
 {
+	const struct xdpl_error *e;
 	struct tcomp t;
-	struct linked_err e = {};
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 	int fd;
 
 	open_comp(&t, "linked_count", NULL);
-	fd = linked_prog_load_standalone(t.lp, t.label, &e);
+	fd = linked_prog_load_standalone(t.lp, t.label);
 	if (fd < 0)
-		fail_msg("standalone: %s\n%s", e.msg, e.log);
+		fail_msg("standalone: %s\n%s", xdpl_last_error()->msg, xdpl_last_error()->log);
 	assert_int_equal(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
 	assert_string_equal(info.name, "lk_count");
 	assert_true(info.id > 0);
@@ -501,11 +499,13 @@ static void test_standalone(void **state)
 
 	/* a non-GPL program calling a GPL-only helper: the verifier's refusal, with its log */
 	open_comp(&t, "linked_nongpl_printk", NULL);
-	fd = linked_prog_load_standalone(t.lp, t.label, &e);
+	xdpl_err_clear();
+	fd = linked_prog_load_standalone(t.lp, t.label);
 	assert_true(fd < 0);
-	assert_int_equal(e.code, XDPL_EXIT_VERIFIER);
-	assert_non_null(strstr(e.msg, "linked_nongpl_printk"));
-	assert_non_null(strstr(e.log, "GPL"));
+	e = xdpl_last_error();
+	assert_int_equal(e->kind, XDPL_ERR_VERIFIER);
+	assert_non_null(strstr(e->msg, "linked_nongpl_printk"));
+	assert_non_null(strstr(e->log, "GPL"));
 	close_comp(&t);
 }
 
@@ -541,7 +541,7 @@ static void test_max_components(void **state)
 {
 	static struct tcomp t[MAXC + 1];
 	struct linked_composite c;
-	struct linked_err e;
+	const struct xdpl_error *e = (xdpl_err_clear(), xdpl_last_error());
 	__u64 s[XDPL_DISP_SLOTS];
 	int i;
 
@@ -552,8 +552,8 @@ static void test_max_components(void **state)
 	counters(&c, MAXC - 1, s);
 	assert_int_equal(s[XDP_PASS], 1);
 	linked_composite_close(&c);
-	assert_int_equal(compose(t, NULL, MAXC + 1, true, &c, &e), -E2BIG);
-	assert_non_null(strstr(e.msg, "at most"));
+	assert_int_equal(compose(t, NULL, MAXC + 1, true, &c), -E2BIG);
+	assert_non_null(strstr(e->msg, "at most"));
 	for (i = 0; i < MAXC + 1; i++)
 		close_comp(&t[i]);
 }
@@ -563,7 +563,7 @@ static void test_map_limit(void **state)
 {
 	static struct tcomp t[64];
 	struct linked_composite c;
-	struct linked_err e;
+	const struct xdpl_error *e = (xdpl_err_clear(), xdpl_last_error());
 	int i;
 
 	for (i = 0; i < 64; i++) {
@@ -573,11 +573,11 @@ static void test_map_limit(void **state)
 	compose_ok(t, NULL, 64, false, &c);
 	assert_int_equal(run(c.prog_fd, 1, NULL), XDP_PASS);
 	linked_composite_close(&c);
-	assert_int_equal(compose(t, NULL, 64, true, &c, &e), -E2BIG);
+	assert_int_equal(compose(t, NULL, 64, true, &c), -E2BIG);
 	/* the counters take two maps: the 63rd component is one too many */
-	if (!strstr(e.msg, "count62: with it the chain needs more than the kernel's 64 maps "
-			   "per program (66 in all"))
-		fail_msg("%s", e.msg);
+	if (!strstr(e->msg, "count62: with it the chain needs more than the kernel's 64 maps "
+			    "per program (66 in all"))
+		fail_msg("%s", e->msg);
 	compose_ok(t, NULL, 62, true, &c);
 	assert_int_equal(run(c.prog_fd, 1, NULL), XDP_PASS);
 	linked_composite_close(&c);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include "filter_rule.h"
+#include "progs/filter_rule.h"
 
 int filter_parse_ip(const char *s, struct filter_rule *r, char *err, size_t errlen)
 {

@@ -15,10 +15,10 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 #include <xdpload/dispatcher.h>
-#include "backend.h"
-#include "linked_build.h"
-#include "linked_capture.h"
-#include "linked_state.h"
+#include "backend/backend.h"
+#include "backend/linked_build.h"
+#include "linked/capture.h"
+#include "backend/linked_state.h"
 #include "log.h"
 #include "owner.h"
 
@@ -27,8 +27,8 @@ static int linked_prepare(void)
 	int err = linked_capture_init();
 
 	if (err)
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "cannot set up program capture: %s\n",
-				 strerror(-err));
+		return xdpl_err(XDPL_ERR_FAIL, err, "cannot set up program capture: %s",
+				strerror(-err));
 	return 0;
 }
 
@@ -53,10 +53,10 @@ static int linked_load(const struct xdpl_iface *iface, struct component *comps, 
 		goto out;
 	fresh = !st->exists;
 	if (st->n + n > LINKED_MAX_COMPONENTS) {
-		err = xdpl_fail(XDPL_EXIT_CHAIN, E2BIG,
-				"%s: %d programs in the chain plus %d is more than the linked "
-				"dispatcher chains (%d)\n",
-				iface->name, st->n, n, LINKED_MAX_COMPONENTS);
+		err = xdpl_err(XDPL_ERR_CHAIN, E2BIG,
+			       "%s: %d programs in the chain plus %d is more than the linked "
+			       "dispatcher chains (%d)",
+			       iface->name, st->n, n, LINKED_MAX_COMPONENTS);
 		goto out;
 	}
 	for (i = 0; i < st->n; i++) {
@@ -105,14 +105,14 @@ static int detach_all(struct linked_state *st)
 	linked_state_path(st, "dispatcher", path, sizeof(path));
 	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return xdpl_fail(XDPL_EXIT_FAIL, errno, "%s: cannot open %s: %s\n", st->iface.name,
-				 path, strerror(errno));
+		return xdpl_err(XDPL_ERR_FAIL, errno, "%s: cannot open %s: %s", st->iface.name,
+				path, strerror(errno));
 	bpf_xdp_query(st->iface.ifindex, 0, &q);
 	ao.old_prog_fd = fd;
 	if (bpf_xdp_attach(st->iface.ifindex, -1,
 			   mode_flags(mode_of_attached(q.attach_mode)) | XDP_FLAGS_REPLACE, &ao))
-		err = xdpl_fail(XDPL_EXIT_FAIL, errno, "%s: cannot detach the chain: %s\n",
-				st->iface.name, strerror(errno));
+		err = xdpl_err(XDPL_ERR_FAIL, errno, "%s: cannot detach the chain: %s",
+			       st->iface.name, strerror(errno));
 	close(fd);
 	if (!err)
 		linked_state_destroy(st);
@@ -141,8 +141,8 @@ static int linked_unload(const struct xdpl_iface *iface, const struct unload_sel
 		goto out;
 	}
 	if (!st->exists || !linked_state_attached(st, &gone[0])) {
-		err = xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT, "%s: no linked chain attached\n",
-				iface->name);
+		err = xdpl_err(XDPL_ERR_NOTFOUND, ENOENT, "%s: no linked chain attached",
+			       iface->name);
 		goto out;
 	}
 	/* the ID the kernel shows on the interface (ip link) is the whole chain */
@@ -157,10 +157,9 @@ static int linked_unload(const struct xdpl_iface *iface, const struct unload_sel
 			gone[ngone++] = st->comps[i].uid;
 	}
 	if (!ngone) {
-		err = xdpl_fail(
-			XDPL_EXIT_NOTFOUND, ENOENT,
-			"%s: no program with that %s in the chain (see xdpload status %s)\n",
-			iface->name, sel->name ? "name" : "ID", iface->name);
+		err = xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
+			       "%s: no program with that %s in the chain (see xdpload status %s)",
+			       iface->name, sel->name ? "name" : "ID", iface->name);
 		goto out;
 	}
 	if (ngone == st->n) {

@@ -7,9 +7,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdpload/dispatcher.h>
-#include "exitcode.h"
-#include "linked_btf.h"
-#include "linked_compose.h"
+#include "error.h"
+#include "linked/btf.h"
+#include "linked/compose.h"
 #include "percpu.h"
 #include "verifier_log.h"
 
@@ -43,7 +43,7 @@ static bool helper_is_gpl_only(__u32 id)
 	return strstr(log, "GPL-restricted") != NULL;
 }
 
-static int check_license(const struct linked_input *in, unsigned int n, struct linked_err *e)
+static int check_license(const struct linked_input *in, unsigned int n)
 {
 	const char *nongpl = NULL;
 	__u32 ids[MAX_HELPERS];
@@ -61,8 +61,8 @@ static int check_license(const struct linked_input *in, unsigned int n, struct l
 		for (k = 0; k < cnt; k++) {
 			if (!helper_is_gpl_only(ids[k]))
 				continue;
-			return linked_err_set(
-				e, XDPL_EXIT_CHAIN, EPERM,
+			return xdpl_err(
+				XDPL_ERR_CHAIN, EPERM,
 				"%s: calls GPL-only helper #%u, but %s is not GPL-compatible and "
 				"the "
 				"chain runs as one program under one license (give %s a "
@@ -75,7 +75,7 @@ static int check_license(const struct linked_input *in, unsigned int n, struct l
 
 /* ---- preflight ---- */
 
-static int check_frags(const struct linked_input *in, unsigned int n, struct linked_err *e)
+static int check_frags(const struct linked_input *in, unsigned int n)
 {
 	unsigned int i, with = 0;
 	const char *a_with = NULL, *a_without = NULL;
@@ -90,44 +90,42 @@ static int check_frags(const struct linked_input *in, unsigned int n, struct lin
 	}
 	if (!with || with == n)
 		return 0;
-	return linked_err_set(e, XDPL_EXIT_CHAIN, EINVAL,
-			      "%s: not built for multi-buffer packets (SEC(\"xdp.frags\")) but "
-			      "%s is; the chain handles frags only if every program does",
-			      a_without, a_with);
+	return xdpl_err(XDPL_ERR_CHAIN, EINVAL,
+			"%s: not built for multi-buffer packets (SEC(\"xdp.frags\")) but "
+			"%s is; the chain handles frags only if every program does",
+			a_without, a_with);
 }
 
-static int check_one(const struct linked_input *c, unsigned int *funcs, struct linked_err *e)
+static int check_one(const struct linked_input *c, unsigned int *funcs)
 {
 	const struct linked_prog *p = c->prog;
 	__u32 *starts;
 	int depth, k;
 
 	if (!p || !p->insn_cnt)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, EINVAL, "%s: no program captured",
-				      c->label);
+		return xdpl_err(XDPL_ERR_CHAIN, EINVAL, "%s: no program captured", c->label);
 	k = linked_insn_find_module_kfunc(p->insns, p->insn_cnt);
 	if (k >= 0)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, EOPNOTSUPP,
-				      "%s: calls a kfunc from a kernel module (insn %d), which the "
-				      "linked dispatcher cannot chain (only vmlinux kfuncs)",
-				      c->label, k);
+		return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
+				"%s: calls a kfunc from a kernel module (insn %d), which the "
+				"linked dispatcher cannot chain (only vmlinux kfuncs)",
+				c->label, k);
 	depth = linked_insn_call_depth(p->insns, p->insn_cnt);
 	if (depth < 0)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, depth, "%s: cannot follow its calls (%s)",
-				      c->label, strerror(-depth));
+		return xdpl_err(XDPL_ERR_CHAIN, depth, "%s: cannot follow its calls (%s)", c->label,
+				strerror(-depth));
 	if (depth > LINKED_MAX_COMP_DEPTH)
-		return linked_err_set(
-			e, XDPL_EXIT_CHAIN, E2BIG,
-			"%s: nests calls %d frames deep; in a chain a program may use "
-			"%d (the dispatcher takes one of the kernel's %d)",
-			c->label, depth, LINKED_MAX_COMP_DEPTH, LINKED_MAX_FRAMES);
+		return xdpl_err(XDPL_ERR_CHAIN, E2BIG,
+				"%s: nests calls %d frames deep; in a chain a program may use "
+				"%d (the dispatcher takes one of the kernel's %d)",
+				c->label, depth, LINKED_MAX_COMP_DEPTH, LINKED_MAX_FRAMES);
 	starts = calloc(p->insn_cnt, sizeof(*starts));
 	if (!starts)
 		return -ENOMEM;
 	k = linked_insn_funcs(p->insns, p->insn_cnt, starts, (int)p->insn_cnt);
 	free(starts);
 	if (k < 0)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, k, "%s: malformed calls", c->label);
+		return xdpl_err(XDPL_ERR_CHAIN, k, "%s: malformed calls", c->label);
 	*funcs += k;
 	return 0;
 }
@@ -172,42 +170,41 @@ static int count_maps(const struct linked_input *in, unsigned int n, int extra, 
 	return total + extra;
 }
 
-int linked_compose_check(const struct linked_input *in, unsigned int n, bool counters,
-			 struct linked_err *e)
+int linked_compose_check(const struct linked_input *in, unsigned int n, bool counters)
 {
 	unsigned int i, funcs = 1;
 	const char *last = NULL;
 	int err, maps;
 
 	if (!n)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, EINVAL, "no program to chain");
+		return xdpl_err(XDPL_ERR_CHAIN, EINVAL, "no program to chain");
 	if (n > LINKED_MAX_COMPONENTS)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, E2BIG,
-				      "%u programs: the linked dispatcher chains at most %d", n,
-				      LINKED_MAX_COMPONENTS);
+		return xdpl_err(XDPL_ERR_CHAIN, E2BIG,
+				"%u programs: the linked dispatcher chains at most %d", n,
+				LINKED_MAX_COMPONENTS);
 	for (i = 0; i < n; i++) {
-		err = check_one(&in[i], &funcs, e);
+		err = check_one(&in[i], &funcs);
 		if (err)
 			return err;
 		if (funcs > LINKED_MAX_FUNCS)
-			return linked_err_set(e, XDPL_EXIT_CHAIN, E2BIG,
-					      "%s: with it the chain has %u functions; the kernel "
-					      "allows %d per program (the dispatcher is one)",
-					      in[i].label, funcs, LINKED_MAX_FUNCS);
+			return xdpl_err(XDPL_ERR_CHAIN, E2BIG,
+					"%s: with it the chain has %u functions; the kernel "
+					"allows %d per program (the dispatcher is one)",
+					in[i].label, funcs, LINKED_MAX_FUNCS);
 	}
-	err = check_frags(in, n, e);
+	err = check_frags(in, n);
 	if (err)
 		return err;
 	/* with counters the dispatcher uses two: the counters and their key */
 	maps = count_maps(in, n, counters ? 2 : 0, &last);
 	if (maps > LINKED_MAX_MAPS)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, E2BIG,
-				      "%s: with it the chain needs more than the kernel's %d maps "
-				      "per program (%d in all; global data sections count as "
-				      "maps%s)",
-				      last, LINKED_MAX_MAPS, maps,
-				      counters ? ", the dispatcher's counters as two" : "");
-	return check_license(in, n, e);
+		return xdpl_err(XDPL_ERR_CHAIN, E2BIG,
+				"%s: with it the chain needs more than the kernel's %d maps "
+				"per program (%d in all; global data sections count as "
+				"maps%s)",
+				last, LINKED_MAX_MAPS, maps,
+				counters ? ", the dispatcher's counters as two" : "");
+	return check_license(in, n);
 }
 
 /* ---- counters ---- */
@@ -312,7 +309,7 @@ static void build_free(struct build *b, unsigned int n)
 }
 
 static int merge_btf(struct build *b, const struct linked_input *in, unsigned int n,
-		     const __u32 *bases, const char *name, struct linked_err *e)
+		     const __u32 *bases, const char *name)
 {
 	unsigned int i;
 	int err;
@@ -324,10 +321,9 @@ static int merge_btf(struct build *b, const struct linked_input *in, unsigned in
 		if (p->btf_fd >= 0 && p->func_info_cnt) {
 			err = linked_btf_from_fd(p->btf_fd, &b->btfs[i]);
 			if (err)
-				return linked_err_set(
-					e, XDPL_EXIT_CHAIN, err,
-					"%s: cannot read its BTF back from the kernel: %s",
-					in[i].label, strerror(-err));
+				return xdpl_err(XDPL_ERR_CHAIN, err,
+						"%s: cannot read its BTF back from the kernel: %s",
+						in[i].label, strerror(-err));
 		}
 		c->name = p->name;
 		c->btf = b->btfs[i];
@@ -339,14 +335,13 @@ static int merge_btf(struct build *b, const struct linked_input *in, unsigned in
 		c->insn_cnt = p->insn_cnt;
 		c->base = bases[i];
 	}
-	err = linked_btf_merge(b->bc, n, name, &b->merged, e);
+	err = linked_btf_merge(b->bc, n, name, &b->merged);
 	if (err)
 		return err;
 	err = btf__load_into_kernel(b->merged.btf);
 	if (err)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, err,
-				      "the kernel refused the chain's merged BTF: %s",
-				      strerror(-err));
+		return xdpl_err(XDPL_ERR_CHAIN, err,
+				"the kernel refused the chain's merged BTF: %s", strerror(-err));
 	return 0;
 }
 
@@ -374,7 +369,7 @@ static int blame(const char *log, const __u32 *bases, unsigned int n, __u32 disp
 }
 
 static int load_composite(struct build *b, const struct linked_input *in, unsigned int n,
-			  const char *name, struct linked_composite *out, struct linked_err *e)
+			  const char *name, struct linked_composite *out)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_XDP,
 		    .prog_flags = out->prog_flags, .prog_btf_fd = btf__fd(b->merged.btf),
@@ -403,30 +398,28 @@ static int load_composite(struct build *b, const struct linked_input *in, unsign
 			return fd;
 	}
 	if ((err == -EPERM || err == -EACCES) && (!b->log || !b->log[0]))
-		return linked_err_set(e, XDPL_EXIT_PERM, err,
-				      "the kernel refused to load the chain: %s (run as root, or "
-				      "with CAP_BPF and CAP_NET_ADMIN)",
-				      strerror(-err));
+		return xdpl_err(XDPL_ERR_PERM, err,
+				"the kernel refused to load the chain: %s (run as root, or "
+				"with CAP_BPF and CAP_NET_ADMIN)",
+				strerror(-err));
 	who = b->log ? blame(b->log, out->bases, out->reached, out->dispatcher_len) : -1;
 	if (b->log && strstr(b->log, "combined stack size"))
-		err = linked_err_set(
-			e, XDPL_EXIT_CHAIN, err,
-			"the chain's nested calls together need more than the kernel's "
-			"512 bytes of stack (tail calls lower that to 256 per frame); "
-			"the end of the verifier's log follows");
+		err = xdpl_err(XDPL_ERR_CHAIN, err,
+			       "the chain's nested calls together need more than the kernel's "
+			       "512 bytes of stack (tail calls lower that to 256 per frame); "
+			       "the end of the verifier's log follows");
 	else if (who >= 0)
-		err = linked_err_set(
-			e, XDPL_EXIT_CHAIN, err,
-			"%s: the kernel verifier refused it as part of the chain (%s); "
-			"the end of its log follows",
-			in[who].label, strerror(-err));
+		err = xdpl_err(XDPL_ERR_CHAIN, err,
+			       "%s: the kernel verifier refused it as part of the chain (%s); "
+			       "the end of its log follows",
+			       in[who].label, strerror(-err));
 	else
-		err = linked_err_set(e, XDPL_EXIT_CHAIN, err,
-				     "the kernel verifier refused the chain (%s); the end of its "
-				     "log follows",
-				     strerror(-err));
-	if (e && b->log)
-		verifier_log_trim(b->log, 12, e->log, sizeof(e->log));
+		err = xdpl_err(XDPL_ERR_CHAIN, err,
+			       "the kernel verifier refused the chain (%s); the end of its "
+			       "log follows",
+			       strerror(-err));
+	if (b->log)
+		verifier_log_attach(b->log);
 	return err;
 }
 
@@ -444,8 +437,7 @@ static __u32 composite_flags(const struct linked_input *in, unsigned int n)
 }
 
 int linked_compose(const struct linked_input *in, unsigned int n,
-		   const struct linked_compose_opts *opts, struct linked_composite *out,
-		   struct linked_err *e)
+		   const struct linked_compose_opts *opts, struct linked_composite *out)
 {
 	struct linked_compose_opts def = { .counters_fd = -1 };
 	const struct linked_gen_counters *cfg;
@@ -459,7 +451,7 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 	name = opts->name ?: XDPL_DISP_PROG_NAME;
 	memset(out, 0, sizeof(*out));
 	out->prog_fd = out->counters_fd = -1;
-	err = linked_compose_check(in, n, !opts->no_counters, e);
+	err = linked_compose_check(in, n, !opts->no_counters);
 	if (err)
 		return err;
 	out->gpl = true;
@@ -475,17 +467,17 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		if (opts->counters_fd > 0) {
 			err = counters_fit(opts->counters_fd, nslots);
 			if (err)
-				return linked_err_set(e, XDPL_EXIT_CHAIN, err,
-						      "the counters map given does not fit %u "
-						      "programs",
-						      n);
+				return xdpl_err(XDPL_ERR_CHAIN, err,
+						"the counters map given does not fit %u "
+						"programs",
+						n);
 			out->counters_fd = opts->counters_fd;
 		} else {
 			fd = linked_counters_create(nslots);
 			if (fd < 0)
-				return linked_err_set(e, XDPL_EXIT_CHAIN, fd,
-						      "cannot create the counters map: %s",
-						      strerror(-fd));
+				return xdpl_err(XDPL_ERR_CHAIN, fd,
+						"cannot create the counters map: %s",
+						strerror(-fd));
 			out->counters_fd = fd;
 			out->counters_owned = true;
 		}
@@ -508,9 +500,9 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		b->cnt_cfg.slots = b->slots;
 		b->cnt_cfg.key_fd = b->key_fd = key_map_create();
 		if (b->key_fd < 0) {
-			err = linked_err_set(e, XDPL_EXIT_CHAIN, b->key_fd,
-					     "cannot create the counters' key map: %s",
-					     strerror(-b->key_fd));
+			err = xdpl_err(XDPL_ERR_CHAIN, b->key_fd,
+				       "cannot create the counters' key map: %s",
+				       strerror(-b->key_fd));
 			goto fail_build;
 		}
 	}
@@ -518,18 +510,17 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 	out->dispatcher_len = linked_gen_dispatcher_len(b->gen, n, cfg);
 	err = linked_gen_composite(b->gen, b->insns, n, cfg, &b->prog, &b->cnt, out->bases);
 	if (err) {
-		linked_err_set(e, XDPL_EXIT_CHAIN, err, "cannot generate the dispatcher: %s",
-			       strerror(-err));
+		xdpl_err(XDPL_ERR_CHAIN, err, "cannot generate the dispatcher: %s", strerror(-err));
 		goto fail_build;
 	}
 	out->insn_cnt = b->cnt;
 	out->reached = linked_gen_reached(b->gen, n);
-	err = merge_btf(b, in, out->reached, out->bases, name, e);
+	err = merge_btf(b, in, out->reached, out->bases, name);
 	if (err)
 		goto fail_build;
 	out->func_info_cnt = b->merged.func_info_cnt;
 	out->line_info_cnt = b->merged.line_info_cnt;
-	fd = load_composite(b, in, n, name, out, e);
+	fd = load_composite(b, in, n, name, out);
 	if (fd < 0) {
 		err = fd;
 		goto fail_build;

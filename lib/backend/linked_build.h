@@ -10,10 +10,10 @@
 
 #include <stdbool.h>
 #include <linux/types.h>
-#include "backend.h"
+#include "backend/backend.h"
 #include "component.h"
-#include "linked_compose.h"
-#include "linked_state.h"
+#include "linked/compose.h"
+#include "backend/linked_state.h"
 
 struct lcomp;
 

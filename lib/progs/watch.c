@@ -14,7 +14,7 @@
 
 #include "attached.h"
 #include "percpu.h"
-#include "watch.h"
+#include "progs/watch.h"
 
 struct watch {
 	struct ring_buffer *rb;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xdpload/dispatcher.h>
-#include "linked_codegen.h"
+#include "linked/codegen.h"
 
 /* The kernel's instruction macros (filter.h) are not UAPI. */
 #define INSN(c, d, s, o, i) \
@@ -46,22 +46,6 @@
 #define COUNT_FIX_INSNS 2
 /* jump offsets are 16-bit and the fix blocks jump back across the whole body */
 #define LINKED_MAX_DISPATCHER 0x7fff
-
-int linked_err_set(struct linked_err *e, int code, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (e) {
-		e->code = code;
-		e->log[0] = '\0';
-		va_start(ap, fmt);
-		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-		va_end(ap);
-	}
-	if (err > 0)
-		return -err;
-	return err ? err : -EINVAL;
-}
 
 /*
  * One chained action: "if w0 != a goto <exit>", falling through to the next

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "exitcode.h"
-#include "linked_btf.h"
+#include "error.h"
+#include "linked/btf.h"
 
 /* longest kernel symbol name, plus room for a suffix */
 #define KSYM_NAME_LEN_ 160
@@ -120,16 +120,15 @@ static int redeclare_static(struct btf *m, __u32 id)
 }
 
 static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_func_info *fi,
-		     __u32 *nf, struct bpf_line_info *li, __u32 *nl, bool with_lines,
-		     struct linked_err *e)
+		     __u32 *nf, struct bpf_line_info *li, __u32 *nl, bool with_lines)
 {
 	int first, id;
 	__u32 i;
 
 	first = btf__add_btf(m, c->btf);
 	if (first < 0)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, first, "%s: cannot merge its BTF: %s",
-				      c->name, strerror(-first));
+		return xdpl_err(XDPL_ERR_CHAIN, first, "%s: cannot merge its BTF: %s", c->name,
+				strerror(-first));
 	for (i = 0; i < c->func_info_cnt; i++) {
 		struct bpf_func_info *r = &fi[(*nf)++];
 
@@ -140,8 +139,8 @@ static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_
 			continue;
 		id = redeclare_static(m, r->type_id);
 		if (id < 0)
-			return linked_err_set(e, XDPL_EXIT_CHAIN, id,
-					      "%s: its entry function has no usable BTF", c->name);
+			return xdpl_err(XDPL_ERR_CHAIN, id,
+					"%s: its entry function has no usable BTF", c->name);
 		r->type_id = id;
 	}
 	for (i = 0; with_lines && i < c->line_info_cnt; i++) {
@@ -151,8 +150,8 @@ static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_
 		int line = btf__add_str(m, btf__str_by_offset(c->btf, s->line_off) ?: "");
 
 		if (file < 0 || line < 0)
-			return linked_err_set(e, XDPL_EXIT_CHAIN, ENOMEM,
-					      "%s: cannot merge its BTF", c->name);
+			return xdpl_err(XDPL_ERR_CHAIN, ENOMEM, "%s: cannot merge its BTF",
+					c->name);
 		r->insn_off = s->insn_off + c->base;
 		r->file_name_off = file;
 		r->line_off = line;
@@ -163,7 +162,7 @@ static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_
 
 /* Static FUNC records for a component without BTF: one per function, int (void). */
 static int synthesize_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_func_info *fi,
-			  __u32 *nf, int proto, struct linked_err *e)
+			  __u32 *nf, int proto)
 {
 	__u32 *starts = calloc(c->insn_cnt ? c->insn_cnt : 1, sizeof(*starts));
 	char name[KSYM_NAME_LEN_];
@@ -188,8 +187,8 @@ static int synthesize_one(struct btf *m, const struct linked_btf_comp *c, struct
 	}
 	free(starts);
 	if (n < 0)
-		return linked_err_set(e, XDPL_EXIT_CHAIN, n,
-				      "%s: cannot describe its functions for the kernel", c->name);
+		return xdpl_err(XDPL_ERR_CHAIN, n,
+				"%s: cannot describe its functions for the kernel", c->name);
 	return 0;
 }
 
@@ -201,15 +200,13 @@ static int cmp_func_info(const void *a, const void *b)
 }
 
 int linked_btf_merge(const struct linked_btf_comp *comps, unsigned int n, const char *disp_name,
-		     struct linked_btf *out, struct linked_err *e)
+		     struct linked_btf *out)
 {
 	__u32 nf_max = 1, nl_max = 1, nf = 1, nl = 1, i;
 	bool with_lines = true;
 	int disp, void_proto = 0, err = -ENOMEM, int_id;
 	struct linked_btf m = {};
 
-	if (e)
-		e->msg[0] = '\0';
 	for (i = 0; i < n; i++) {
 		const struct linked_btf_comp *c = &comps[i];
 
@@ -229,8 +226,7 @@ int linked_btf_merge(const struct linked_btf_comp *comps, unsigned int n, const 
 		const struct linked_btf_comp *c = &comps[i];
 
 		if (c->btf && c->func_info_cnt) {
-			err = merge_one(m.btf, c, m.func_info, &nf, m.line_info, &nl, with_lines,
-					e);
+			err = merge_one(m.btf, c, m.func_info, &nf, m.line_info, &nl, with_lines);
 		} else {
 			if (!void_proto) {
 				int_id = btf__add_int(m.btf, "int", 4, BTF_INT_SIGNED);
@@ -241,15 +237,15 @@ int linked_btf_merge(const struct linked_btf_comp *comps, unsigned int n, const 
 					goto fail;
 				}
 			}
-			err = synthesize_one(m.btf, c, m.func_info, &nf, void_proto, e);
+			err = synthesize_one(m.btf, c, m.func_info, &nf, void_proto);
 		}
 		if (err)
 			goto fail;
 	}
 	disp = add_dispatcher_func(m.btf, disp_name);
 	if (disp < 0) {
-		err = linked_err_set(e, XDPL_EXIT_CHAIN, disp, "cannot describe the dispatcher: %s",
-				     strerror(-disp));
+		err = xdpl_err(XDPL_ERR_CHAIN, disp, "cannot describe the dispatcher: %s",
+			       strerror(-disp));
 		goto fail;
 	}
 	m.func_info[0].insn_off = 0;
@@ -271,8 +267,7 @@ int linked_btf_merge(const struct linked_btf_comp *comps, unsigned int n, const 
 	return 0;
 fail:
 	linked_btf_free(&m);
-	if (e && !e->msg[0])
-		linked_err_set(e, XDPL_EXIT_CHAIN, err, "cannot merge the components' BTF: %s",
-			       strerror(err < 0 ? -err : err));
+	xdpl_err(XDPL_ERR_CHAIN, err, "cannot merge the components' BTF: %s",
+		 strerror(err < 0 ? -err : err));
 	return err < 0 ? err : -EINVAL;
 }

@@ -13,7 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "attached.h"
-#include "filter.h"
+#include "progs/filter.h"
 #include "percpu.h"
 
 /* Serialises rule-id allocation between concurrent xdpload runs. */

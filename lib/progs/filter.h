@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include <xdpload/filter.h>
-#include "filter_rule.h"
+#include "progs/filter_rule.h"
 
 struct filter_maps {
 	int cfg, src4, dst4, src6, dst6, port, ether, hits;

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <linux/bpf.h>
 #include <bpf/btf.h>
-#include "linked_codegen.h"
+#include "linked/codegen.h"
 
 struct linked_btf_comp {
 	const char *name;		       /* for messages and generated function names */
@@ -41,7 +41,7 @@ struct linked_btf {
  * FUNC. A component without BTF gets generated static FUNC records.
  */
 int linked_btf_merge(const struct linked_btf_comp *comps, unsigned int n, const char *disp_name,
-		     struct linked_btf *out, struct linked_err *e);
+		     struct linked_btf *out);
 void linked_btf_free(struct linked_btf *m);
 
 /* Is FUNC id in b declared with `struct xdp_md *` as its first argument? */

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/if_link.h>
-#include "backend.h"
+#include "backend/backend.h"
 #include "log.h"
 #include "owner.h"
 #include "verifier_log.h"
@@ -76,33 +76,33 @@ static int check_room(const struct xdpl_iface *iface, int n, const struct load_o
 
 		if (!bpf_xdp_query(iface->ifindex, 0, &q) && q.prog_id) {
 			if (!freplace_supported())
-				return xdpl_fail(XDPL_EXIT_CHAIN, EOPNOTSUPP,
-						 "%s: already has program %u, and this kernel "
-						 "refuses freplace, so libxdp cannot build the "
-						 "dispatcher that chains a second one; use "
-						 "--dispatcher linked\n",
-						 iface->name, q.prog_id);
-			return xdpl_fail(XDPL_EXIT_BUSY, EEXIST,
-					 "%s: program %u is attached without a dispatcher "
-					 "(by another tool?); unload it first\n",
-					 iface->name, q.prog_id);
+				return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
+						"%s: already has program %u, and this kernel "
+						"refuses freplace, so libxdp cannot build the "
+						"dispatcher that chains a second one; use "
+						"--dispatcher linked",
+						iface->name, q.prog_id);
+			return xdpl_err(XDPL_ERR_BUSY, EEXIST,
+					"%s: program %u is attached without a dispatcher "
+					"(by another tool?); unload it first",
+					iface->name, q.prog_id);
 		}
 	}
 	if (n > 1 && !freplace_supported())
-		return xdpl_fail(XDPL_EXIT_CHAIN, EOPNOTSUPP,
-				 "%s: %d programs need libxdp's dispatcher, which this kernel "
-				 "cannot load (it refuses freplace); use --dispatcher linked "
-				 "(or auto)\n",
-				 iface->name, n);
+		return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
+				"%s: %d programs need libxdp's dispatcher, which this kernel "
+				"cannot load (it refuses freplace); use --dispatcher linked "
+				"(or auto)",
+				iface->name, n);
 	if (st.nprogs + n > XDPL_LIBXDP_MAX_PROGS)
-		return xdpl_fail(XDPL_EXIT_CHAIN, E2BIG,
-				 "%s: %d programs attached plus %d is more than libxdp's "
-				 "dispatcher holds (%d)\n",
-				 iface->name, st.nprogs, n, XDPL_LIBXDP_MAX_PROGS);
+		return xdpl_err(XDPL_ERR_CHAIN, E2BIG,
+				"%s: %d programs attached plus %d is more than libxdp's "
+				"dispatcher holds (%d)",
+				iface->name, st.nprogs, n, XDPL_LIBXDP_MAX_PROGS);
 	if (ret == 1 && opts->mode != XDP_MODE_UNSPEC && st.mode != opts->mode)
-		return xdpl_fail(XDPL_EXIT_USAGE, EINVAL,
-				 "%s: the chain runs in %s mode; load with -m %s\n", iface->name,
-				 mode_name(st.mode), mode_name(st.mode));
+		return xdpl_err(XDPL_ERR_USAGE, EINVAL,
+				"%s: the chain runs in %s mode; load with -m %s", iface->name,
+				mode_name(st.mode), mode_name(st.mode));
 	return 0;
 }
 
@@ -129,11 +129,11 @@ static int libxdp_load(const struct xdpl_iface *iface, struct component *comps, 
 			return verifier_report(n == 1 ? comps[0].label : "one of the programs",
 					       err);
 		if (err == -EOPNOTSUPP && opts->mode == XDP_MODE_NATIVE)
-			return xdpl_fail(XDPL_EXIT_FAIL, err,
-					 "%s: the driver has no native XDP support; use -m skb\n",
-					 iface->name);
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: libxdp could not attach: %s\n",
-				 iface->name, strerror(-err));
+			return xdpl_err(XDPL_ERR_FAIL, err,
+					"%s: the driver has no native XDP support; use -m skb",
+					iface->name);
+		return xdpl_err(XDPL_ERR_FAIL, err, "%s: libxdp could not attach: %s", iface->name,
+				strerror(-err));
 	}
 	/* libxdp fell back to attaching a single program directly: remember it is ours. */
 	if (libxdp_status(iface, &st) == 0)
@@ -148,25 +148,25 @@ static int unload_legacy(const struct xdpl_iface *iface, const struct unload_sel
 	int fd;
 
 	if (bpf_xdp_query(iface->ifindex, 0, &q) || !q.prog_id)
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT, "%s: no XDP program attached\n",
-				 iface->name);
+		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT, "%s: no XDP program attached",
+				iface->name);
 	fd = bpf_prog_get_fd_by_id(q.prog_id);
 	if (fd >= 0) {
 		prog_status_from_fd(fd, &ps);
 		close(fd);
 	}
 	if (!sel->all && sel->id != q.prog_id && !(sel->name && !strcmp(sel->name, ps.name)))
-		return xdpl_fail(XDPL_EXIT_NOTFOUND, ENOENT,
-				 "%s: no attached program with that %s (see xdpload status %s)\n",
-				 iface->name, sel->name ? "name" : "ID", iface->name);
+		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
+				"%s: no attached program with that %s (see xdpload status %s)",
+				iface->name, sel->name ? "name" : "ID", iface->name);
 	if (!sel->force && !owner_is_legacy(iface, q.prog_id))
-		return xdpl_fail(XDPL_EXIT_BUSY, EBUSY,
-				 "%s: program %u (%s) was not attached by xdpload; use --force to "
-				 "remove it anyway\n",
-				 iface->name, q.prog_id, ps.name);
+		return xdpl_err(XDPL_ERR_BUSY, EBUSY,
+				"%s: program %u (%s) was not attached by xdpload; use --force to "
+				"remove it anyway",
+				iface->name, q.prog_id, ps.name);
 	if (bpf_xdp_detach(iface->ifindex, mode_flags(mode_of_attached(q.attach_mode)), NULL))
-		return xdpl_fail(XDPL_EXIT_FAIL, errno, "%s: detach failed: %s\n", iface->name,
-				 strerror(errno));
+		return xdpl_err(XDPL_ERR_FAIL, errno, "%s: detach failed: %s", iface->name,
+				strerror(errno));
 	owner_clear_legacy(iface);
 	return 0;
 }
@@ -191,17 +191,16 @@ static int libxdp_unload(const struct xdpl_iface *iface, const struct unload_sel
 			break;
 	if (!p) {
 		xdp_multiprog__close(mp);
-		return xdpl_fail(
-			XDPL_EXIT_NOTFOUND, ENOENT,
-			"%s: no program with that %s in the chain (see xdpload status %s)\n",
-			iface->name, sel->name ? "name" : "ID", iface->name);
+		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
+				"%s: no program with that %s in the chain (see xdpload status %s)",
+				iface->name, sel->name ? "name" : "ID", iface->name);
 	}
 	err = xdp_program__detach(p, iface->ifindex, xdp_multiprog__attach_mode(mp), 0);
 out:
 	xdp_multiprog__close(mp);
 	if (err)
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: libxdp could not detach: %s\n",
-				 iface->name, strerror(-err));
+		return xdpl_err(XDPL_ERR_FAIL, err, "%s: libxdp could not detach: %s", iface->name,
+				strerror(-err));
 	return 0;
 }
 

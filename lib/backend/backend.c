@@ -4,7 +4,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include "backend.h"
+#include "backend/backend.h"
 #include "log.h"
 
 int dispatcher_parse(const char *name, enum dispatcher_choice *choice)
@@ -105,10 +105,10 @@ int backend_select(const struct xdpl_iface *iface, enum dispatcher_choice choice
 	if (owner) {
 		if ((choice == DISPATCHER_LIBXDP && owner != &backend_libxdp) ||
 		    (choice == DISPATCHER_LINKED && owner != &backend_linked))
-			return xdpl_fail(XDPL_EXIT_CHAIN, EBUSY,
-					 "%s: already runs a %s chain; add to it with "
-					 "--dispatcher %s or auto, or unload it first\n",
-					 iface->name, owner->name, owner->name);
+			return xdpl_err(XDPL_ERR_CHAIN, EBUSY,
+					"%s: already runs a %s chain; add to it with "
+					"--dispatcher %s or auto, or unload it first",
+					iface->name, owner->name, owner->name);
 		*be = owner;
 		return 0;
 	}

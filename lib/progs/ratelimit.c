@@ -9,7 +9,7 @@
 
 #include "attached.h"
 #include "percpu.h"
-#include "ratelimit.h"
+#include "progs/ratelimit.h"
 
 int ratelimit_parse_u64(const char *s, __u64 max, __u64 *out)
 {

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "iface.h"
-#include "linked_compose.h"
+#include "linked/compose.h"
 
 #define LINKED_NAME_LEN 128
 #define LINKED_PATH_LEN 1024 /* any path built from the directories below */

@@ -11,7 +11,7 @@
 #include <bpf/bpf.h>
 #include <linux/if_link.h>
 #include "bpffs.h"
-#include "linked_state.h"
+#include "backend/linked_state.h"
 #include "log.h"
 #include "owner.h"
 
@@ -418,21 +418,21 @@ static int take_lock(struct linked_state *st, bool exclusive, bool create)
 		if (create) {
 			err = mkdirs(st->run_dir);
 			if (err)
-				return xdpl_fail(XDPL_EXIT_PERM, err, "%s: cannot create %s: %s\n",
-						 st->iface.name, st->run_dir, strerror(-err));
+				return xdpl_err(XDPL_ERR_PERM, err, "%s: cannot create %s: %s",
+						st->iface.name, st->run_dir, strerror(-err));
 		}
 		st->lock_fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
 		if (st->lock_fd < 0) {
 			if (errno == ENOENT && !create)
 				return 0; /* no state for this interface */
-			return xdpl_fail(XDPL_EXIT_PERM, errno, "%s: cannot open %s: %s\n",
-					 st->iface.name, path, strerror(errno));
+			return xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot open %s: %s",
+					st->iface.name, path, strerror(errno));
 		}
 		if (flock(st->lock_fd, exclusive ? LOCK_EX : LOCK_SH)) {
 			err = -errno;
 			linked_state_close(st);
-			return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot lock %s: %s\n",
-					 st->iface.name, path, strerror(-err));
+			return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot lock %s: %s",
+					st->iface.name, path, strerror(-err));
 		}
 		if (same_file(st->lock_fd, path))
 			return 0;
@@ -465,10 +465,9 @@ int linked_state_open(const struct xdpl_iface *iface, bool exclusive, bool creat
 		if (!err)
 			err = mkdirs(st->pin_dir);
 		if (err)
-			return xdpl_fail(XDPL_EXIT_PERM, err,
-					 "%s: cannot create its state in %s: %s\n", iface->name,
-					 err == -EACCES ? st->run_dir : st->pin_dir,
-					 strerror(-err));
+			return xdpl_err(XDPL_ERR_PERM, err, "%s: cannot create its state in %s: %s",
+					iface->name, err == -EACCES ? st->run_dir : st->pin_dir,
+					strerror(-err));
 	}
 	err = take_lock(st, exclusive, create);
 	if (err || st->lock_fd < 0)
@@ -495,10 +494,10 @@ int linked_state_open(const struct xdpl_iface *iface, bool exclusive, bool creat
 
 int linked_state_damaged(const struct linked_state *st)
 {
-	return xdpl_fail(XDPL_EXIT_FAIL, EBADMSG,
-			 "%s: its linked state %s/manifest is damaged ('xdpload clean %s' "
-			 "removes it)\n",
-			 st->iface.name, st->run_dir, st->iface.name);
+	return xdpl_err(XDPL_ERR_FAIL, EBADMSG,
+			"%s: its linked state %s/manifest is damaged ('xdpload clean %s' "
+			"removes it)",
+			st->iface.name, st->run_dir, st->iface.name);
 }
 
 void linked_state_close(struct linked_state *st)

@@ -35,17 +35,6 @@
 #include <linux/bpf.h>
 #include <linux/types.h>
 
-/* What went wrong, for the caller to print: one line naming the component and the reason. */
-struct linked_err {
-	int code; /* exit class, enum xdpl_exit (exitcode.h) */
-	char msg[512];
-	char log[2048]; /* trimmed verifier log when the kernel rejected a program, else "" */
-};
-
-/* Fill e (when not NULL) and return -err (err given positive or negative). */
-int linked_err_set(struct linked_err *e, int code, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
 struct linked_gen_comp {
 	__u32 insn_cnt;
 	__u32 chain_mask; /* bit a set: after action a the next component runs (a < 32) */

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
-#include "linked_codegen.h"
+#include "linked/codegen.h"
 
 struct linked_prog {
 	char name[BPF_OBJ_NAME_LEN];
@@ -44,7 +44,7 @@ int linked_capture_init(void);
  * Capture prog at the next bpf_object__load() of its object instead of loading it.
  * The object must have been opened after linked_capture_init().
  */
-int linked_capture_arm(struct bpf_program *prog, struct linked_err *e);
+int linked_capture_arm(struct bpf_program *prog);
 
 /* Forget prog (armed or captured): call before closing its object if not taken. */
 void linked_capture_disarm(const struct bpf_program *prog);
@@ -54,7 +54,7 @@ void linked_capture_disarm(const struct bpf_program *prog);
  * with linked_prog_free). The map fds inside stay owned by the object: keep it
  * open, or the maps otherwise referenced, until the composite is loaded.
  */
-int linked_capture_take(struct bpf_program *prog, struct linked_prog **out, struct linked_err *e);
+int linked_capture_take(struct bpf_program *prog, struct linked_prog **out);
 
 void linked_prog_free(struct linked_prog *lp);
 
@@ -63,8 +63,7 @@ void linked_prog_free(struct linked_prog *lp);
  * tag, verifier errors that name this component alone). Returns the fd or
  * -errno with e->msg and the trimmed verifier log in e->log.
  */
-int linked_prog_load_standalone(const struct linked_prog *lp, const char *label,
-				struct linked_err *e);
+int linked_prog_load_standalone(const struct linked_prog *lp, const char *label);
 
 /* License string given to the kernel for a set of programs. */
 static inline const char *linked_license(bool gpl_compatible)

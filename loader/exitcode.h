@@ -3,6 +3,8 @@
 #ifndef XDPL_EXITCODE_H
 #define XDPL_EXITCODE_H
 
+#include "error.h"
+
 enum xdpl_exit {
 	XDPL_EXIT_OK = 0,
 	XDPL_EXIT_FAIL = 1,	 /* any failure not classified below */
@@ -16,5 +18,8 @@ enum xdpl_exit {
 	XDPL_EXIT_BUSY = 9,	 /* the interface holds a program xdpload did not attach */
 	XDPL_EXIT_NOTFOUND = 10, /* no such attached program, or filter not loaded */
 };
+
+/* The exit code of a command that returned ret with error e recorded. */
+enum xdpl_exit exit_code_of(const struct xdpl_error *e, int ret);
 
 #endif

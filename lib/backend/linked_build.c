@@ -12,8 +12,8 @@
 #include <linux/if_link.h>
 #include <xdpload/dispatcher.h>
 #include "chain.h"
-#include "linked_build.h"
-#include "linked_capture.h"
+#include "backend/linked_build.h"
+#include "linked/capture.h"
 #include "log.h"
 #include "owner.h"
 #include "verifier_log.h"
@@ -27,13 +27,6 @@ struct lcomp {
 	struct linked_prog *lp;
 	int standalone_fd;
 };
-
-static void report(const struct linked_err *e, int err)
-{
-	xdpl_fail(e->code ?: XDPL_EXIT_FAIL, err, "%s\n", e->msg);
-	if (e->log[0])
-		fputs(e->log, stderr);
-}
 
 /* ---- components ---- */
 
@@ -93,8 +86,8 @@ static int reuse_maps(const struct linked_state *st, struct lcomp *l)
 		err = bpf_map__reuse_fd(m, fd);
 		close(fd);
 		if (err)
-			return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot reuse its map %s: %s\n",
-					 l->meta.label, bpf_map__name(m), strerror(-err));
+			return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot reuse its map %s: %s",
+					l->meta.label, bpf_map__name(m), strerror(-err));
 	}
 	return 0;
 }
@@ -110,9 +103,8 @@ static int pin_maps(const struct linked_state *st, struct lcomp *l)
 		map_pin_name(m, name, sizeof(name));
 		linked_state_comp_path(st, l->meta.uid, name, path, sizeof(path));
 		if (bpf_obj_pin(bpf_map__fd(m), path) && errno != EEXIST)
-			return xdpl_fail(XDPL_EXIT_PERM, errno,
-					 "%s: cannot pin its map at %s: %s\n", l->meta.label, path,
-					 strerror(errno));
+			return xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot pin its map at %s: %s",
+					l->meta.label, path, strerror(errno));
 	}
 	return 0;
 }
@@ -167,10 +159,10 @@ static int open_existing(const struct linked_state *st, const struct linked_stat
 	linked_state_obj_path(st, m->uid, path, sizeof(path));
 	err = read_file(path, &c->buf, &c->len);
 	if (err)
-		return xdpl_fail(XDPL_EXIT_FAIL, err,
-				 "%s: its saved copy %s is gone (%s); 'xdpload unload %s --all' "
-				 "and load the chain again\n",
-				 m->label, path, strerror(-err), st->iface.name);
+		return xdpl_err(XDPL_ERR_FAIL, err,
+				"%s: its saved copy %s is gone (%s); 'xdpload unload %s --all' "
+				"and load the chain again",
+				m->label, path, strerror(-err), st->iface.name);
 	c->label = strdup(m->label);
 	if (!c->label)
 		return -ENOMEM;
@@ -182,8 +174,8 @@ static int open_existing(const struct linked_state *st, const struct linked_stat
 	err = libbpf_get_error(c->obj);
 	if (err) {
 		c->obj = NULL;
-		return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot reopen its saved copy: %s\n",
-				 m->label, strerror(-err));
+		return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot reopen its saved copy: %s",
+				m->label, strerror(-err));
 	}
 	bpf_object__for_each_program (p, c->obj) {
 		if (!strcmp(bpf_program__name(p), m->name)) {
@@ -192,8 +184,8 @@ static int open_existing(const struct linked_state *st, const struct linked_stat
 		}
 	}
 	if (!c->prog)
-		return xdpl_fail(XDPL_EXIT_FAIL, ENOENT,
-				 "%s: program %s is not in its saved copy\n", m->label, m->name);
+		return xdpl_err(XDPL_ERR_FAIL, ENOENT, "%s: program %s is not in its saved copy",
+				m->label, m->name);
 	c->name = bpf_program__name(c->prog);
 	c->prio = m->prio;
 	c->actions = m->actions;
@@ -212,33 +204,26 @@ static int cmp_lcomp(const void *a, const void *b)
 /* Load the object (maps, tail-call targets) and take the captured program. */
 static int capture(struct lcomp *l)
 {
-	struct linked_err e = {};
 	int err;
 
-	err = linked_capture_arm(l->c->prog, &e);
-	if (err) {
-		report(&e, err);
+	err = linked_capture_arm(l->c->prog);
+	if (err)
 		return err;
-	}
 	xdpl_clear_verifier_log();
 	err = bpf_object__load(l->c->obj);
 	if (err) {
 		linked_capture_disarm(l->c->prog);
 		if (*xdpl_last_verifier_log())
 			return verifier_report(l->meta.label, err);
-		return xdpl_fail(err == -EPERM ? XDPL_EXIT_PERM : XDPL_EXIT_FAIL, err,
-				 "%s: cannot load its maps: %s\n", l->meta.label, strerror(-err));
+		return xdpl_err(err == -EPERM ? XDPL_ERR_PERM : XDPL_ERR_FAIL, err,
+				"%s: cannot load its maps: %s", l->meta.label, strerror(-err));
 	}
-	err = linked_capture_take(l->c->prog, &l->lp, &e);
-	if (err)
-		report(&e, err);
-	return err;
+	return linked_capture_take(l->c->prog, &l->lp);
 }
 
 static int standalone(const struct linked_state *st, struct lcomp *l)
 {
 	char path[LINKED_PATH_LEN];
-	struct linked_err e = {};
 
 	if (!l->is_new) {
 		linked_state_comp_path(st, l->meta.uid, "prog", path, sizeof(path));
@@ -246,12 +231,8 @@ static int standalone(const struct linked_state *st, struct lcomp *l)
 		if (l->standalone_fd >= 0)
 			return 0;
 	}
-	l->standalone_fd = linked_prog_load_standalone(l->lp, l->meta.label, &e);
-	if (l->standalone_fd < 0) {
-		report(&e, l->standalone_fd);
-		return l->standalone_fd;
-	}
-	return 0;
+	l->standalone_fd = linked_prog_load_standalone(l->lp, l->meta.label);
+	return l->standalone_fd < 0 ? l->standalone_fd : 0;
 }
 
 static int save_new(const struct linked_state *st, struct lcomp *l)
@@ -262,23 +243,22 @@ static int save_new(const struct linked_state *st, struct lcomp *l)
 
 	linked_state_comp_path(st, l->meta.uid, NULL, path, sizeof(path));
 	if (mkdir(path, 0700) && errno != EEXIST)
-		return xdpl_fail(XDPL_EXIT_PERM, errno, "cannot create %s: %s\n", path,
-				 strerror(errno));
+		return xdpl_err(XDPL_ERR_PERM, errno, "cannot create %s: %s", path,
+				strerror(errno));
 	linked_state_comp_path(st, l->meta.uid, "prog", path, sizeof(path));
 	if (bpf_obj_pin(l->standalone_fd, path))
-		return xdpl_fail(XDPL_EXIT_PERM, errno, "%s: cannot pin it at %s: %s\n",
-				 l->meta.label, path, strerror(errno));
+		return xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot pin it at %s: %s", l->meta.label,
+				path, strerror(errno));
 	err = pin_maps(st, l);
 	if (err)
 		return err;
 	linked_state_obj_path(st, l->meta.uid, path, sizeof(path));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return xdpl_fail(XDPL_EXIT_PERM, errno, "cannot write %s: %s\n", path,
-				 strerror(errno));
+		return xdpl_err(XDPL_ERR_PERM, errno, "cannot write %s: %s", path, strerror(errno));
 	w = write(fd, l->c->buf, l->c->len);
 	if (w != (ssize_t)l->c->len || fsync(fd))
-		err = xdpl_fail(XDPL_EXIT_FAIL, w < 0 ? errno : EIO, "cannot write %s\n", path);
+		err = xdpl_err(XDPL_ERR_FAIL, w < 0 ? errno : EIO, "cannot write %s", path);
 	close(fd);
 	return err;
 }
@@ -376,9 +356,9 @@ static int setup_counters(struct linked_build *b)
 	if (b->counters_fd < 0) {
 		b->counters_fd = linked_counters_create(LINKED_MAX_COMPONENTS);
 		if (b->counters_fd < 0)
-			return xdpl_fail(XDPL_EXIT_FAIL, b->counters_fd,
-					 "cannot create the counters map: %s\n",
-					 strerror(-b->counters_fd));
+			return xdpl_err(XDPL_ERR_FAIL, b->counters_fd,
+					"cannot create the counters map: %s",
+					strerror(-b->counters_fd));
 		b->counters_new = true;
 		return 0;
 	}
@@ -387,8 +367,8 @@ static int setup_counters(struct linked_build *b)
 			continue;
 		err = zero_slot(b->counters_fd, b->lc[i]->meta.slot);
 		if (err)
-			return xdpl_fail(XDPL_EXIT_FAIL, err, "cannot reset the counters: %s\n",
-					 strerror(-err));
+			return xdpl_err(XDPL_ERR_FAIL, err, "cannot reset the counters: %s",
+					strerror(-err));
 	}
 	return 0;
 }
@@ -401,8 +381,7 @@ static int compose_chain(struct linked_build *b)
 	struct linked_compose_opts o = { .no_counters = !b->counters,
 					 .counters_fd = b->counters_fd,
 					 .counter_slots = true };
-	struct linked_err e = {};
-	int i, err;
+	int i;
 
 	for (i = 0; i < b->n; i++) {
 		in[i].label = b->lc[i]->meta.label;
@@ -410,10 +389,7 @@ static int compose_chain(struct linked_build *b)
 		in[i].chain_mask = b->lc[i]->meta.actions;
 		in[i].counter_slot = b->lc[i]->meta.slot;
 	}
-	err = linked_compose(in, b->n, &o, &b->comp, &e);
-	if (err)
-		report(&e, err);
-	return err;
+	return linked_compose(in, b->n, &o, &b->comp);
 }
 
 static void unpin_new(struct linked_build *b)
@@ -453,20 +429,20 @@ static int swap_in(struct linked_build *b)
 	}
 	err = -errno;
 	if (err == -EEXIST || err == -EBUSY)
-		return xdpl_fail(XDPL_EXIT_BUSY, err,
-				 "%s: its XDP program changed while the chain was built (another "
-				 "tool?); nothing was changed, try again\n",
-				 name);
+		return xdpl_err(XDPL_ERR_BUSY, err,
+				"%s: its XDP program changed while the chain was built (another "
+				"tool?); nothing was changed, try again",
+				name);
 	if (err == -EOPNOTSUPP && (flags & XDP_FLAGS_DRV_MODE))
-		return xdpl_fail(XDPL_EXIT_FAIL, err,
-				 "%s: the driver has no native XDP support; use -m skb\n", name);
+		return xdpl_err(XDPL_ERR_FAIL, err,
+				"%s: the driver has no native XDP support; use -m skb", name);
 	if (err == -ERANGE || err == -EINVAL)
-		return xdpl_fail(XDPL_EXIT_FAIL, err,
-				 "%s: the kernel refused to attach the chain: %s (MTU too large "
-				 "for XDP without frags?)\n",
-				 name, strerror(-err));
-	return xdpl_fail(XDPL_EXIT_FAIL, err, "%s: cannot attach the chain: %s\n", name,
-			 strerror(-err));
+		return xdpl_err(XDPL_ERR_FAIL, err,
+				"%s: the kernel refused to attach the chain: %s (MTU too large "
+				"for XDP without frags?)",
+				name, strerror(-err));
+	return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot attach the chain: %s", name,
+			strerror(-err));
 }
 
 int linked_build_and_swap(struct linked_build *b, const unsigned int *gone, int ngone)
@@ -498,8 +474,8 @@ int linked_build_and_swap(struct linked_build *b, const unsigned int *gone, int 
 	if (!err && b->counters_new) {
 		linked_state_path(b->st, "counters", path, sizeof(path));
 		if (bpf_obj_pin(b->counters_fd, path))
-			err = xdpl_fail(XDPL_EXIT_PERM, errno, "cannot pin %s: %s\n", path,
-					strerror(errno));
+			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot pin %s: %s", path,
+				       strerror(errno));
 	}
 	b->st->counters = b->counters;
 	b->st->n = b->n;
@@ -511,8 +487,8 @@ int linked_build_and_swap(struct linked_build *b, const unsigned int *gone, int 
 		linked_state_path(b->st, "dispatcher_new", path, sizeof(path));
 		unlink(path);
 		if (bpf_obj_pin(b->comp.prog_fd, path))
-			err = xdpl_fail(XDPL_EXIT_PERM, errno, "cannot pin %s: %s\n", path,
-					strerror(errno));
+			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot pin %s: %s", path,
+				       strerror(errno));
 	}
 	if (!err)
 		err = swap_in(b);
@@ -571,14 +547,14 @@ int linked_build_check_iface(struct linked_build *b, const struct load_opts *opt
 	if (!attached)
 		return 0;
 	if (bpf_xdp_query(iface->ifindex, 0, &q))
-		return xdpl_fail(XDPL_EXIT_FAIL, errno, "%s: cannot query XDP: %s\n", iface->name,
-				 strerror(errno));
+		return xdpl_err(XDPL_ERR_FAIL, errno, "%s: cannot query XDP: %s", iface->name,
+				strerror(errno));
 	if (*ours) {
 		if (opts->mode != XDP_MODE_UNSPEC && opts->mode != mode_of_attached(q.attach_mode))
-			return xdpl_fail(XDPL_EXIT_USAGE, EINVAL,
-					 "%s: the chain runs in %s mode; load with -m %s\n",
-					 iface->name, mode_name(mode_of_attached(q.attach_mode)),
-					 mode_name(mode_of_attached(q.attach_mode)));
+			return xdpl_err(XDPL_ERR_USAGE, EINVAL,
+					"%s: the chain runs in %s mode; load with -m %s",
+					iface->name, mode_name(mode_of_attached(q.attach_mode)),
+					mode_name(mode_of_attached(q.attach_mode)));
 		b->attach_flags = mode_flags(mode_of_attached(q.attach_mode));
 	} else {
 		fd = bpf_prog_get_fd_by_id(attached);
@@ -587,11 +563,11 @@ int linked_build_check_iface(struct linked_build *b, const struct load_opts *opt
 		if (!opts->force) {
 			if (fd >= 0)
 				close(fd);
-			return xdpl_fail(XDPL_EXIT_BUSY, EBUSY,
-					 "%s: program %u (%s) is attached and xdpload's linked "
-					 "dispatcher did not attach it; unload it first, or use "
-					 "--force to replace it\n",
-					 iface->name, attached, ps.name);
+			return xdpl_err(XDPL_ERR_BUSY, EBUSY,
+					"%s: program %u (%s) is attached and xdpload's linked "
+					"dispatcher did not attach it; unload it first, or use "
+					"--force to replace it",
+					iface->name, attached, ps.name);
 		}
 		if (opts->mode == XDP_MODE_UNSPEC)
 			b->attach_flags = mode_flags(mode_of_attached(q.attach_mode));
@@ -601,7 +577,7 @@ int linked_build_check_iface(struct linked_build *b, const struct load_opts *opt
 	}
 	b->old_fd = bpf_prog_get_fd_by_id(attached);
 	if (b->old_fd < 0)
-		return xdpl_fail(XDPL_EXIT_FAIL, errno, "%s: cannot open program %u: %s\n",
-				 iface->name, attached, strerror(errno));
+		return xdpl_err(XDPL_ERR_FAIL, errno, "%s: cannot open program %u: %s", iface->name,
+				attached, strerror(errno));
 	return 0;
 }

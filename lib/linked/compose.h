@@ -30,8 +30,8 @@
 #define XDPL_LINKED_COMPOSE_H
 
 #include <stdbool.h>
-#include "linked_capture.h"
-#include "linked_codegen.h"
+#include "linked/capture.h"
+#include "linked/codegen.h"
 
 #define LINKED_MAX_COMPONENTS 64
 #define LINKED_MAX_FUNCS 256 /* BPF_MAX_SUBPROGS */
@@ -72,16 +72,14 @@ struct linked_composite {
 };
 
 /* The checks alone (no program is loaded; the GPL probe loads tiny test programs). */
-int linked_compose_check(const struct linked_input *in, unsigned int n, bool counters,
-			 struct linked_err *e);
+int linked_compose_check(const struct linked_input *in, unsigned int n, bool counters);
 
 /*
  * Check, generate, merge BTF and load. On success out->prog_fd is the composite
  * (not attached). On error returns -errno, e says why (and which component).
  */
 int linked_compose(const struct linked_input *in, unsigned int n,
-		   const struct linked_compose_opts *opts, struct linked_composite *out,
-		   struct linked_err *e);
+		   const struct linked_compose_opts *opts, struct linked_composite *out);
 
 /* Close the fds of a composite (the counters map only when we created it). */
 void linked_composite_close(struct linked_composite *c);

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "exitcode.h"
-#include "linked_capture.h"
+#include "error.h"
+#include "linked/capture.h"
 #include "verifier_log.h"
 
 #define COOKIE_FRAGS 1
@@ -167,20 +167,20 @@ int linked_capture_init(void)
 	return 0;
 }
 
-int linked_capture_arm(struct bpf_program *prog, struct linked_err *e)
+int linked_capture_arm(struct bpf_program *prog)
 {
 	const char *sec = bpf_program__section_name(prog);
 	struct slot *s;
 
 	if (!registered)
-		return linked_err_set(e, XDPL_EXIT_FAIL, EINVAL,
-				      "%s: linked_capture_init() was not called before opening it",
-				      bpf_program__name(prog));
+		return xdpl_err(XDPL_ERR_FAIL, EINVAL,
+				"%s: linked_capture_init() was not called before opening it",
+				bpf_program__name(prog));
 	if (strcmp(sec, "xdp") && strcmp(sec, "xdp.frags"))
-		return linked_err_set(e, XDPL_EXIT_CHAIN, EOPNOTSUPP,
-				      "%s: section '%s' cannot be chained by the linked dispatcher "
-				      "(use SEC(\"xdp\") or SEC(\"xdp.frags\"))",
-				      bpf_program__name(prog), sec);
+		return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
+				"%s: section '%s' cannot be chained by the linked dispatcher "
+				"(use SEC(\"xdp\") or SEC(\"xdp.frags\"))",
+				bpf_program__name(prog), sec);
 	linked_capture_disarm(prog);
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -220,34 +220,33 @@ static int stub_gpl_compatible(struct bpf_program *prog, bool *gpl)
 	return 0;
 }
 
-int linked_capture_take(struct bpf_program *prog, struct linked_prog **out, struct linked_err *e)
+int linked_capture_take(struct bpf_program *prog, struct linked_prog **out)
 {
 	struct slot *s = slot_find(prog);
 	const char *name = bpf_program__name(prog);
 	int err;
 
 	if (!s)
-		return linked_err_set(e, XDPL_EXIT_FAIL, ENOENT, "%s: was not armed for capture",
-				      name);
+		return xdpl_err(XDPL_ERR_FAIL, ENOENT, "%s: was not armed for capture", name);
 	if (s->state == SLOT_ARMED) {
 		linked_capture_disarm(prog);
-		return linked_err_set(e, XDPL_EXIT_FAIL, ENOENT,
-				      "%s: libbpf did not hand the program over (was its object "
-				      "opened before linked_capture_init()?)",
-				      name);
+		return xdpl_err(XDPL_ERR_FAIL, ENOENT,
+				"%s: libbpf did not hand the program over (was its object "
+				"opened before linked_capture_init()?)",
+				name);
 	}
 	if (s->state == SLOT_FAILED) {
 		err = s->err;
 		linked_capture_disarm(prog);
-		return linked_err_set(e, XDPL_EXIT_FAIL, err, "%s: cannot copy the program: %s",
-				      name, strerror(-err));
+		return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot copy the program: %s", name,
+				strerror(-err));
 	}
 	/* the stub carries the object's license: the kernel's verdict on it is ours */
 	err = stub_gpl_compatible(prog, &s->lp->gpl_compatible);
 	if (err) {
 		linked_capture_disarm(prog);
-		return linked_err_set(e, XDPL_EXIT_FAIL, err, "%s: cannot read its license: %s",
-				      name, strerror(-err));
+		return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot read its license: %s", name,
+				strerror(-err));
 	}
 	*out = s->lp;
 	s->lp = NULL;
@@ -255,8 +254,7 @@ int linked_capture_take(struct bpf_program *prog, struct linked_prog **out, stru
 	return 0;
 }
 
-int linked_prog_load_standalone(const struct linked_prog *lp, const char *label,
-				struct linked_err *e)
+int linked_prog_load_standalone(const struct linked_prog *lp, const char *label)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = lp->expected_attach_type,
 		    .prog_flags = lp->prog_flags, .kern_version = lp->kern_version);
@@ -294,16 +292,15 @@ int linked_prog_load_standalone(const struct linked_prog *lp, const char *label,
 	}
 	/* the verifier answers EACCES/EPERM too, but always with a log */
 	if ((err == -EPERM || err == -EACCES) && (!log || !log[0]))
-		err = linked_err_set(e, XDPL_EXIT_PERM, err,
-				     "%s: the kernel refused to load it: %s (run as root, or "
-				     "with CAP_BPF and CAP_NET_ADMIN)",
-				     label, strerror(-err));
+		err = xdpl_err(XDPL_ERR_PERM, err,
+			       "%s: the kernel refused to load it: %s (run as root, or "
+			       "with CAP_BPF and CAP_NET_ADMIN)",
+			       label, strerror(-err));
 	else
-		err = linked_err_set(e, XDPL_EXIT_VERIFIER, err,
-				     "%s: rejected by the kernel verifier (%s)", label,
-				     strerror(-err));
-	if (e && log)
-		verifier_log_trim(log, 12, e->log, sizeof(e->log));
+		err = xdpl_err(XDPL_ERR_VERIFIER, err, "%s: rejected by the kernel verifier (%s)",
+			       label, strerror(-err));
+	if (log)
+		verifier_log_attach(log);
 	free(log);
 	return err;
 }
