@@ -95,6 +95,7 @@ $(BUILD)/builtin_objs.o: $(BUILD)/builtin_objs.S
 	$(CC) -c $< -o $@
 
 $(BUILD)/libxdpload.a: $(LIB_OBJS) $(BUILD)/builtin_table.o $(BUILD)/builtin_objs.o
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(XDPLOAD): $(LOADER_OBJS) $(BUILD)/libxdpload.a

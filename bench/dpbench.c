@@ -47,6 +47,7 @@
 #include <xdpload/dispatcher.h>
 #include "linked/capture.h"
 #include "linked/compose.h"
+#include "linked/emit.h"
 
 #define MAX_N 10
 #define MAX_VARIANTS 16
@@ -139,53 +140,55 @@ static void compose_chain(struct comp *comps, unsigned int n, bool counters, str
  */
 static int load_raw_chain(unsigned int n, bool taken)
 {
-	struct bpf_insn insns[8 + MAX_N * 4 + MAX_N * 4], *p = insns;
-	__u32 calls[MAX_N], exits[MAX_N], i;
+	struct linked_emit e = LINKED_EMIT_INIT;
+	int callee = linked_emit_new_labels(&e, n), verdict = linked_emit_new_label(&e), next, cnt;
 	LIBBPF_OPTS(bpf_prog_load_opts, o);
-	int fd;
+	unsigned int i;
+	int fd, err;
 
-	*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0 };
+	LINKED_EMIT(&e, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1));
 	for (i = 0; i < n; i++) {
-		*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0 };
-		calls[i] = p - insns;
-		*p++ = (struct bpf_insn){ BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0 };
+		LINKED_EMIT(&e, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
+		linked_emit_call(&e, callee + i);
 		if (taken) {
-			*p++ = (struct bpf_insn){ BPF_JMP32 | BPF_JEQ | BPF_K, BPF_REG_0, 0, 1,
-						  XDP_PASS };
-			*p++ = (struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 };
+			next = linked_emit_new_label(&e);
+			linked_emit_jump(&e, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_0, XDP_PASS, 0), next);
+			LINKED_EMIT(&e, BPF_EXIT_INSN());
+			linked_emit_label_place(&e, next);
 		} else {
-			exits[i] = p - insns;
-			*p++ = (struct bpf_insn){ BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_0, 0, 0,
-						  XDP_PASS };
+			linked_emit_jump(&e, BPF_JMP32_IMM(BPF_JNE, BPF_REG_0, XDP_PASS, 0),
+					 verdict);
 		}
 	}
-	if (taken) {
-		*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, XDP_PASS };
-		*p++ = (struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 };
-	} else {
-		for (i = 0; i < n; i++)
-			insns[exits[i]].off = (p - insns) - exits[i] - 1;
-		*p++ = (struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 };
-	}
+	if (taken)
+		LINKED_EMIT(&e, BPF_MOV64_IMM(BPF_REG_0, XDP_PASS));
+	else
+		linked_emit_label_place(&e, verdict);
+	LINKED_EMIT(&e, BPF_EXIT_INSN());
 	for (i = 0; i < n; i++) {
-		insns[calls[i]].imm = (p - insns) - calls[i] - 1;
-		*p++ = (struct bpf_insn){ BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_1,
-					  offsetof(struct xdp_md, rx_queue_index), 0 };
-		*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_0, 0, 0, 1 };
-		*p++ = (struct bpf_insn){ BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0,
-					  i == n - 1 ? XDP_DROP : XDP_PASS };
-		*p++ = (struct bpf_insn){ BPF_JMP | BPF_EXIT, 0, 0, 0, 0 };
+		linked_emit_label_place(&e, callee + i);
+		LINKED_EMIT(&e,
+			    BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1,
+					offsetof(struct xdp_md, rx_queue_index)),
+			    BPF_ALU64_IMM(BPF_AND, BPF_REG_0, 1),
+			    BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, i == n - 1 ? XDP_DROP : XDP_PASS),
+			    BPF_EXIT_INSN());
 	}
+	cnt = linked_emit_finish(&e);
+	if (cnt < 0)
+		die("generating a raw chain", -cnt);
 	static char log[65536];
 
 	o.log_buf = log;
 	o.log_size = sizeof(log);
 	o.log_level = 1;
-	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, taken ? "raw_taken" : "raw_fallthru", "GPL", insns,
-			   p - insns, &o);
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, taken ? "raw_taken" : "raw_fallthru", "GPL", e.insns,
+			   cnt, &o);
+	err = fd < 0 ? errno : 0;
+	linked_emit_free(&e);
 	if (fd < 0) {
 		fprintf(stderr, "%s\n", log);
-		die("loading a raw chain", errno);
+		die("loading a raw chain", err);
 	}
 	return fd;
 }

@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "backend/backend.h"
+#include "linked/emit.h"
 #include "log.h"
 
 int dispatcher_parse(const char *name, enum dispatcher_choice *choice)
@@ -46,8 +47,8 @@ static int probe_btf(__u32 *func_id)
 static bool probe_freplace(void)
 {
 	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
-		{ .code = BPF_JMP | BPF_EXIT },
+		BPF_MOV64_IMM(BPF_REG_0, XDP_PASS),
+		BPF_EXIT_INSN(),
 	};
 	struct bpf_func_info finfo = { .insn_off = 0 };
 	int btf_fd, target = -1, ext = -1;

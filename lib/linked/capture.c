@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include "error.h"
 #include "linked/capture.h"
+#include "linked/emit.h"
 #include "verifier_log.h"
 
 #define COOKIE_FRAGS 1
@@ -114,8 +115,8 @@ nomem:
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
 	static const struct bpf_insn stub[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 2 /* PASS */ },
-		{ .code = BPF_JMP | BPF_EXIT },
+		BPF_MOV64_IMM(BPF_REG_0, XDP_PASS),
+		BPF_EXIT_INSN(),
 	};
 	struct slot *s;
 	int err;

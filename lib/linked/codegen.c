@@ -6,46 +6,11 @@
 #include <string.h>
 #include <xdpload/dispatcher.h>
 #include "linked/codegen.h"
+#include "linked/emit.h"
 
-/* The kernel's instruction macros (filter.h) are not UAPI. */
-#define INSN(c, d, s, o, i) \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
-#define MOV64_REG(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define MOV32_REG(d, s) INSN(BPF_ALU | BPF_MOV | BPF_X, d, s, 0, 0)
-#define MOV64_IMM(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
-#define MOV32_IMM(d, i) INSN(BPF_ALU | BPF_MOV | BPF_K, d, 0, 0, i)
-#define ALU64_IMM(op, d, i) INSN(BPF_ALU64 | (op) | BPF_K, d, 0, 0, i)
-#define ALU64_REG(op, d, s) INSN(BPF_ALU64 | (op) | BPF_X, d, s, 0, 0)
-#define LDX_DW(d, s, o) INSN(BPF_LDX | BPF_MEM | BPF_DW, d, s, o, 0)
-#define STX_DW(d, s, o) INSN(BPF_STX | BPF_MEM | BPF_DW, d, s, o, 0)
-#define ST_W(d, o, i) INSN(BPF_ST | BPF_MEM | BPF_W, d, 0, o, i)
-#define LD_MAP_FD(d, fd) INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_FD, 0, fd)
-#define LD_MAP_VALUE(d, fd) INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_VALUE, 0, fd)
-#define LD_IMM64_HI() INSN(0, 0, 0, 0, 0)
-#define CALL_HELPER(id) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, id)
-#define CALL_PSEUDO(rel) INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, rel)
-#define JNE_IMM(d, i, o) INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, o, i)
-#define JEQ32_IMM(d, i, o) INSN(BPF_JMP32 | BPF_JEQ | BPF_K, d, 0, o, i)
-#define JNE32_IMM(d, i, o) INSN(BPF_JMP32 | BPF_JNE | BPF_K, d, 0, o, i)
-#define JGT32_IMM(d, i, o) INSN(BPF_JMP32 | BPF_JGT | BPF_K, d, 0, o, i)
-#define JA(o) INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
-#define EXIT_INSN() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-
-#define XDP_ABORTED_ 0
-#define XDP_PASS_ 2
-#define LAST_ACTION 4 /* XDP_REDIRECT */
 /* what the kernel accepts from a privileged loader (BPF_COMPLEXITY_LIMIT_INSNS) */
 #define LINKED_MAX_INSNS 1000000
 
-/* r6 = ctx; r1 = map; r2 = &key (a map value, or the stack); call; r7 = r0; null check */
-#define PROLOGUE_KEY_MAP 10
-#define PROLOGUE_KEY_STACK 11
-/* the count in line: w1 = w0; if w1 > LAST goto fix; r1 <<= 3; ...; *(r1 + off) = r2 */
-#define COUNT_INSNS 7
-/* out of line, after the main body: fix: w1 = OTHER; goto back */
-#define COUNT_FIX_INSNS 2
-/* jump offsets are 16-bit and the fix blocks jump back across the whole body */
-#define LINKED_MAX_DISPATCHER 0x7fff
 
 /*
  * One chained action: "if w0 != a goto <exit>", falling through to the next
@@ -56,13 +21,6 @@
 static bool falls_through(const struct linked_gen_comp *c)
 {
 	return __builtin_popcount(c->chain_mask) == 1;
-}
-
-static __u32 comp_dispatch_len(const struct linked_gen_comp *c, bool counters)
-{
-	__u32 checks = falls_through(c) ? 1 : __builtin_popcount(c->chain_mask) + 1;
-
-	return 2 + (counters ? COUNT_INSNS : 0) + checks;
 }
 
 unsigned int linked_gen_reached(const struct linked_gen_comp *comps, unsigned int n)
@@ -81,188 +39,222 @@ static bool has_trailer(const struct linked_gen_comp *comps, unsigned int n)
 	return linked_gen_reached(comps, n) == n && (!n || comps[n - 1].chain_mask);
 }
 
-static __u32 prologue_len(const struct linked_gen_counters *cnt)
+static unsigned int counter_slot(const struct linked_gen_counters *cnt, unsigned int i)
 {
+	return cnt->slots ? cnt->slots[i] : i;
+}
+
+static void emit_prologue(struct linked_emit *e, const struct linked_gen_counters *cnt)
+{
+	int counting;
+
+	LINKED_EMIT(e, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1));
 	if (!cnt)
-		return 1;
-	return cnt->key_fd >= 0 ? PROLOGUE_KEY_MAP : PROLOGUE_KEY_STACK;
-}
-
-/* the fix blocks of the counters, after the main body's last exit */
-static __u32 fix_len(const struct linked_gen_comp *comps, unsigned int n, bool counters)
-{
-	return counters ? linked_gen_reached(comps, n) * COUNT_FIX_INSNS : 0;
-}
-
-__u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n,
-				const struct linked_gen_counters *cnt)
-{
-	bool counters = cnt != NULL;
-	__u32 len = prologue_len(cnt);
-	unsigned int i, reached = linked_gen_reached(comps, n);
-
-	for (i = 0; i < reached; i++)
-		len += comp_dispatch_len(&comps[i], counters);
-	return len + (has_trailer(comps, n) ? 2 : 0) + fix_len(comps, n, counters);
-}
-
-static __u32 emit_prologue(struct bpf_insn *out, const struct linked_gen_counters *cnt)
-{
-	__u32 pos = 0;
-
-	out[pos++] = MOV64_REG(BPF_REG_6, BPF_REG_1);
-	if (!cnt)
-		return pos;
-	out[pos++] = LD_MAP_FD(BPF_REG_1, cnt->map_fd);
-	out[pos++] = LD_IMM64_HI();
-	if (cnt->key_fd >= 0) {
+		return;
+	LINKED_EMIT(e, BPF_LD_MAP_FD(BPF_REG_1, cnt->map_fd));
+	if (cnt->key_fd >= 0)
 		/* a pointer to a map value holding 0: the dispatcher keeps a 0-byte stack */
-		out[pos++] = LD_MAP_VALUE(BPF_REG_2, cnt->key_fd);
-		out[pos++] = LD_IMM64_HI();
-	} else {
-		out[pos++] = ST_W(BPF_REG_10, -4, 0);
-		out[pos++] = MOV64_REG(BPF_REG_2, BPF_REG_10);
-		out[pos++] = ALU64_IMM(BPF_ADD, BPF_REG_2, -4);
-	}
-	out[pos++] = CALL_HELPER(BPF_FUNC_map_lookup_elem);
-	out[pos++] = MOV64_REG(BPF_REG_7, BPF_REG_0);
+		LINKED_EMIT(e, BPF_LD_MAP_VALUE(BPF_REG_2, cnt->key_fd, 0));
+	else
+		LINKED_EMIT(e, BPF_ST_MEM(BPF_W, BPF_REG_10, -4, 0),
+			    BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
+			    BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -4));
+	LINKED_EMIT(e, BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem),
+		    BPF_MOV64_REG(BPF_REG_7, BPF_REG_0));
 	/*
 	 * A one-entry per-CPU array always has key 0, so this cannot fail; the
 	 * check is for the verifier. Fail closed rather than run the chain
 	 * without a way to count.
 	 */
-	out[pos++] = JNE_IMM(BPF_REG_7, 0, 2);
-	out[pos++] = MOV64_IMM(BPF_REG_0, XDP_ABORTED_);
-	out[pos++] = EXIT_INSN();
-	return pos;
+	counting = linked_emit_new_label(e);
+	linked_emit_jump(e, BPF_JMP_IMM(BPF_JNE, BPF_REG_7, 0, 0), counting);
+	LINKED_EMIT(e, BPF_MOV64_IMM(BPF_REG_0, XDP_ABORTED), BPF_EXIT_INSN());
+	linked_emit_label_place(e, counting);
 }
 
 /*
- * counters[idx][min(w0, OTHER)] += 1 with r7 = &counters[0], at out[pos]. An
- * action (w0 <= LAST_ACTION) falls through: the CPU runs that faster than a
- * taken branch over the clamp. Anything else jumps to its fix block at
- * out[fix] (after the main body), which clamps and jumps back. Both paths
- * leave w1 <= OTHER, which is how the verifier bounds the index.
+ * counters[slot][min(w0, OTHER)] += 1 with r7 = &counters[0]. An action
+ * (w0 <= XDP_REDIRECT, the last one) falls through: the CPU runs that faster
+ * than a taken branch over the clamp. Anything else jumps to the fix block
+ * (after the main body), which clamps and jumps back. Both paths leave
+ * w1 <= OTHER, which is how the verifier bounds the index.
  */
-static __u32 emit_count(struct bpf_insn *out, __u32 pos, __u32 fix, unsigned int idx)
+static void emit_count(struct linked_emit *e, unsigned int slot, int fix, int back)
 {
-	__s16 off = (__s16)(idx * XDPL_DISP_STRIDE);
-	__u32 start = pos, back;
+	__s16 off = (__s16)(slot * XDPL_DISP_STRIDE);
 
-	out[pos++] = MOV32_REG(BPF_REG_1, BPF_REG_0);
-	out[pos] = JGT32_IMM(BPF_REG_1, LAST_ACTION, (__s16)(fix - (pos + 1)));
-	back = ++pos;
-	out[fix] = MOV32_IMM(BPF_REG_1, XDPL_DISP_SLOT_OTHER);
-	out[fix + 1] = JA((__s16)(back - (fix + 2)));
-	out[pos++] = ALU64_IMM(BPF_LSH, BPF_REG_1, 3);
-	out[pos++] = ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_7);
-	out[pos++] = LDX_DW(BPF_REG_2, BPF_REG_1, off);
-	out[pos++] = ALU64_IMM(BPF_ADD, BPF_REG_2, 1);
-	out[pos++] = STX_DW(BPF_REG_1, BPF_REG_2, off);
-	return pos - start;
+	LINKED_EMIT(e, BPF_MOV32_REG(BPF_REG_1, BPF_REG_0));
+	linked_emit_jump(e, BPF_JMP32_IMM(BPF_JGT, BPF_REG_1, XDP_REDIRECT, 0), fix);
+	linked_emit_label_place(e, back);
+	LINKED_EMIT(e, BPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 3),
+		    BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_7),
+		    BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, off),
+		    BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 1),
+		    BPF_STX_MEM(BPF_DW, BPF_REG_1, BPF_REG_2, off));
+}
+
+static void emit_fix(struct linked_emit *e, int fix, int back)
+{
+	linked_emit_label_place(e, fix);
+	LINKED_EMIT(e, BPF_MOV32_IMM(BPF_REG_1, XDPL_DISP_SLOT_OTHER));
+	linked_emit_jump(e, BPF_JMP_A(0), back);
+}
+
+/* The dispatcher, its call to component i going to label comp + i. */
+static void emit_dispatcher(struct linked_emit *e, const struct linked_gen_comp *comps,
+			    unsigned int n, const struct linked_gen_counters *cnt, int comp)
+{
+	unsigned int i, a, reached = linked_gen_reached(comps, n);
+	int vexit = linked_emit_new_label(e), next;
+	int fix = cnt ? linked_emit_new_labels(e, reached) : -1;
+	int back = cnt ? linked_emit_new_labels(e, reached) : -1;
+
+	emit_prologue(e, cnt);
+	for (i = 0; i < reached; i++) {
+		const struct linked_gen_comp *c = &comps[i];
+
+		LINKED_EMIT(e, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
+		linked_emit_call(e, comp + i);
+		if (cnt)
+			emit_count(e, counter_slot(cnt, i), fix + i, back + i);
+		/*
+		 * Only the low 32 bits of r0 are the action. vexit, the main
+		 * body's last insn, is an exit that leaves r0 alone: the
+		 * trailer's, after its r0 = XDP_PASS, or, with no trailer, the
+		 * exit of the last block, whose mask is empty. So the verdict can
+		 * jump straight to it.
+		 */
+		if (falls_through(c)) {
+			linked_emit_jump(
+				e,
+				BPF_JMP32_IMM(BPF_JNE, BPF_REG_0, __builtin_ctz(c->chain_mask), 0),
+				vexit);
+			continue;
+		}
+		next = linked_emit_new_label(e);
+		for (a = 0; a < 32; a++)
+			if (c->chain_mask & (1u << a))
+				linked_emit_jump(e, BPF_JMP32_IMM(BPF_JEQ, BPF_REG_0, a, 0), next);
+		if (!c->chain_mask)
+			linked_emit_label_place(e, vexit);
+		LINKED_EMIT(e, BPF_EXIT_INSN());
+		linked_emit_label_place(e, next);
+	}
+	if (has_trailer(comps, n)) {
+		LINKED_EMIT(e, BPF_MOV64_IMM(BPF_REG_0, XDP_PASS));
+		linked_emit_label_place(e, vexit);
+		LINKED_EMIT(e, BPF_EXIT_INSN());
+	}
+	/*
+	 * The fix blocks follow an exit, so nothing falls into them, and the
+	 * main subprogram ends in an exit or a goto, as the verifier requires.
+	 */
+	for (i = 0; cnt && i < reached; i++)
+		emit_fix(e, fix + i, back + i);
+}
+
+static int check_input(const struct linked_gen_comp *comps, unsigned int n,
+		       const struct linked_gen_counters *cnt)
+{
+	unsigned int i;
+
+	if (!n)
+		return -EINVAL;
+	/* the counter offsets are 16-bit */
+	for (i = 0; cnt && i < n; i++)
+		if ((counter_slot(cnt, i) + 1) * XDPL_DISP_STRIDE > 0x7fff)
+			return -E2BIG;
+	return 0;
+}
+
+/*
+ * The composite into e: the dispatcher, then each reached component from
+ * its label. insns NULL leaves the components' slots zero, for a caller that
+ * wants the dispatcher alone. Returns the dispatcher's length or -errno.
+ */
+static int generate(struct linked_emit *e, const struct linked_gen_comp *comps,
+		    const struct bpf_insn *const *insns, unsigned int n,
+		    const struct linked_gen_counters *cnt, __u32 *bases)
+{
+	unsigned int i, reached = linked_gen_reached(comps, n);
+	int comp, len, err = check_input(comps, n, cnt);
+	__u64 total;
+
+	if (err)
+		return err;
+	comp = linked_emit_new_labels(e, reached);
+	emit_dispatcher(e, comps, n, cnt, comp);
+	len = (int)e->len;
+	total = len;
+	for (i = 0; i < reached; i++)
+		total += comps[i].insn_cnt;
+	if (total > LINKED_MAX_INSNS)
+		return -E2BIG;
+	linked_emit_reserve(e, (__u32)(total - len));
+	for (i = 0; i < reached; i++) {
+		linked_emit_label_place(e, comp + i);
+		if (insns)
+			linked_emit_insns(e, insns[i], comps[i].insn_cnt);
+		else
+			linked_emit_space(e, comps[i].insn_cnt);
+	}
+	err = linked_emit_finish(e);
+	if (err < 0)
+		return err;
+	for (i = 0; i < n; i++)
+		bases[i] = i < reached ? (__u32)linked_emit_label_pos(e, comp + i) : 0;
+	return len;
+}
+
+__u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n,
+				const struct linked_gen_counters *cnt)
+{
+	struct linked_emit e = LINKED_EMIT_INIT;
+	__u32 len;
+
+	/* the length is known before the labels are: no need to resolve them */
+	emit_dispatcher(&e, comps, n, cnt,
+			linked_emit_new_labels(&e, linked_gen_reached(comps, n)));
+	len = e.err ? 0 : e.len;
+	linked_emit_free(&e);
+	return len;
 }
 
 int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
 			  const struct linked_gen_counters *cnt, struct bpf_insn *out,
 			  __u32 out_cnt, __u32 *bases)
 {
-	const unsigned int *slots = cnt ? cnt->slots : NULL;
-	bool counters = cnt != NULL;
-	__u32 len = linked_gen_dispatcher_len(comps, n, cnt), pos, base, vexit, fix;
-	unsigned int i, a, reached = linked_gen_reached(comps, n);
+	struct linked_emit e = LINKED_EMIT_INIT;
+	int len = generate(&e, comps, NULL, n, cnt, bases);
 
-	if (!n || out_cnt < len)
-		return -EINVAL;
-	if (len > LINKED_MAX_DISPATCHER)
-		return -E2BIG;
-	/* the main body's last insn: the exit every single-action verdict takes */
-	vexit = len - 1 - fix_len(comps, n, counters);
-	fix = vexit + 1;
-	/* the counter offsets are 16-bit */
-	for (i = 0; counters && i < n; i++)
-		if (((slots ? slots[i] : i) + 1) * XDPL_DISP_STRIDE > 0x7fff)
-			return -E2BIG;
-	base = len;
-	for (i = 0; i < n; i++) {
-		bases[i] = i < reached ? base : 0;
-		base += i < reached ? comps[i].insn_cnt : 0;
-	}
-
-	pos = emit_prologue(out, cnt);
-	for (i = 0; i < reached; i++) {
-		const struct linked_gen_comp *c = &comps[i];
-		__u32 next = pos + comp_dispatch_len(c, counters);
-
-		out[pos++] = MOV64_REG(BPF_REG_1, BPF_REG_6);
-		out[pos] = CALL_PSEUDO((__s32)(bases[i] - (pos + 1)));
-		pos++;
-		if (counters) {
-			pos += emit_count(out, pos, fix, slots ? slots[i] : i);
-			fix += COUNT_FIX_INSNS;
-		}
-		/*
-		 * Only the low 32 bits of r0 are the action. The main body's last
-		 * insn (vexit, before the fix blocks) is always an exit that leaves
-		 * r0 alone: the trailer's, after its r0 = XDP_PASS, or, with no
-		 * trailer, the exit of the last block, whose mask is empty. So the
-		 * verdict can jump straight to it.
-		 */
-		if (falls_through(c)) {
-			out[pos] = JNE32_IMM(BPF_REG_0, __builtin_ctz(c->chain_mask),
-					     (__s16)(vexit - (pos + 1)));
-			pos++;
-			continue;
-		}
-		for (a = 0; a < 32; a++) {
-			if (!(c->chain_mask & (1u << a)))
-				continue;
-			out[pos] = JEQ32_IMM(BPF_REG_0, a, (__s16)(next - (pos + 1)));
-			pos++;
-		}
-		out[pos++] = EXIT_INSN();
-	}
-	if (has_trailer(comps, n)) {
-		out[pos++] = MOV64_IMM(BPF_REG_0, XDP_PASS_);
-		out[pos++] = EXIT_INSN();
-	}
-	/*
-	 * The fix blocks follow an exit, so nothing falls into them, and the
-	 * main subprogram ends in an exit or a goto, as the verifier requires.
-	 */
-	if (pos != vexit + 1 || fix != len || out[vexit].code != (BPF_JMP | BPF_EXIT))
-		return -EFAULT;
-	return (int)len;
+	if (len >= 0 && out_cnt < (__u32)len)
+		len = -EINVAL;
+	if (len >= 0)
+		memcpy(out, e.insns, len * sizeof(*out));
+	linked_emit_free(&e);
+	return len;
 }
 
 int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
 			 unsigned int n, const struct linked_gen_counters *cnt,
 			 struct bpf_insn **out, __u32 *out_cnt, __u32 *bases)
 {
-	__u32 len = linked_gen_dispatcher_len(comps, n, cnt), total = len;
-	unsigned int i, reached = linked_gen_reached(comps, n);
-	struct bpf_insn *buf;
+	struct linked_emit e = LINKED_EMIT_INIT;
+	unsigned int i;
 	int err;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (!comps[i].insn_cnt || comps[i].insn_cnt > LINKED_MAX_INSNS)
 			return -EINVAL;
-		if (i < reached)
-			total += comps[i].insn_cnt;
-	}
-	if (total > LINKED_MAX_INSNS)
-		return -E2BIG;
-	buf = calloc(total, sizeof(*buf));
-	if (!buf)
-		return -ENOMEM;
-	err = linked_gen_dispatcher(comps, n, cnt, buf, len, bases);
+	err = generate(&e, comps, insns, n, cnt, bases);
 	if (err < 0) {
-		free(buf);
+		linked_emit_free(&e);
 		return err;
 	}
-	for (i = 0; i < reached; i++)
-		memcpy(buf + bases[i], insns[i], comps[i].insn_cnt * sizeof(*buf));
-	*out = buf;
-	*out_cnt = total;
+	*out = e.insns;
+	*out_cnt = e.len;
+	e.insns = NULL; /* the caller's now */
+	linked_emit_free(&e);
 	return 0;
 }
 

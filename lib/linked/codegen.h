@@ -58,14 +58,19 @@ struct linked_gen_counters {
 	const unsigned int *slots; /* component i counts in slots[i]; NULL: slot i */
 };
 
-/* Instructions of the dispatcher part (before the first component). */
+/*
+ * Instructions of the dispatcher part (before the first component), counted
+ * by generating it; 0 when out of memory.
+ */
 __u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n,
 				const struct linked_gen_counters *cnt);
 
 /*
- * Emit the dispatcher into out (exactly linked_gen_dispatcher_len() slots) and
- * set bases[i] to the index in the composite where component i starts. Returns
- * the number of instructions or -errno.
+ * Emit the dispatcher into out (linked_gen_dispatcher_len() slots, -EINVAL
+ * when out_cnt is fewer) and set bases[i] to the index in the composite where
+ * component i starts. Returns the number of instructions or -errno (-E2BIG:
+ * a counter slot's offset, or the composite, too large; -ERANGE: a jump
+ * across the dispatcher does not fit its 16-bit offset).
  */
 int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
 			  const struct linked_gen_counters *cnt, struct bpf_insn *out,

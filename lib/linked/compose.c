@@ -10,6 +10,7 @@
 #include "error.h"
 #include "linked/btf.h"
 #include "linked/compose.h"
+#include "linked/emit.h"
 #include "percpu.h"
 #include "verifier_log.h"
 
@@ -26,8 +27,8 @@ static unsigned char helper_kind[1024];
 static bool helper_is_gpl_only(__u32 id)
 {
 	struct bpf_insn prog[] = {
-		{ .code = BPF_JMP | BPF_CALL, .imm = (__s32)id },
-		{ .code = BPF_JMP | BPF_EXIT },
+		BPF_EMIT_CALL(id),
+		BPF_EXIT_INSN(),
 	};
 	char log[PROBE_LOG_SZ] = "";
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = sizeof(log), .log_level = 1);
