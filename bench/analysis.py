@@ -305,8 +305,8 @@ def dp_targets(dp):
     return t
 
 
-def pps_why(p, case, ratios, other=BASE):
-    """The numbers behind a packet-rate verdict: receiver costs and, when profiled, the frame returns."""
+def cost_numbers(p, case, ratios, other):
+    """Both sides' receiver ns/pkt (medians) and the range of the per-repetition ratios."""
     runs = p["runs"].get(case, [])
     if not any(r["valid"] for r in runs):
         errs = [r["error"] for r in runs if "error" in r]
@@ -315,6 +315,12 @@ def pps_why(p, case, ratios, other=BASE):
     why = {f"{case} receiver ns/pkt": cost(case), f"{other} receiver ns/pkt": cost(other)}
     if ratios:
         why.update({"ratio min": min(ratios), "ratio max": max(ratios)})
+    return why
+
+
+def pps_why(p, case, ratios, other=BASE):
+    """The numbers behind a pps verdict: receiver costs and, when profiled, the frame returns."""
+    why = cost_numbers(p, case, ratios, other)
     pc, po = p["profile"].get(case, {}), p["profile"].get(other, {})
     if "groups" in pc and "groups" in po:
         fc, fo = group_ns(pc, (FRAME_RETURN,)), group_ns(po, (FRAME_RETURN,))
@@ -324,12 +330,9 @@ def pps_why(p, case, ratios, other=BASE):
     return why
 
 
-def cost_why(p, comp):
+def cost_why(p, comp, ratios):
     """The numbers behind the chain's cost over the drop program: perf groups and the test runs."""
-    why = pps_why(p, "xdpload_native", pps_ratio(p["runs"], "xdpload_native", "drop_native", "rx_ns")[0],
-                  "drop_native")
-    for k in [k for k in why if k.startswith("perf:") or k.startswith("cost ratio")]:
-        del why[k]  # replaced below by the BPF / frame-return split
+    why = cost_numbers(p, "xdpload_native", ratios, "drop_native")
     pc, pd = p["profile"].get("xdpload_native", {}), p["profile"].get("drop_native", {})
     if "groups" in pc and "groups" in pd:
         why.update({"perf: chain BPF ns/pkt": group_ns(pc, BPF_GROUPS),
@@ -367,7 +370,7 @@ def pps_targets(p, comp):
                         why=pps_why(p, case, bounded)))
     cost = pps_ratio(p["runs"], "xdpload_native", "drop_native", "rx_ns")[0]
     t.insert(1, target("native_vs_drop", median(cost), "median per-rep receiver ns/pkt ratio", reps=cost,
-                       numbers={"reps": len(cost)}, why=cost_why(p, comp)))
+                       numbers={"reps": len(cost)}, why=cost_why(p, comp, cost)))
     return t
 
 
