@@ -7,6 +7,7 @@
 #                       its description is the text after "xdpload-desc:" in the source
 #   tests/unit/test_*.c -> build/tests/test_* (cmocka), run by `make check`
 #   tests/*.bats     -> run by `make check`
+#   tests/bench/test_*.py -> bench/'s analysis and report (unittest), run by `make check`
 
 -include config.mk
 
@@ -38,7 +39,7 @@ HEADERS     := $(wildcard lib/*.h lib/*/*.h headers/xdpload/*.h loader/*.h)
 
 XDPLOAD  := $(BUILD)/xdpload
 
-.PHONY: all deps test-deps check check-unit check-bats check-vm check-vm-if-possible demo bench install uninstall clean distclean format
+.PHONY: all deps test-deps check check-unit check-bench-analysis check-bats check-vm check-vm-if-possible demo bench install uninstall clean distclean format
 
 all: $(XDPLOAD) $(PROG_OBJS)
 
@@ -120,6 +121,7 @@ check: test-deps
 	@rm -rf $(RESULTS)
 	@status=0; \
 	$(MAKE) check-unit || status=1; \
+	$(MAKE) check-bench-analysis || status=1; \
 	$(MAKE) check-bats || status=1; \
 	$(MAKE) check-vm-if-possible || status=1; \
 	tests/tally $(RESULTS)/*.tap || status=1; \
@@ -130,6 +132,11 @@ check-unit: $(UNIT_BINS) $(TEST_PROG_OBJS)
 	@set -o pipefail; status=0; for t in $(UNIT_BINS); do \
 	  echo "== $$t"; CMOCKA_MESSAGE_OUTPUT=TAP $$t | tee $(RESULTS)/unit-$$(basename $$t).tap || status=1; \
 	done; exit $$status
+
+# bench/'s analysis and report, from synthetic raw data: no root, no measurement
+check-bench-analysis:
+	@mkdir -p $(RESULTS)
+	@set -o pipefail; python3 -B tests/bench/tap.py | tee $(RESULTS)/bench-analysis.tap
 
 check-bats: all $(TEST_PROG_OBJS)
 	@mkdir -p $(RESULTS)

@@ -13,8 +13,9 @@
  * and once
  *   drop        the bundled drop program alone
  *   raw-taken, raw-fallthrough
- *               a chain of 10 as raw instructions in the dispatcher's branch
- *               layout and in the compiled one (see load_raw_chain)
+ *               a chain of 10 as raw instructions in the branch layout the
+ *               dispatcher had until 80c7066 and in the compiled one, which
+ *               it has since (see load_raw_chain)
  * then runs a fixed 64-byte UDP frame through each, REPEAT times per call, every
  * program once per repetition, the three of one chain length back to back, in
  * rotating order, so that drifts of the host hit all of them alike. Each line of output is one JSON
@@ -131,9 +132,10 @@ static void compose_chain(struct comp *comps, unsigned int n, bool counters, str
 
 /*
  * The same chain of n as raw instructions, pass x (n-1) then drop, the verdict
- * checked either as the generated dispatcher does (a taken branch over `exit`
- * when the chain goes on) or as the compiled hand-written chains do (falling
- * through when it goes on). Only the layout differs between the two. Each
+ * checked either as the generated dispatcher did until 80c7066 (a taken branch
+ * over `exit` when the chain goes on) or as the compiled hand-written chains
+ * and today's dispatcher do (falling through when it goes on). Only the layout
+ * differs between the two. Each
  * callee derives its verdict from ctx->rx_queue_index (0 in a test run) so the
  * verifier cannot know it: with constant verdicts it would resolve the checks
  * and remove the dead exits, as it does not for the global components.
