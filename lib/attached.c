@@ -11,6 +11,7 @@
 #include "iface.h"
 #include "log.h"
 #include "privs.h"
+#include "ops.h"
 #include "status.h"
 
 int attached_prog_fd(const char *ifname, const char *name)
@@ -29,7 +30,7 @@ int attached_prog_fd(const char *ifname, const char *name)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	err = status_collect(&iface, st);
+	err = xdpl_status(&iface, st);
 	if (err) {
 		free(st);
 		return xdpl_err(err == -EPERM || err == -EACCES ? XDPL_ERR_PERM : XDPL_ERR_FAIL,

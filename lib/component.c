@@ -122,7 +122,6 @@ static int select_prog(struct component *c, const struct component_req *req)
 		if (req->prog_name && strcmp(bpf_program__name(p), req->prog_name))
 			continue;
 		c->prog = p;
-		c->name = bpf_program__name(p);
 		return 0;
 	}
 	if (req->prog_name) {
@@ -144,7 +143,8 @@ static int select_prog(struct component *c, const struct component_req *req)
 
 static int resolve_metadata(struct component *c, const struct component_req *req)
 {
-	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .obj = c->obj, .prog_name = c->name);
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .obj = c->obj,
+			    .prog_name = bpf_program__name(c->prog));
 	int a, err;
 
 	c->xprog = xdp_program__create(&opts);
@@ -169,46 +169,55 @@ static int resolve_metadata(struct component *c, const struct component_req *req
 						c->label);
 		}
 	}
-	c->prio = xdp_program__run_prio(c->xprog);
-	c->actions = 0;
+	c->entry.prio = xdp_program__run_prio(c->xprog);
+	c->entry.actions = 0;
 	for (a = 0; a <= XDPL_ACTION_MAX; a++)
 		if (xdp_program__chain_call_enabled(c->xprog, a))
-			c->actions |= 1U << a;
+			c->entry.actions |= 1U << a;
 	return 0;
+}
+
+void component_object_name(const char *source, char *buf, size_t sz)
+{
+	const char *base = strrchr(source, '/');
+
+	snprintf(buf, sz, "%s", base ? base + 1 : source);
 }
 
 int component_open(struct component *c, const struct component_req *req, unsigned int order)
 {
 	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, oopts, .pin_root_path = req->pin_dir);
-	const char *base;
 	char objname[64];
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	c->order = order;
 	c->label = strdup(req->source);
 	if (!c->label)
 		return -ENOMEM;
-	err = load_bytes(c, req->source);
+	err = req->saved_copy ? read_file(req->saved_copy, &c->buf, &c->len)
+			      : load_bytes(c, req->source);
+	if (err && req->saved_copy)
+		return xdpl_err(XDPL_ERR_FAIL, err,
+				"%s: its saved copy is gone (%s); 'xdpload unload IFACE --all' and "
+				"load the chain again",
+				req->source, strerror(-err));
 	if (err)
 		return err;
-	base = strrchr(c->label, '/');
-	snprintf(objname, sizeof(objname), "%s",
-		 c->builtin ? req->source
-		 : base	    ? base + 1
-			    : c->label);
+	component_object_name(req->source, objname, sizeof(objname));
 	oopts.object_name = objname;
 	c->obj = bpf_object__open_mem(c->buf, c->len, &oopts);
-	err = libbpf_get_error(c->obj);
-	if (err) {
-		c->obj = NULL;
+	if (!c->obj) {
+		err = -errno;
 		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: not a valid eBPF object: %s", c->label,
 				strerror(-err));
 	}
 	err = select_prog(c, req);
-	if (err)
-		return err;
-	return resolve_metadata(c, req);
+	if (!err)
+		err = resolve_metadata(c, req);
+	if (!err)
+		chain_entry_set(&c->entry, bpf_program__name(c->prog), c->label, c->entry.prio,
+				c->entry.actions, order);
+	return err;
 }
 
 void component_close(struct component *c)

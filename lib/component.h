@@ -11,9 +11,7 @@
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
-
-#define XDPL_DEFAULT_PRIO 50
-#define XDPL_PRIO_MAX 1000 /* above this libxdp's dispatcher reserves values */
+#include "chain.h"
 
 struct component_req {
 	const char *source;    /* builtin name or file path */
@@ -22,20 +20,22 @@ struct component_req {
 	int prio;	       /* -P, or -1 to take it from the object */
 	unsigned int actions;  /* -A as a mask of 1 << XDP_*, or 0 to take it from the object */
 	const char *pin_dir;   /* -p: root for maps with LIBBPF_PIN_BY_NAME, or NULL */
+	/*
+	 * A copy xdpload saved (the linked backend's rebuilds): read from here,
+	 * trusted; source still names it (and its object, so its maps keep their names).
+	 */
+	const char *saved_copy;
 };
 
 struct component {
-	char *label; /* what the user typed */
+	struct chain_entry entry; /* name, label, priority, actions, load order */
+	char *label;		  /* what the user typed, whole (entry.label may be cut) */
 	bool builtin;
 	void *buf; /* the object file's bytes */
 	size_t len;
 	struct bpf_object *obj;	   /* opened, not loaded */
 	struct bpf_program *prog;  /* the selected XDP program */
 	struct xdp_program *xprog; /* libxdp's handle: metadata, and the libxdp backend's program */
-	const char *name;	   /* program (function) name */
-	unsigned int prio;
-	unsigned int actions; /* chain-call actions, mask of 1 << XDP_* */
-	unsigned int order;   /* load order: the last ordering key */
 };
 
 /*
@@ -44,6 +44,12 @@ struct component {
  */
 int component_open(struct component *c, const struct component_req *req, unsigned int order);
 void component_close(struct component *c);
+
+/*
+ * The name libbpf gives the object of source: it decides the names of the
+ * object's internal maps (".data", ".bss"), so a rebuild must use the same.
+ */
+void component_object_name(const char *source, char *buf, size_t sz);
 
 /* Read a whole file; returns 0 or -errno. The caller frees *buf. */
 int read_file(const char *path, void **buf, size_t *len);

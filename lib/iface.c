@@ -135,3 +135,14 @@ enum xdp_attach_mode mode_of_attached(__u8 attach_mode)
 		return XDP_MODE_UNSPEC;
 	}
 }
+
+enum xdp_attach_mode mode_of_flags(__u32 flags)
+{
+	if (flags & XDP_FLAGS_DRV_MODE)
+		return XDP_MODE_NATIVE;
+	if (flags & XDP_FLAGS_SKB_MODE)
+		return XDP_MODE_SKB;
+	if (flags & XDP_FLAGS_HW_MODE)
+		return XDP_MODE_HW;
+	return XDP_MODE_UNSPEC;
+}

@@ -35,5 +35,7 @@ __u32 mode_flags(enum xdp_attach_mode mode);
 
 /* The mode of an XDP_ATTACHED_* value, as bpf_xdp_query() reports it. */
 enum xdp_attach_mode mode_of_attached(__u8 attach_mode);
+/* The mode XDP_FLAGS_*_MODE in flags ask for. */
+enum xdp_attach_mode mode_of_flags(__u32 flags);
 
 #endif

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The chain commands' operations (see ops.h). Each holds the interface's lock
+ * from before it looks at anything until it is done, so that which backend owns
+ * the interface, and what its state says, cannot change under it.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include "backend/backend.h"
+#include "iface_lock.h"
 #include "log.h"
 #include "ops.h"
 
-int xdpl_load(const struct xdpl_iface *iface, const struct xdpl_load_req *req)
+static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_req *req)
 {
 	const struct backend_ops *be;
 	struct component *comps;
@@ -37,33 +43,93 @@ int xdpl_load(const struct xdpl_iface *iface, const struct xdpl_load_req *req)
 	return err;
 }
 
-int xdpl_unload(const struct xdpl_iface *iface, const struct unload_sel *sel)
+int xdpl_load(const struct xdpl_iface *iface, const struct xdpl_load_req *req)
+{
+	struct iface_lock lk;
+	int err;
+
+	err = iface_lock_take(iface, true, &lk);
+	if (!err)
+		err = backend_recover(iface);
+	if (!err)
+		err = load_locked(iface, req);
+	iface_lock_release(&lk);
+	return err;
+}
+
+static int unload_locked(const struct xdpl_iface *iface, const struct unload_sel *sel)
 {
 	const struct backend_ops *be = backend_owner(iface);
 
-	/* Without a dispatcher, libxdp's backend handles the single attached program. */
-	return (be ? be : &backend_libxdp)->unload(iface, sel);
+	if (!be)
+		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT, "%s: no XDP program attached",
+				iface->name);
+	return be->unload(iface, sel);
+}
+
+int xdpl_unload(const struct xdpl_iface *iface, const struct unload_sel *sel)
+{
+	struct iface_lock lk;
+	char key[64];
+	int err;
+
+	err = iface_lock_take(iface, true, &lk);
+	if (!err)
+		err = backend_recover(iface);
+	if (!err)
+		err = unload_locked(iface, sel);
+	/* nothing left on the interface and nothing kept for it: its lock goes too */
+	iface_key(iface, key, sizeof(key));
+	if (!err && !backend_owner(iface) && !backend_key_in_use(key))
+		iface_lock_forget(&lk);
+	iface_lock_release(&lk);
+	return err;
 }
 
 int xdpl_clean(const struct xdpl_iface *iface)
 {
-	int err, ret = 0;
+	struct iface_lock lk;
+	int i, err = 0;
 
-	err = backend_libxdp.clean(iface);
-	if (err)
-		ret = xdpl_err(XDPL_ERR_FAIL, err, "libxdp's clean-up failed");
-	err = backend_linked.clean(iface);
-	return ret ?: err;
+	if (!iface) {
+		/* each backend walks its states and locks each interface itself */
+		for (i = 0; backends[i]; i++)
+			err = backends[i]->clean(NULL) ?: err;
+		iface_locks_clean(backend_key_in_use);
+		return err;
+	}
+	err = iface_lock_take(iface, false, &lk);
+	if (err && err != -ENOENT)
+		return err;
+	for (i = 0, err = 0; backends[i]; i++)
+		err = backends[i]->clean(iface) ?: err;
+	iface_lock_release(&lk);
+	return err;
 }
 
 int xdpl_status(const struct xdpl_iface *iface, struct iface_status *st)
 {
-	return status_collect(iface, st);
+	struct iface_lock lk;
+	int err;
+
+	/* no lock file: xdpload never kept state for iface, so nothing to recover */
+	err = iface_lock_take(iface, false, &lk);
+	if (err && err != -ENOENT)
+		return err;
+	err = lk.fd >= 0 ? backend_recover(iface) : 0;
+	if (!err)
+		err = status_collect(iface, st);
+	iface_lock_release(&lk);
+	return err;
 }
 
 const char *xdpl_backend_name(const struct xdpl_iface *iface)
 {
-	const struct backend_ops *be = backend_owner(iface);
+	struct iface_status *st = malloc(sizeof(*st));
+	const char *name = NULL;
 
-	return be ? be->name : NULL;
+	if (st && !xdpl_status(iface, st) && st->nprogs)
+		name = st->backend;
+	free(st);
+	return name;
 }

@@ -7,12 +7,13 @@
 #include <linux/bpf.h>
 #include <linux/types.h>
 #include "actions.h"
+#include "chain.h"
 #include "iface.h"
 
-#define XDPL_MAX_PROGS 64
+#define XDPL_MAX_PROGS XDPL_CHAIN_MAX
 
 struct prog_status {
-	char name[BPF_OBJ_NAME_LEN];
+	char name[XDPL_NAME_LEN]; /* the whole name where BTF or the chain has it */
 	__u32 id;
 	char tag[BPF_TAG_SIZE * 2 + 1];
 	bool has_meta; /* prio and actions are known */
@@ -31,13 +32,13 @@ struct iface_status {
 	const char *backend;
 	enum xdp_attach_mode mode;
 	__u32 dispatcher_id; /* 0 without a dispatcher */
-	char dispatcher_name[BPF_OBJ_NAME_LEN];
+	char dispatcher_name[XDPL_NAME_LEN];
 	bool owned; /* attached by xdpload */
 	int nprogs;
 	struct prog_status progs[XDPL_MAX_PROGS];
 };
 
-/* Fill st for one interface by asking each backend in turn. */
+/* Fill st for one interface from the backend that owns it; the interface lock is held. */
 int status_collect(const struct xdpl_iface *iface, struct iface_status *st);
 
 /* Fill a prog_status's name, id and tag from a program fd. */

@@ -14,7 +14,6 @@ int do_ratelimit(int argc, char **argv);
 int do_stats(int argc, char **argv);
 
 /* Shared by the subcommands' option parsing. */
-extern const char *prog_invocation;
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

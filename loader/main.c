@@ -10,8 +10,6 @@
 #include "exitcode.h"
 #include "output.h"
 
-const char *prog_invocation = "xdpload";
-
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);

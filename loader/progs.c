@@ -15,18 +15,18 @@ static void print_one(struct json_writer *jw, const struct builtin_prog *b,
 	int a;
 
 	if (!jw) {
-		actions_format(c->actions, actions, sizeof(actions));
-		printf("%-12s %-5u %-16s %s\n", b->name, c->prio, actions, b->description);
+		actions_format(c->entry.actions, actions, sizeof(actions));
+		printf("%-12s %-5u %-16s %s\n", b->name, c->entry.prio, actions, b->description);
 		return;
 	}
 	jw_start_object(jw);
 	jw_string_field(jw, "name", b->name);
 	jw_string_field(jw, "description", b->description);
-	jw_uint_field(jw, "priority", c->prio);
+	jw_uint_field(jw, "priority", c->entry.prio);
 	jw_name(jw, "chain_actions");
 	jw_start_array(jw);
 	for (a = 0; a < XDPL_ACTION_COUNT; a++)
-		if (c->actions & (1U << a))
+		if (c->entry.actions & (1U << a))
 			jw_string(jw, action_name(a));
 	jw_end_array(jw);
 	jw_end_object(jw);

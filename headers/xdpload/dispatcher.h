@@ -29,8 +29,4 @@
 /* The composite program's name as the kernel shows it (bpftool prog). */
 #define XDPL_DISP_PROG_NAME "xdpl_dispatch"
 
-struct xdpl_disp_counters {
-	__u64 packets[XDPL_DISP_SLOTS];
-};
-
 #endif

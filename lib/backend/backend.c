@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include <linux/if_link.h>
 #include "backend/backend.h"
 #include "linked/emit.h"
 #include "log.h"
@@ -87,14 +88,31 @@ bool freplace_supported(void)
 	return cached;
 }
 
+const struct backend_ops *const backends[] = { &backend_linked, &backend_libxdp, &backend_legacy,
+					       NULL };
+
+int backend_recover(const struct xdpl_iface *iface)
+{
+	int i, err;
+
+	for (i = 0; backends[i]; i++) {
+		err = backends[i]->recover ? backends[i]->recover(iface) : 0;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 const struct backend_ops *backend_owner(const struct xdpl_iface *iface)
 {
-	struct iface_status st;
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int i;
 
-	if (backend_linked.status(iface, &st) == 1)
-		return &backend_linked;
-	if (backend_libxdp.status(iface, &st) == 1 && st.dispatcher_id)
-		return &backend_libxdp;
+	if (bpf_xdp_query(iface->ifindex, 0, &q) || !q.prog_id)
+		return NULL;
+	for (i = 0; backends[i]; i++)
+		if (backends[i]->owns(iface, q.prog_id) > 0)
+			return backends[i];
 	return NULL;
 }
 
@@ -103,7 +121,8 @@ int backend_select(const struct xdpl_iface *iface, enum dispatcher_choice choice
 {
 	const struct backend_ops *owner = backend_owner(iface);
 
-	if (owner) {
+	/* one program without a dispatcher: the chosen backend decides what to do with it */
+	if (owner && owner->load) {
 		if ((choice == DISPATCHER_LIBXDP && owner != &backend_libxdp) ||
 		    (choice == DISPATCHER_LINKED && owner != &backend_linked))
 			return xdpl_err(XDPL_ERR_CHAIN, EBUSY,
@@ -118,4 +137,71 @@ int backend_select(const struct xdpl_iface *iface, enum dispatcher_choice choice
 	*be = choice == DISPATCHER_LINKED ? &backend_linked : &backend_libxdp;
 	pr_debug("%s: using the %s backend\n", iface->name, (*be)->name);
 	return 0;
+}
+
+bool backend_key_in_use(const char *key)
+{
+	int i;
+
+	for (i = 0; backends[i]; i++)
+		if (backends[i]->has_state && backends[i]->has_state(key))
+			return true;
+	return false;
+}
+
+int backend_check_mode(const struct xdpl_iface *iface, enum xdp_attach_mode running,
+		       enum xdp_attach_mode wanted)
+{
+	if (wanted == XDP_MODE_UNSPEC || wanted == running)
+		return 0;
+	return xdpl_err(XDPL_ERR_USAGE, EINVAL, "%s: the chain runs in %s mode; load with -m %s",
+			iface->name, mode_name(running), mode_name(running));
+}
+
+static void prog_name_of(__u32 id, char *buf, size_t sz)
+{
+	struct prog_status ps = {};
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	if (fd >= 0 && !prog_status_from_fd(fd, &ps))
+		snprintf(buf, sz, "%s", ps.name);
+	else
+		snprintf(buf, sz, "?");
+	if (fd >= 0)
+		close(fd);
+}
+
+int backend_check_foreign(const struct xdpl_iface *iface, __u32 attached_id, bool force)
+{
+	char name[XDPL_NAME_LEN];
+
+	prog_name_of(attached_id, name, sizeof(name));
+	if (!force)
+		return xdpl_err(XDPL_ERR_BUSY, EBUSY,
+				"%s: program %u (%s) is attached and was not attached by xdpload; "
+				"unload it first, or use --force to replace it",
+				iface->name, attached_id, name);
+	pr_info("%s: replacing program %u (%s) (--force)\n", iface->name, attached_id, name);
+	return 0;
+}
+
+int backend_attach_error(const struct xdpl_iface *iface, int err, __u32 flags)
+{
+	if (err == -EOPNOTSUPP && (flags & XDP_FLAGS_DRV_MODE))
+		return xdpl_err(XDPL_ERR_FAIL, err,
+				"%s: the driver has no native XDP support; use -m skb",
+				iface->name);
+	if (err == -ERANGE || err == -EINVAL)
+		return xdpl_err(XDPL_ERR_FAIL, err,
+				"%s: the kernel refused to attach the chain: %s (MTU too large "
+				"for XDP without frags?)",
+				iface->name, strerror(-err));
+	return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot attach: %s", iface->name, strerror(-err));
+}
+
+int backend_not_in_chain(const struct xdpl_iface *iface, const struct unload_sel *sel)
+{
+	return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
+			"%s: no program with that %s in the chain (see xdpload status %s)",
+			iface->name, sel->name ? "name" : "ID", iface->name);
 }

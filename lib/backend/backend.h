@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The two dispatcher backends behind one interface: libxdp's freplace dispatcher and
- * xdpload's linked dispatcher (one XDP program calling each component, DESIGN.md 3).
+ * The backends behind one interface (DESIGN.md 3): libxdp's freplace dispatcher,
+ * xdpload's linked dispatcher (one XDP program calling each component), and
+ * legacy, one program attached without a dispatcher (by xdpload's libxdp fallback
+ * or by another tool). lib/ops.c holds the interface lock, asks the table which
+ * backend owns the interface and hands the work to it; nothing else names one.
  */
 #ifndef XDPL_BACKEND_H
 #define XDPL_BACKEND_H
@@ -11,7 +14,7 @@
 #include "iface.h"
 #include "status.h"
 
-/* libxdp's limit; the linked backend documents its own (struct backend_ops.max_progs). */
+/* libxdp's limit; the linked backend's is XDPL_CHAIN_MAX. */
 #define XDPL_LIBXDP_MAX_PROGS 10
 
 struct load_opts {
@@ -27,31 +30,42 @@ struct unload_sel {
 	bool force; /* remove even what xdpload did not attach */
 };
 
+/* Every operation runs with the interface lock held (iface_lock.h) unless it says. */
 struct backend_ops {
 	const char *name; /* as status prints it */
 	int max_progs;
 	/* Called before any component of a load is opened (may be NULL). */
 	int (*prepare)(void);
+	/* Finish or undo what a crashed run left (may be NULL); first in every command. */
+	int (*recover)(const struct xdpl_iface *iface);
+	/* Is the program attached (its kernel ID) this backend's? 1, 0 or -errno. Cheap. */
+	int (*owns)(const struct xdpl_iface *iface, __u32 attached_id);
 	/*
 	 * Add comps to the interface's chain; what is already attached stays. The
 	 * whole new chain is built before anything is swapped in; on error nothing
-	 * changes. Reports its own errors. comps[i].order counts from 0 within
-	 * this load; a backend offsets it past the components already attached.
+	 * changes. comps[i].entry.order counts from 0 within this load; a backend
+	 * places them after the components already attached. NULL: cannot load.
 	 */
 	int (*load)(const struct xdpl_iface *iface, struct component *comps, int n,
 		    const struct load_opts *opts);
 	int (*unload)(const struct xdpl_iface *iface, const struct unload_sel *sel);
-	/* Fill st and return 1 when this backend's chain is on iface, else 0 (or -errno). */
+	/* Fill st (it owns iface). */
 	int (*status)(const struct xdpl_iface *iface, struct iface_status *st);
 	/*
-	 * Remove state (pins, run files) left behind for iface, or with iface NULL
-	 * for every interface that is gone. Returns 0 or -errno.
+	 * Remove state left behind for iface, or with iface NULL for every
+	 * interface that is gone (then it takes each interface's lock itself).
 	 */
 	int (*clean)(const struct xdpl_iface *iface);
+	/* Does the backend keep anything for this state key? (NULL: never) */
+	bool (*has_state)(const char *key);
 };
 
 extern const struct backend_ops backend_libxdp;
 extern const struct backend_ops backend_linked;
+extern const struct backend_ops backend_legacy;
+
+/* Every backend, in the order ownership is asked (legacy, which owns anything, last). */
+extern const struct backend_ops *const backends[];
 
 enum dispatcher_choice {
 	DISPATCHER_AUTO,
@@ -64,15 +78,32 @@ int dispatcher_parse(const char *name, enum dispatcher_choice *choice);
 /* Can this kernel load libxdp's dispatcher (freplace)? Probed once per process. */
 bool freplace_supported(void);
 
+/* Every backend's recovery for iface, under its lock (the first step of every command). */
+int backend_recover(const struct xdpl_iface *iface);
+
+/* The backend whose program is on iface, or NULL when none is attached. */
+const struct backend_ops *backend_owner(const struct xdpl_iface *iface);
+
 /*
  * The backend for a load on iface: the one whose chain is already there, else the
- * one chosen (auto: libxdp where freplace works, linked elsewhere). Reports its
- * errors (e.g. --dispatcher libxdp on an interface with a linked chain).
+ * one chosen (auto: libxdp where freplace works, linked elsewhere).
  */
 int backend_select(const struct xdpl_iface *iface, enum dispatcher_choice choice,
 		   const struct backend_ops **be);
 
-/* The backend whose chain is on iface, or NULL. */
-const struct backend_ops *backend_owner(const struct xdpl_iface *iface);
+/* Does any backend keep anything for this state key? */
+bool backend_key_in_use(const char *key);
+
+/* ---- checks and messages every backend shares ---- */
+
+/* A chain running in one mode cannot grow in another. */
+int backend_check_mode(const struct xdpl_iface *iface, enum xdp_attach_mode running,
+		       enum xdp_attach_mode wanted);
+/* A program xdpload did not attach is replaced only with --force. */
+int backend_check_foreign(const struct xdpl_iface *iface, __u32 attached_id, bool force);
+/* The error for a failed XDP attach with these flags. */
+int backend_attach_error(const struct xdpl_iface *iface, int err, __u32 flags);
+/* "No program with that name/ID in the chain". */
+int backend_not_in_chain(const struct xdpl_iface *iface, const struct unload_sel *sel);
 
 #endif

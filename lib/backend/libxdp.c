@@ -10,9 +10,12 @@
 #include <bpf/bpf.h>
 #include <linux/if_link.h>
 #include "backend/backend.h"
+#include "backend/legacy.h"
 #include "log.h"
-#include "owner.h"
 #include "verifier_log.h"
+
+/* libxdp names its dispatcher program so (lib/libxdp/xdp-dispatcher.c.in). */
+#define LIBXDP_DISPATCHER_NAME "xdp_dispatcher"
 
 static struct xdp_multiprog *get_multiprog(int ifindex)
 {
@@ -20,7 +23,23 @@ static struct xdp_multiprog *get_multiprog(int ifindex)
 
 	if (libxdp_get_error(mp))
 		return NULL;
+	if (xdp_multiprog__is_legacy(mp) || !xdp_multiprog__main_prog(mp)) {
+		xdp_multiprog__close(mp);
+		return NULL;
+	}
 	return mp;
+}
+
+static int libxdp_owns(const struct xdpl_iface *iface, __u32 attached_id)
+{
+	struct prog_status ps = {};
+	int fd = bpf_prog_get_fd_by_id(attached_id), err;
+
+	if (fd < 0)
+		return -errno;
+	err = prog_status_from_fd(fd, &ps);
+	close(fd);
+	return err ?: !strcmp(ps.name, LIBXDP_DISPATCHER_NAME);
 }
 
 static void fill_prog(struct xdp_program *p, struct prog_status *ps)
@@ -46,11 +65,7 @@ static int libxdp_status(const struct xdpl_iface *iface, struct iface_status *st
 	struct xdp_program *p;
 
 	if (!mp)
-		return 0;
-	if (xdp_multiprog__is_legacy(mp) || !xdp_multiprog__main_prog(mp)) {
-		xdp_multiprog__close(mp);
-		return 0;
-	}
+		return -ENOENT;
 	st->backend = "libxdp";
 	st->owned = true; /* libxdp's chains are shared by design */
 	st->mode = xdp_multiprog__attach_mode(mp);
@@ -59,58 +74,51 @@ static int libxdp_status(const struct xdpl_iface *iface, struct iface_status *st
 	     p = xdp_multiprog__next_prog(p, mp))
 		fill_prog(p, &st->progs[st->nprogs++]);
 	xdp_multiprog__close(mp);
-	return 1;
+	return 0;
 }
 
 /* Refuse what libxdp would do silently or half-way, before touching anything. */
 static int check_room(const struct xdpl_iface *iface, int n, const struct load_opts *opts)
 {
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct iface_status st = {};
-	int ret;
+	bool chain;
 
-	ret = libxdp_status(iface, &st);
-	if (ret < 0)
-		return ret;
-	if (ret == 0) {
-		LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-		if (!bpf_xdp_query(iface->ifindex, 0, &q) && q.prog_id) {
-			if (!freplace_supported())
-				return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
-						"%s: already has program %u, and this kernel "
-						"refuses freplace, so libxdp cannot build the "
-						"dispatcher that chains a second one; use "
-						"--dispatcher linked",
-						iface->name, q.prog_id);
-			return xdpl_err(XDPL_ERR_BUSY, EEXIST,
-					"%s: program %u is attached without a dispatcher "
-					"(by another tool?); unload it first",
+	if (bpf_xdp_query(iface->ifindex, 0, &q))
+		return xdpl_err(XDPL_ERR_FAIL, errno, "%s: cannot query XDP: %s", iface->name,
+				strerror(errno));
+	chain = q.prog_id && libxdp_owns(iface, q.prog_id) > 0 && !libxdp_status(iface, &st);
+	if (q.prog_id && !chain) {
+		if (!freplace_supported())
+			return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
+					"%s: already has program %u, and this kernel refuses "
+					"freplace, so libxdp cannot build the dispatcher that "
+					"chains a second one; use --dispatcher linked",
 					iface->name, q.prog_id);
-		}
+		return xdpl_err(XDPL_ERR_BUSY, EEXIST,
+				"%s: program %u is attached without a dispatcher (by another "
+				"tool?); unload it first",
+				iface->name, q.prog_id);
 	}
 	if (n > 1 && !freplace_supported())
-		return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
-				"%s: %d programs need libxdp's dispatcher, which this kernel "
-				"cannot load (it refuses freplace); use --dispatcher linked "
-				"(or auto)",
-				iface->name, n);
+		return xdpl_err(
+			XDPL_ERR_CHAIN, EOPNOTSUPP,
+			"%s: %d programs need libxdp's dispatcher, which this kernel "
+			"cannot load (it refuses freplace); use --dispatcher linked (or auto)",
+			iface->name, n);
 	if (st.nprogs + n > XDPL_LIBXDP_MAX_PROGS)
 		return xdpl_err(XDPL_ERR_CHAIN, E2BIG,
 				"%s: %d programs attached plus %d is more than libxdp's "
 				"dispatcher holds (%d)",
 				iface->name, st.nprogs, n, XDPL_LIBXDP_MAX_PROGS);
-	if (ret == 1 && opts->mode != XDP_MODE_UNSPEC && st.mode != opts->mode)
-		return xdpl_err(XDPL_ERR_USAGE, EINVAL,
-				"%s: the chain runs in %s mode; load with -m %s", iface->name,
-				mode_name(st.mode), mode_name(st.mode));
-	return 0;
+	return chain ? backend_check_mode(iface, st.mode, opts->mode) : 0;
 }
 
 static int libxdp_load(const struct xdpl_iface *iface, struct component *comps, int n,
 		       const struct load_opts *opts)
 {
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct xdp_program **progs;
-	struct iface_status st;
 	int i, err;
 
 	err = check_room(iface, n, opts);
@@ -129,45 +137,14 @@ static int libxdp_load(const struct xdpl_iface *iface, struct component *comps, 
 			return verifier_report(n == 1 ? comps[0].label : "one of the programs",
 					       err);
 		if (err == -EOPNOTSUPP && opts->mode == XDP_MODE_NATIVE)
-			return xdpl_err(XDPL_ERR_FAIL, err,
-					"%s: the driver has no native XDP support; use -m skb",
-					iface->name);
+			return backend_attach_error(iface, err, XDP_FLAGS_DRV_MODE);
 		return xdpl_err(XDPL_ERR_FAIL, err, "%s: libxdp could not attach: %s", iface->name,
 				strerror(-err));
 	}
-	/* libxdp fell back to attaching a single program directly: remember it is ours. */
-	if (libxdp_status(iface, &st) == 0)
-		owner_mark_legacy(iface, xdp_program__id(comps[0].xprog));
-	return 0;
-}
-
-static int unload_legacy(const struct xdpl_iface *iface, const struct unload_sel *sel)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct prog_status ps = {};
-	int fd;
-
-	if (bpf_xdp_query(iface->ifindex, 0, &q) || !q.prog_id)
-		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT, "%s: no XDP program attached",
-				iface->name);
-	fd = bpf_prog_get_fd_by_id(q.prog_id);
-	if (fd >= 0) {
-		prog_status_from_fd(fd, &ps);
-		close(fd);
-	}
-	if (!sel->all && sel->id != q.prog_id && !(sel->name && !strcmp(sel->name, ps.name)))
-		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
-				"%s: no attached program with that %s (see xdpload status %s)",
-				iface->name, sel->name ? "name" : "ID", iface->name);
-	if (!sel->force && !owner_is_legacy(iface, q.prog_id))
-		return xdpl_err(XDPL_ERR_BUSY, EBUSY,
-				"%s: program %u (%s) was not attached by xdpload; use --force to "
-				"remove it anyway",
-				iface->name, q.prog_id, ps.name);
-	if (bpf_xdp_detach(iface->ifindex, mode_flags(mode_of_attached(q.attach_mode)), NULL))
-		return xdpl_err(XDPL_ERR_FAIL, errno, "%s: detach failed: %s", iface->name,
-				strerror(errno));
-	owner_clear_legacy(iface);
+	/* libxdp fell back to attaching a single program directly: remember it is ours */
+	if (!bpf_xdp_query(iface->ifindex, 0, &q) && q.prog_id &&
+	    q.prog_id == xdp_program__id(comps[0].xprog))
+		legacy_mark(iface, q.prog_id);
 	return 0;
 }
 
@@ -177,10 +154,9 @@ static int libxdp_unload(const struct xdpl_iface *iface, const struct unload_sel
 	struct xdp_program *p;
 	int err;
 
-	if (!mp || xdp_multiprog__is_legacy(mp)) {
-		xdp_multiprog__close(mp);
-		return unload_legacy(iface, sel);
-	}
+	if (!mp)
+		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT, "%s: no libxdp chain attached",
+				iface->name);
 	if (sel->all) {
 		err = xdp_multiprog__detach(mp);
 		goto out;
@@ -191,9 +167,7 @@ static int libxdp_unload(const struct xdpl_iface *iface, const struct unload_sel
 			break;
 	if (!p) {
 		xdp_multiprog__close(mp);
-		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
-				"%s: no program with that %s in the chain (see xdpload status %s)",
-				iface->name, sel->name ? "name" : "ID", iface->name);
+		return backend_not_in_chain(iface, sel);
 	}
 	err = xdp_program__detach(p, iface->ifindex, xdp_multiprog__attach_mode(mp), 0);
 out:
@@ -208,16 +182,17 @@ static int libxdp_clean(const struct xdpl_iface *iface)
 {
 	int err = libxdp_clean_references(iface ? iface->ifindex : 0);
 
-	owner_clean_legacy();
-
 	pr_debug("libxdp clean-up: %s\n", err < 0 ? strerror(-err) : "done");
 	/* Without a bpffs (ip netns exec hides it) libxdp has no pins to clean. */
-	return err < 0 && err != -ENOENT && err != -EOPNOTSUPP ? err : 0;
+	if (err < 0 && err != -ENOENT && err != -EOPNOTSUPP)
+		return xdpl_err(XDPL_ERR_FAIL, err, "libxdp's clean-up failed: %s", strerror(-err));
+	return 0;
 }
 
 const struct backend_ops backend_libxdp = {
 	.name = "libxdp",
 	.max_progs = XDPL_LIBXDP_MAX_PROGS,
+	.owns = libxdp_owns,
 	.load = libxdp_load,
 	.unload = libxdp_unload,
 	.status = libxdp_status,

@@ -6,29 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
-#include <xdpload/dispatcher.h>
-#include "chain.h"
+#include "backend/legacy.h"
 #include "backend/linked_build.h"
+#include "fault.h"
 #include "linked/capture.h"
 #include "log.h"
-#include "owner.h"
 #include "verifier_log.h"
 
 /* One component of the chain being built: just loaded by the user, or already there. */
 struct lcomp {
 	struct component *c;
-	struct component own; /* storage for a component reopened from the state */
+	struct component own; /* storage for a component reopened from its saved copy */
 	bool is_new;
-	struct linked_state_comp meta;
+	struct linked_comp meta;
 	struct linked_prog *lp;
 	int standalone_fd;
 };
 
-/* ---- components ---- */
+void linked_build_init(struct linked_build *b, struct linked_state *st)
+{
+	memset(b, 0, sizeof(*b));
+	b->st = st;
+	b->counters_fd = b->old_fd = -1;
+	b->comp.prog_fd = b->comp.counters_fd = -1;
+}
 
 static void lcomp_free(struct lcomp *l)
 {
@@ -45,12 +49,17 @@ static void lcomp_free(struct lcomp *l)
 	free(l);
 }
 
-static struct lcomp *lcomp_new(void)
+static struct lcomp *lcomp_add(struct linked_build *b)
 {
-	struct lcomp *l = calloc(1, sizeof(*l));
+	struct lcomp *l;
 
-	if (l)
+	if (b->n >= XDPL_CHAIN_MAX)
+		return NULL;
+	l = calloc(1, sizeof(*l));
+	if (l) {
 		l->standalone_fd = -1;
+		b->lc[b->n++] = l;
+	}
 	return l;
 }
 
@@ -68,45 +77,34 @@ static void map_pin_name(const struct bpf_map *m, char *buf, size_t sz)
 /* Maps pinned for a component: carry their state into the rebuilt chain. */
 static int reuse_maps(const struct linked_state *st, struct lcomp *l)
 {
-	char path[LINKED_PATH_LEN], name[LINKED_NAME_LEN + 8];
+	char path[LINKED_PATH_LEN], name[XDPL_NAME_LEN + 8];
+	struct xdpl_dir dir = XDPL_DIR_INIT;
 	struct bpf_map *m;
-	int fd, err;
+	int fd, err = 0;
 
+	if (linked_state_comp_dir(st, l->meta.uid, false, &dir))
+		return 0; /* new maps, as for a new component */
 	bpf_object__for_each_map (m, l->c->obj) {
 		if (bpf_map__pin_path(m)) /* load -p: libbpf reuses its own pins */
 			continue;
 		map_pin_name(m, name, sizeof(name));
-		linked_state_comp_path(st, l->meta.uid, name, path, sizeof(path));
+		sdir_fd_path(&dir, name, path, sizeof(path));
 		fd = bpf_obj_get(path);
 		if (fd < 0) {
-			pr_debug("%s: no pinned map %s, a new one is created\n", l->meta.label,
-				 bpf_map__name(m));
+			pr_debug("%s: no pinned map %s, a new one is created\n",
+				 l->meta.entry.label, bpf_map__name(m));
 			continue;
 		}
 		err = bpf_map__reuse_fd(m, fd);
 		close(fd);
-		if (err)
-			return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot reuse its map %s: %s",
-					l->meta.label, bpf_map__name(m), strerror(-err));
+		if (err) {
+			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot reuse its map %s: %s",
+				       l->meta.entry.label, bpf_map__name(m), strerror(-err));
+			break;
+		}
 	}
-	return 0;
-}
-
-static int pin_maps(const struct linked_state *st, struct lcomp *l)
-{
-	char path[LINKED_PATH_LEN], name[LINKED_NAME_LEN + 8];
-	struct bpf_map *m;
-
-	bpf_object__for_each_map (m, l->c->obj) {
-		if (bpf_map__pin_path(m) || bpf_map__fd(m) < 0)
-			continue;
-		map_pin_name(m, name, sizeof(name));
-		linked_state_comp_path(st, l->meta.uid, name, path, sizeof(path));
-		if (bpf_obj_pin(bpf_map__fd(m), path) && errno != EEXIST)
-			return xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot pin its map at %s: %s",
-					l->meta.label, path, strerror(errno));
-	}
-	return 0;
+	sdir_close(&dir);
+	return err;
 }
 
 /*
@@ -129,76 +127,42 @@ static void pin_root_of(struct bpf_object *obj, char *buf, size_t sz)
 	}
 }
 
-/* The manifest is one line per component, fields split by tabs. */
-static void sanitize(char *s)
+int linked_build_add_existing(struct linked_build *b, const struct linked_comp *m)
 {
-	for (; *s; s++)
-		if (*s == '\t' || *s == '\n')
-			*s = ' ';
-}
-
-/* The name libbpf gives an object decides its internal maps' names: keep it. */
-static const char *object_name(const char *label)
-{
-	const char *base = strrchr(label, '/');
-
-	return base ? base + 1 : label;
-}
-
-static int open_existing(const struct linked_state *st, const struct linked_state_comp *m,
-			 struct lcomp *l)
-{
-	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, o);
-	struct component *c = &l->own;
-	char path[LINKED_PATH_LEN], objname[64];
-	struct bpf_program *p;
+	struct component_req req = { .prog_name = m->entry.name, .prio = -1 };
+	char obj[32], path[LINKED_PATH_LEN];
+	struct lcomp *l = lcomp_add(b);
 	int err;
 
-	l->c = c;
-	l->meta = *m;
-	linked_state_obj_path(st, m->uid, path, sizeof(path));
-	err = read_file(path, &c->buf, &c->len);
-	if (err)
-		return xdpl_err(XDPL_ERR_FAIL, err,
-				"%s: its saved copy %s is gone (%s); 'xdpload unload %s --all' "
-				"and load the chain again",
-				m->label, path, strerror(-err), st->iface.name);
-	c->label = strdup(m->label);
-	if (!c->label)
+	if (!l)
 		return -ENOMEM;
-	/* component_open names it the same way: its internal maps keep their names */
-	snprintf(objname, sizeof(objname), "%.63s", object_name(m->label));
-	o.object_name = objname;
-	o.pin_root_path = m->pin_dir[0] ? m->pin_dir : NULL;
-	c->obj = bpf_object__open_mem(c->buf, c->len, &o);
-	err = libbpf_get_error(c->obj);
-	if (err) {
-		c->obj = NULL;
-		return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot reopen its saved copy: %s",
-				m->label, strerror(-err));
-	}
-	bpf_object__for_each_program (p, c->obj) {
-		if (!strcmp(bpf_program__name(p), m->name)) {
-			c->prog = p;
-			break;
-		}
-	}
-	if (!c->prog)
-		return xdpl_err(XDPL_ERR_FAIL, ENOENT, "%s: program %s is not in its saved copy",
-				m->label, m->name);
-	c->name = bpf_program__name(c->prog);
-	c->prio = m->prio;
-	c->actions = m->actions;
-	c->order = m->order;
-	return reuse_maps(st, l);
+	l->meta = *m;
+	linked_state_obj_name(m->uid, obj, sizeof(obj));
+	sdir_fd_path(&b->st->run, obj, path, sizeof(path));
+	req.source = m->entry.label;
+	req.saved_copy = path;
+	req.pin_dir = m->pin_dir[0] ? m->pin_dir : NULL;
+	l->c = &l->own;
+	err = component_open(&l->own, &req, m->entry.order);
+	if (err)
+		return err;
+	/* the chain's own record of it stands, whatever the object says now */
+	l->own.entry = m->entry;
+	return reuse_maps(b->st, l);
 }
 
-static int cmp_lcomp(const void *a, const void *b)
+int linked_build_add_new(struct linked_build *b, struct component *c)
 {
-	const struct lcomp *x = *(struct lcomp *const *)a, *y = *(struct lcomp *const *)b;
+	struct lcomp *l = lcomp_add(b);
 
-	return chain_cmp(x->meta.prio, x->meta.name, x->meta.order, y->meta.prio, y->meta.name,
-			 y->meta.order);
+	if (!l)
+		return -ENOMEM;
+	l->c = c;
+	l->is_new = true;
+	l->meta.entry = c->entry;
+	l->meta.uid = linked_state_new_uid(b->st);
+	pin_root_of(c->obj, l->meta.pin_dir, sizeof(l->meta.pin_dir));
+	return 0;
 }
 
 /* Load the object (maps, tail-call targets) and take the captured program. */
@@ -214,205 +178,158 @@ static int capture(struct lcomp *l)
 	if (err) {
 		linked_capture_disarm(l->c->prog);
 		if (*xdpl_last_verifier_log())
-			return verifier_report(l->meta.label, err);
+			return verifier_report(l->meta.entry.label, err);
 		return xdpl_err(err == -EPERM ? XDPL_ERR_PERM : XDPL_ERR_FAIL, err,
-				"%s: cannot load its maps: %s", l->meta.label, strerror(-err));
+				"%s: cannot load its maps: %s", l->meta.entry.label,
+				strerror(-err));
 	}
 	return linked_capture_take(l->c->prog, &l->lp);
 }
 
 static int standalone(const struct linked_state *st, struct lcomp *l)
 {
+	struct xdpl_dir dir = XDPL_DIR_INIT;
 	char path[LINKED_PATH_LEN];
 
-	if (!l->is_new) {
-		linked_state_comp_path(st, l->meta.uid, "prog", path, sizeof(path));
+	if (!l->is_new && !linked_state_comp_dir(st, l->meta.uid, false, &dir)) {
+		sdir_fd_path(&dir, "prog", path, sizeof(path));
 		l->standalone_fd = bpf_obj_get(path);
+		sdir_close(&dir);
 		if (l->standalone_fd >= 0)
 			return 0;
 	}
-	l->standalone_fd = linked_prog_load_standalone(l->lp, l->meta.label);
+	l->standalone_fd = linked_prog_load_standalone(l->lp, l->meta.entry.label);
 	return l->standalone_fd < 0 ? l->standalone_fd : 0;
 }
 
+/* Pin a new component's program and maps and save its object, all under its fresh uid. */
 static int save_new(const struct linked_state *st, struct lcomp *l)
 {
-	char path[LINKED_PATH_LEN];
-	int fd, err = 0;
-	ssize_t w;
+	char path[LINKED_PATH_LEN], name[XDPL_NAME_LEN + 8];
+	struct xdpl_dir dir = XDPL_DIR_INIT;
+	struct bpf_map *m;
+	int err;
 
-	linked_state_comp_path(st, l->meta.uid, NULL, path, sizeof(path));
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return xdpl_err(XDPL_ERR_PERM, errno, "cannot create %s: %s", path,
-				strerror(errno));
-	linked_state_comp_path(st, l->meta.uid, "prog", path, sizeof(path));
-	if (bpf_obj_pin(l->standalone_fd, path))
-		return xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot pin it at %s: %s", l->meta.label,
-				path, strerror(errno));
-	err = pin_maps(st, l);
+	err = linked_state_comp_dir(st, l->meta.uid, true, &dir);
 	if (err)
 		return err;
-	linked_state_obj_path(st, l->meta.uid, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return xdpl_err(XDPL_ERR_PERM, errno, "cannot write %s: %s", path, strerror(errno));
-	w = write(fd, l->c->buf, l->c->len);
-	if (w != (ssize_t)l->c->len || fsync(fd))
-		err = xdpl_err(XDPL_ERR_FAIL, w < 0 ? errno : EIO, "cannot write %s", path);
-	close(fd);
-	return err;
-}
-
-int linked_build_add_existing(struct linked_build *b, const struct linked_state_comp *m)
-{
-	struct lcomp *l = lcomp_new();
-
-	if (!l)
-		return -ENOMEM;
-	b->lc[b->n++] = l;
-	return open_existing(b->st, m, l);
-}
-
-static unsigned int free_slot(const struct linked_build *b)
-{
-	unsigned int slot;
-	int i;
-
-	for (slot = 0; slot < LINKED_MAX_COMPONENTS; slot++) {
-		for (i = 0; i < b->n && b->lc[i]->meta.slot != slot; i++)
-			;
-		if (i == b->n)
-			return slot;
+	sdir_fd_path(&dir, "prog", path, sizeof(path));
+	if (bpf_obj_pin(l->standalone_fd, path))
+		err = xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot pin it in %s: %s",
+			       l->meta.entry.label, dir.path, strerror(errno));
+	bpf_object__for_each_map (m, l->c->obj) {
+		if (err || bpf_map__pin_path(m) || bpf_map__fd(m) < 0)
+			continue;
+		map_pin_name(m, name, sizeof(name));
+		sdir_fd_path(&dir, name, path, sizeof(path));
+		if (bpf_obj_pin(bpf_map__fd(m), path))
+			err = xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot pin its map %s in %s: %s",
+				       l->meta.entry.label, bpf_map__name(m), dir.path,
+				       strerror(errno));
 	}
-	return 0;
-}
-
-int linked_build_add_new(struct linked_build *b, struct component *c, unsigned int order)
-{
-	struct lcomp *l = lcomp_new();
-
-	if (!l)
-		return -ENOMEM;
-	l->c = c;
-	l->is_new = true;
-	l->meta.uid = b->st->next_uid++;
-	l->meta.slot = free_slot(b);
-	l->meta.prio = c->prio;
-	l->meta.actions = c->actions;
-	l->meta.order = order;
-	snprintf(l->meta.name, sizeof(l->meta.name), "%s", c->name);
-	snprintf(l->meta.label, sizeof(l->meta.label), "%s", c->label);
-	sanitize(l->meta.label);
-	pin_root_of(c->obj, l->meta.pin_dir, sizeof(l->meta.pin_dir));
-	b->lc[b->n++] = l;
+	sdir_close(&dir);
+	if (err)
+		return err;
+	linked_state_obj_name(l->meta.uid, name, sizeof(name));
+	err = sdir_write_file(&st->run, name, l->c->buf, l->c->len);
+	if (err)
+		return xdpl_err(XDPL_ERR_PERM, err, "cannot write %s/%s: %s", st->run.path, name,
+				strerror(-err));
 	return 0;
 }
 
 /* ---- counters ---- */
 
-/*
- * Zero one slot on every CPU (a removed component may have left counts in it).
- * The update rewrites the whole per-CPU value, so increments of other slots that
- * land between lookup and update are lost: only write when the slot needs it.
- */
-static int zero_slot(int map_fd, unsigned int slot)
+/* Is slot free of every component of the chain being built and of the one attached? */
+static bool slot_free(const struct linked_build *b, unsigned int slot)
 {
-	int ncpu = libbpf_num_possible_cpus(), cpu, err = 0;
-	size_t vsz = LINKED_MAX_COMPONENTS * XDPL_DISP_STRIDE, k;
-	bool dirty = false;
-	__u32 key = 0;
-	char *vals;
+	int i;
 
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc(ncpu, vsz);
-	if (!vals)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(map_fd, &key, vals))
-		err = -errno;
-	for (cpu = 0; !err && cpu < ncpu; cpu++) {
-		char *p = vals + cpu * vsz + slot * XDPL_DISP_STRIDE;
+	for (i = 0; i < b->n; i++)
+		if (b->lc[i]->meta.slot == slot)
+			return false;
+	for (i = 0; i < b->st->m.n; i++)
+		if (b->st->m.comps[i].slot == slot)
+			return false;
+	return true;
+}
 
-		for (k = 0; k < XDPL_DISP_STRIDE && !dirty; k++)
-			dirty = p[k] != 0;
-		memset(p, 0, XDPL_DISP_STRIDE);
+/*
+ * A new component gets a slot no running chain counts into, and the slot's
+ * current values as its base: the map is never written from user space, so no
+ * increment of any component is lost to a read-modify-write.
+ */
+static int assign_slots(struct linked_build *b)
+{
+	unsigned int slot = 0;
+	int i, err;
+
+	for (i = 0; i < b->n; i++)
+		if (b->lc[i]->is_new)
+			b->lc[i]->meta.slot = XDPL_CHAIN_MAX; /* not given yet */
+	for (i = 0; i < b->n; i++) {
+		struct lcomp *l = b->lc[i];
+
+		if (!l->is_new)
+			continue;
+		while (slot < XDPL_CHAIN_MAX && !slot_free(b, slot))
+			slot++;
+		if (slot == XDPL_CHAIN_MAX)
+			return xdpl_err(XDPL_ERR_CHAIN, E2BIG, "no free counter slot");
+		l->meta.slot = slot;
+		memset(l->meta.base, 0, sizeof(l->meta.base));
+		if (!b->counters_new && b->counters_fd >= 0) {
+			err = linked_counters_read(b->counters_fd, slot, l->meta.base);
+			if (err)
+				return xdpl_err(XDPL_ERR_FAIL, err, "cannot read the counters: %s",
+						strerror(-err));
+		}
 	}
-	if (!err && dirty && bpf_map_update_elem(map_fd, &key, vals, BPF_EXIST))
-		err = -errno;
-	free(vals);
-	return err;
+	return 0;
 }
 
 static int setup_counters(struct linked_build *b)
 {
 	char path[LINKED_PATH_LEN];
-	int i, err;
 
-	b->counters_fd = -1;
 	if (!b->counters)
-		return 0;
-	linked_state_path(b->st, "counters", path, sizeof(path));
+		return assign_slots(b);
+	linked_state_pin_path(b->st, "counters", path, sizeof(path));
 	b->counters_fd = bpf_obj_get(path);
 	if (b->counters_fd < 0) {
-		b->counters_fd = linked_counters_create(LINKED_MAX_COMPONENTS);
+		b->counters_fd = linked_counters_create(XDPL_CHAIN_MAX);
 		if (b->counters_fd < 0)
 			return xdpl_err(XDPL_ERR_FAIL, b->counters_fd,
 					"cannot create the counters map: %s",
 					strerror(-b->counters_fd));
 		b->counters_new = true;
-		return 0;
 	}
-	for (i = 0; i < b->n; i++) {
-		if (!b->lc[i]->is_new)
-			continue;
-		err = zero_slot(b->counters_fd, b->lc[i]->meta.slot);
-		if (err)
-			return xdpl_err(XDPL_ERR_FAIL, err, "cannot reset the counters: %s",
-					strerror(-err));
-	}
-	return 0;
+	return assign_slots(b);
 }
 
 /* ---- build and swap ---- */
 
 static int compose_chain(struct linked_build *b)
 {
-	struct linked_input in[LINKED_MAX_COMPONENTS];
+	struct linked_input in[XDPL_CHAIN_MAX];
 	struct linked_compose_opts o = { .no_counters = !b->counters,
 					 .counters_fd = b->counters_fd,
 					 .counter_slots = true };
 	int i;
 
 	for (i = 0; i < b->n; i++) {
-		in[i].label = b->lc[i]->meta.label;
+		in[i].label = b->lc[i]->meta.entry.label;
 		in[i].prog = b->lc[i]->lp;
-		in[i].chain_mask = b->lc[i]->meta.actions;
+		in[i].chain_mask = b->lc[i]->meta.entry.actions;
 		in[i].counter_slot = b->lc[i]->meta.slot;
 	}
 	return linked_compose(in, b->n, &o, &b->comp);
 }
 
-static void unpin_new(struct linked_build *b)
-{
-	int i;
-
-	for (i = 0; i < b->n; i++)
-		if (b->lc[i]->is_new)
-			linked_state_remove_comp(b->st, b->lc[i]->meta.uid);
-	linked_state_unstage(b->st);
-	if (b->counters_new) {
-		char path[LINKED_PATH_LEN];
-
-		linked_state_path(b->st, "counters", path, sizeof(path));
-		unlink(path);
-	}
-}
-
 static int swap_in(struct linked_build *b)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	const char *name = b->st->iface.name;
+	const struct xdpl_iface *iface = &b->st->iface;
 	__u32 flags = b->attach_flags;
 	int err;
 
@@ -422,94 +339,111 @@ static int swap_in(struct linked_build *b)
 	} else {
 		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
 	}
-	if (!bpf_xdp_attach(b->st->iface.ifindex, b->comp.prog_fd, flags, &ao)) {
-		if (!bpf_xdp_query(b->st->iface.ifindex, 0, &q))
-			b->st->mode = mode_of_attached(q.attach_mode);
+	if (!bpf_xdp_attach(iface->ifindex, b->comp.prog_fd, flags, &ao))
 		return 0;
-	}
 	err = -errno;
 	if (err == -EEXIST || err == -EBUSY)
 		return xdpl_err(XDPL_ERR_BUSY, err,
 				"%s: its XDP program changed while the chain was built (another "
 				"tool?); nothing was changed, try again",
-				name);
-	if (err == -EOPNOTSUPP && (flags & XDP_FLAGS_DRV_MODE))
-		return xdpl_err(XDPL_ERR_FAIL, err,
-				"%s: the driver has no native XDP support; use -m skb", name);
-	if (err == -ERANGE || err == -EINVAL)
-		return xdpl_err(XDPL_ERR_FAIL, err,
-				"%s: the kernel refused to attach the chain: %s (MTU too large "
-				"for XDP without frags?)",
-				name, strerror(-err));
-	return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot attach the chain: %s", name,
-			strerror(-err));
+				iface->name);
+	return backend_attach_error(iface, err, flags);
 }
 
-int linked_build_and_swap(struct linked_build *b, const unsigned int *gone, int ngone)
+/* The next generation's manifest: what the chain being built is. */
+static void next_manifest(const struct linked_build *b, struct linked_manifest *next)
 {
-	char path[LINKED_PATH_LEN];
-	int i, err;
+	int i;
 
-	qsort(b->lc, b->n, sizeof(b->lc[0]), cmp_lcomp);
-	for (i = 0; i < b->n; i++) {
-		err = capture(b->lc[i]);
-		if (err)
-			return err;
-	}
-	/* each new one verified alone first: its verifier errors name it */
-	for (i = 0; i < b->n; i++) {
-		err = standalone(b->st, b->lc[i]);
-		if (err)
-			return err;
-	}
-	err = setup_counters(b);
-	if (!err)
-		err = compose_chain(b);
-	if (err)
-		return err;
+	*next = b->st->m;
+	next->generation = b->st->exists ? b->st->m.generation + 1 : 1;
+	next->mode = mode_of_flags(b->attach_flags);
+	next->counters = b->counters;
+	next->n = b->n;
+	for (i = 0; i < b->n; i++)
+		next->comps[i] = b->lc[i]->meta;
+}
+
+static int cmp_lcomp(const void *a, const void *b)
+{
+	const struct lcomp *x = *(struct lcomp *const *)a, *y = *(struct lcomp *const *)b;
+
+	return chain_cmp(&x->meta.entry, &y->meta.entry);
+}
+
+/* Stage everything of generation next (new pins and objects, dispatcher_G, manifest.G). */
+static int stage(struct linked_build *b, const struct linked_manifest *next)
+{
+	char path[LINKED_PATH_LEN], name[32];
+	int i, err = 0;
 
 	for (i = 0; i < b->n && !err; i++)
 		if (b->lc[i]->is_new)
 			err = save_new(b->st, b->lc[i]);
+	xdpl_fault_point("linked:saved");
 	if (!err && b->counters_new) {
-		linked_state_path(b->st, "counters", path, sizeof(path));
+		linked_state_pin_path(b->st, "counters", path, sizeof(path));
 		if (bpf_obj_pin(b->counters_fd, path))
-			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot pin %s: %s", path,
-				       strerror(errno));
+			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot pin the counters in %s: %s",
+				       b->st->pins.path, strerror(errno));
 	}
-	b->st->counters = b->counters;
-	b->st->n = b->n;
-	for (i = 0; i < b->n; i++)
-		b->st->comps[i] = b->lc[i]->meta;
-	if (!err)
-		err = linked_state_stage(b->st);
+	linked_state_dispatcher_name(next->generation, name, sizeof(name));
 	if (!err) {
-		linked_state_path(b->st, "dispatcher_new", path, sizeof(path));
-		unlink(path);
+		sdir_remove(&b->st->pins, name); /* a leftover of a crash */
+		linked_state_pin_path(b->st, name, path, sizeof(path));
 		if (bpf_obj_pin(b->comp.prog_fd, path))
-			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot pin %s: %s", path,
-				       strerror(errno));
+			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot pin the chain in %s: %s",
+				       b->st->pins.path, strerror(errno));
 	}
+	xdpl_fault_point("linked:pinned");
+	if (!err) {
+		err = linked_state_stage(b->st, next);
+		if (err)
+			err = xdpl_err(XDPL_ERR_PERM, err, "cannot write %s/manifest.%u: %s",
+				       b->st->run.path, next->generation, strerror(-err));
+	}
+	xdpl_fault_point("linked:staged");
+	return err;
+}
+
+int linked_build_and_swap(struct linked_build *b)
+{
+	struct linked_manifest *next = malloc(sizeof(*next));
+	int i, err = 0;
+
+	if (!next)
+		return -ENOMEM;
+	qsort(b->lc, b->n, sizeof(b->lc[0]), cmp_lcomp);
+	for (i = 0; i < b->n && !err; i++)
+		err = capture(b->lc[i]);
+	/* each one verified alone first: its verifier errors name it */
+	for (i = 0; i < b->n && !err; i++)
+		err = standalone(b->st, b->lc[i]);
+	if (!err)
+		err = setup_counters(b);
+	if (!err)
+		err = compose_chain(b);
+	if (err)
+		goto out;
+	next_manifest(b, next);
+	err = stage(b, next);
 	if (!err)
 		err = swap_in(b);
 	if (err) {
-		unpin_new(b);
-		return err;
+		linked_state_unstage(b->st, next->generation);
+		goto out;
 	}
-	/* the chain runs: from here on, failures only leave files for clean */
-	err = linked_state_stage(b->st); /* with the mode the kernel reports */
-	if (!err)
-		err = linked_state_commit(b->st);
-	if (err)
-		pr_warn("%s: the chain runs, but its state was not saved: %s\n", b->st->iface.name,
-			strerror(-err));
-	for (i = 0; i < ngone; i++)
-		linked_state_remove_comp(b->st, gone[i]);
-	if (!b->counters) {
-		linked_state_path(b->st, "counters", path, sizeof(path));
-		unlink(path);
-	}
-	return 0;
+	xdpl_fault_point("linked:swapped");
+	/* the chain runs: the commit is one rename, and leftovers go with the next command */
+	err = linked_state_commit(b->st, next);
+	if (err < 0)
+		pr_warn("%s: the chain runs, but its commit failed (%s); the next xdpload "
+			"command finishes it\n",
+			b->st->iface.name, strerror(-err));
+	err = 0;
+out:
+	free(next);
+	return err;
 }
 
 void linked_build_free(struct linked_build *b)
@@ -522,58 +456,42 @@ void linked_build_free(struct linked_build *b)
 			b->lc[i]->c = NULL;
 		lcomp_free(b->lc[i]);
 	}
+	b->n = 0;
 	linked_composite_close(&b->comp);
 	if (b->counters_fd >= 0)
 		close(b->counters_fd);
 	if (b->old_fd >= 0)
 		close(b->old_fd);
+	b->counters_fd = b->old_fd = -1;
 }
 
-int linked_build_check_iface(struct linked_build *b, const struct load_opts *opts, bool *ours)
+int linked_build_check_iface(struct linked_build *b, const struct load_opts *opts)
 {
 	const struct xdpl_iface *iface = &b->st->iface;
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct prog_status ps = {};
-	__u32 attached = 0;
-	int fd;
+	__u32 attached;
+	int err;
 
-	*ours = linked_state_attached(b->st, &attached);
-	if (!*ours && b->st->exists) {
-		pr_debug("%s: dropping linked state of a chain no longer attached\n", iface->name);
-		linked_state_remove_all(b->st);
-	}
 	b->attach_flags = mode_flags(opts->mode);
-	b->old_fd = -1;
-	if (!attached)
-		return 0;
 	if (bpf_xdp_query(iface->ifindex, 0, &q))
 		return xdpl_err(XDPL_ERR_FAIL, errno, "%s: cannot query XDP: %s", iface->name,
 				strerror(errno));
-	if (*ours) {
-		if (opts->mode != XDP_MODE_UNSPEC && opts->mode != mode_of_attached(q.attach_mode))
-			return xdpl_err(XDPL_ERR_USAGE, EINVAL,
-					"%s: the chain runs in %s mode; load with -m %s",
-					iface->name, mode_name(mode_of_attached(q.attach_mode)),
-					mode_name(mode_of_attached(q.attach_mode)));
+	attached = q.prog_id;
+	if (!attached)
+		return 0;
+	if (b->st->exists) {
+		/* recovery left st->exists only for a chain that is attached: ours */
+		err = backend_check_mode(iface, mode_of_attached(q.attach_mode), opts->mode);
+		if (err)
+			return err;
 		b->attach_flags = mode_flags(mode_of_attached(q.attach_mode));
 	} else {
-		fd = bpf_prog_get_fd_by_id(attached);
-		if (fd >= 0)
-			prog_status_from_fd(fd, &ps);
-		if (!opts->force) {
-			if (fd >= 0)
-				close(fd);
-			return xdpl_err(XDPL_ERR_BUSY, EBUSY,
-					"%s: program %u (%s) is attached and xdpload's linked "
-					"dispatcher did not attach it; unload it first, or use "
-					"--force to replace it",
-					iface->name, attached, ps.name);
-		}
+		err = backend_check_foreign(iface, attached, opts->force);
+		if (err)
+			return err;
 		if (opts->mode == XDP_MODE_UNSPEC)
 			b->attach_flags = mode_flags(mode_of_attached(q.attach_mode));
-		pr_info("%s: replacing program %u (%s) (--force)\n", iface->name, attached,
-			ps.name);
-		owner_clear_legacy(iface);
+		legacy_forget(iface);
 	}
 	b->old_fd = bpf_prog_get_fd_by_id(attached);
 	if (b->old_fd < 0)

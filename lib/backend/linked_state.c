@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/* The linked state and its crash protocol (see linked_state.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -6,38 +7,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
-#include <linux/if_link.h>
-#include "bpffs.h"
 #include "backend/linked_state.h"
+#include "bpffs.h"
+#include "fault.h"
+#include "iface_lock.h"
 #include "log.h"
-#include "owner.h"
 
-#define MANIFEST_MAGIC "xdpload-linked 1"
-#define PIN_SUBDIR "xdpload"
+#define MANIFEST "manifest"
+/* the nsfs inode of the state's namespace, from its creation on (clean reads it) */
+#define NETNS_FILE "netns"
 
-void linked_state_path(const struct linked_state *st, const char *name, char *buf, size_t sz)
+void linked_state_dispatcher_name(unsigned int generation, char *buf, size_t sz)
 {
-	if (!strcmp(name, "manifest") || !strcmp(name, "manifest.new") || !strcmp(name, "lock"))
-		snprintf(buf, sz, "%s/%s", st->run_dir, name);
-	else
-		snprintf(buf, sz, "%s/%s", st->pin_dir, name);
+	snprintf(buf, sz, "dispatcher_%u", generation);
 }
 
-void linked_state_comp_path(const struct linked_state *st, unsigned int uid, const char *name,
-			    char *buf, size_t sz)
+void linked_state_obj_name(unsigned int uid, char *buf, size_t sz)
 {
-	if (name)
-		snprintf(buf, sz, "%s/%u/%s", st->pin_dir, uid, name);
-	else
-		snprintf(buf, sz, "%s/%u", st->pin_dir, uid);
+	snprintf(buf, sz, "c%u.o", uid);
 }
 
-void linked_state_obj_path(const struct linked_state *st, unsigned int uid, char *buf, size_t sz)
+void linked_state_pin_path(const struct linked_state *st, const char *name, char *buf, size_t sz)
 {
-	snprintf(buf, sz, "%s/%u.o", st->run_dir, uid);
+	sdir_fd_path(&st->pins, name, buf, sz);
+}
+
+int linked_state_comp_dir(const struct linked_state *st, unsigned int uid, bool create,
+			  struct xdpl_dir *out)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "c%u", uid);
+	return sdir_open(&st->pins, name, create, out);
 }
 
 __u32 linked_pin_id(const char *path)
@@ -54,6 +57,29 @@ __u32 linked_pin_id(const char *path)
 		id = info.id;
 	close(fd);
 	return id;
+}
+
+__u32 linked_state_attached_id(const struct linked_state *st)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	return bpf_xdp_query(st->iface.ifindex, 0, &q) ? 0 : q.prog_id;
+}
+
+static __u32 dispatcher_pin_id(const struct linked_state *st, unsigned int generation)
+{
+	char name[32], path[LINKED_PATH_LEN];
+
+	if (st->pins.fd < 0)
+		return 0;
+	linked_state_dispatcher_name(generation, name, sizeof(name));
+	linked_state_pin_path(st, name, path, sizeof(path));
+	return linked_pin_id(path);
+}
+
+__u32 linked_state_dispatcher_id(const struct linked_state *st)
+{
+	return st->exists ? dispatcher_pin_id(st, st->m.generation) : 0;
 }
 
 __u64 linked_netns_ino(void)
@@ -89,456 +115,467 @@ bool linked_netns_alive(__u64 ino)
 	return !ino || ino_in_dir("/run/netns", "", ino) || ino_in_dir("/proc", "/ns/net", ino);
 }
 
-static int mkdirs(const char *path)
-{
-	char buf[LINKED_PATH_LEN], *p;
+/* ---- manifests ---- */
 
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
+static int read_manifest(const struct linked_state *st, const char *name, struct linked_manifest *m)
+{
+	size_t len;
+	char *text;
+	int err;
+
+	err = sdir_read_file(&st->run, name, LINKED_MANIFEST_MAX, &text, &len);
+	if (err)
+		return err == -EFBIG ? -EBADMSG : err;
+	err = linked_manifest_parse(text, len, m);
+	free(text);
+	return err;
 }
 
-/* ---- manifest ---- */
-
-static int parse_comp(char *line, struct linked_state_comp *c)
+int linked_state_stage(const struct linked_state *st, const struct linked_manifest *next)
 {
-	char *fields[4] = {}, *p = line, *tab;
-	int i;
+	char name[32], *text;
+	size_t len;
+	int err;
 
-	if (sscanf(line, "comp %u %u %u %u %u", &c->uid, &c->slot, &c->prio, &c->actions,
-		   &c->order) != 5)
-		return -EINVAL;
-	for (i = 0; i < 4; i++) {
-		tab = strchr(p, '\t');
-		if (!tab)
-			break;
-		*tab = '\0';
-		p = tab + 1;
-		fields[i] = p;
-	}
-	for (i = 0; i < 4; i++) {
-		char *nl = fields[i] ? strchr(fields[i], '\t') : NULL;
-
-		if (nl)
-			*nl = '\0';
-	}
-	if (!fields[0] || !fields[1])
-		return -EINVAL;
-	snprintf(c->name, sizeof(c->name), "%s", fields[0]);
-	snprintf(c->label, sizeof(c->label), "%s", fields[1]);
-	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", fields[2] ?: "");
-	return 0;
-}
-
-static int read_manifest(struct linked_state *st, const char *path)
-{
-	char line[2048], mode[32];
-	unsigned long long ino;
-	unsigned int v;
-	int err = 0;
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
-	if (!fgets(line, sizeof(line), f) ||
-	    strncmp(line, MANIFEST_MAGIC, strlen(MANIFEST_MAGIC))) {
-		fclose(f);
-		return -EINVAL;
-	}
-	st->n = 0;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "mode %31s", mode) == 1) {
-			if (mode_parse(mode, &st->mode))
-				err = -EINVAL;
-		} else if (sscanf(line, "counters %u", &v) == 1) {
-			st->counters = v;
-		} else if (sscanf(line, "next_uid %u", &v) == 1) {
-			st->next_uid = v;
-		} else if (sscanf(line, "netns_ino %llu", &ino) == 1) {
-			st->netns_ino = ino;
-		} else if (!strncmp(line, "comp ", 5)) {
-			if (st->n == LINKED_MAX_COMPONENTS || parse_comp(line, &st->comps[st->n]))
-				err = -EINVAL;
-			else
-				st->n++;
-		}
-	}
-	fclose(f);
+	err = linked_manifest_format(next, &text, &len);
 	if (err)
 		return err;
+	snprintf(name, sizeof(name), MANIFEST ".%u", next->generation);
+	err = sdir_write_file(&st->run, name, text, len);
+	free(text);
+	return err;
+}
+
+int linked_state_commit(struct linked_state *st, const struct linked_manifest *next)
+{
+	char name[32];
+	int err;
+
+	snprintf(name, sizeof(name), MANIFEST ".%u", next->generation);
+	err = sdir_rename(&st->run, name, MANIFEST);
+	if (err)
+		return err;
+	st->m = *next;
 	st->exists = true;
-	return 0;
+	xdpl_fault_point("linked:committed");
+	return linked_state_sweep(st);
 }
 
-static int write_manifest(const struct linked_state *st, const char *path)
+void linked_state_unstage(struct linked_state *st, unsigned int generation)
 {
-	int i, fd, err = 0;
-	FILE *f;
+	char name[32];
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -errno;
-	}
-	fprintf(f, "%s\nmode %s\ncounters %d\nnext_uid %u\nnetns_ino %llu\n", MANIFEST_MAGIC,
-		mode_name(st->mode), st->counters, st->next_uid, (unsigned long long)st->netns_ino);
-	for (i = 0; i < st->n; i++) {
-		const struct linked_state_comp *c = &st->comps[i];
-
-		fprintf(f, "comp %u %u %u %u %u\t%s\t%s\t%s\n", c->uid, c->slot, c->prio,
-			c->actions, c->order, c->name, c->label, c->pin_dir);
-	}
-	if (fflush(f) || fsync(fd))
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	snprintf(name, sizeof(name), MANIFEST ".%u", generation);
+	unlinkat(st->run.fd, name, 0);
+	/* what the staged generation created is named by no committed one */
+	linked_state_sweep(st);
 }
 
-int linked_state_stage(const struct linked_state *st)
+/* ---- what the committed generation names, and the rest ---- */
+
+static bool comp_named(const struct linked_manifest *m, const char *name, const char *fmt)
 {
-	char path[LINKED_PATH_LEN];
-
-	linked_state_path(st, "manifest.new", path, sizeof(path));
-	return write_manifest(st, path);
-}
-
-int linked_state_commit(const struct linked_state *st)
-{
-	char from[LINKED_PATH_LEN], to[LINKED_PATH_LEN];
-	int err = 0;
-
-	linked_state_path(st, "dispatcher_new", from, sizeof(from));
-	linked_state_path(st, "dispatcher", to, sizeof(to));
-	if (!access(from, F_OK) && rename(from, to))
-		err = -errno;
-	linked_state_path(st, "manifest.new", from, sizeof(from));
-	linked_state_path(st, "manifest", to, sizeof(to));
-	if (rename(from, to) && !err)
-		err = -errno;
-	return err;
-}
-
-void linked_state_unstage(const struct linked_state *st)
-{
-	char path[LINKED_PATH_LEN];
-
-	linked_state_path(st, "dispatcher_new", path, sizeof(path));
-	unlink(path);
-	linked_state_path(st, "manifest.new", path, sizeof(path));
-	unlink(path);
-}
-
-bool linked_state_attached(const struct linked_state *st, __u32 *attached_id)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	char path[LINKED_PATH_LEN];
-	__u32 id;
-
-	*attached_id = 0;
-	if (!bpf_xdp_query(st->iface.ifindex, 0, &q))
-		*attached_id = q.prog_id;
-	if (!*attached_id)
-		return false;
-	linked_state_path(st, "dispatcher", path, sizeof(path));
-	id = linked_pin_id(path);
-	return id && id == *attached_id;
-}
-
-/* ---- removal ---- */
-
-static void remove_dir_files(const char *dir)
-{
-	char path[LINKED_PATH_LEN];
-	struct dirent *d;
-	DIR *dp = opendir(dir);
-
-	if (!dp)
-		return;
-	while ((d = readdir(dp))) {
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if (d->d_type == DT_DIR) {
-			remove_dir_files(path);
-			rmdir(path);
-		} else {
-			unlink(path);
-		}
-	}
-	closedir(dp);
-}
-
-void linked_state_remove_comp(const struct linked_state *st, unsigned int uid)
-{
-	char path[LINKED_PATH_LEN];
-
-	linked_state_comp_path(st, uid, NULL, path, sizeof(path));
-	remove_dir_files(path);
-	rmdir(path);
-	linked_state_obj_path(st, uid, path, sizeof(path));
-	unlink(path);
-}
-
-static void remove_state(struct linked_state *st, bool with_lock)
-{
-	char path[LINKED_PATH_LEN];
-	struct dirent *d;
-	DIR *dp;
-
-	remove_dir_files(st->pin_dir);
-	rmdir(st->pin_dir);
-	dp = opendir(st->run_dir);
-	while (dp && (d = readdir(dp))) {
-		if (d->d_name[0] == '.' || (!with_lock && !strcmp(d->d_name, "lock")))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", st->run_dir, d->d_name);
-		unlink(path);
-	}
-	if (dp)
-		closedir(dp);
-	if (with_lock)
-		rmdir(st->run_dir);
-	st->exists = false;
-	st->n = 0;
-}
-
-void linked_state_remove_all(struct linked_state *st)
-{
-	remove_state(st, false);
-}
-
-void linked_state_destroy(struct linked_state *st)
-{
-	/*
-	 * The lock goes too, while we hold it: a run waiting on it finds, once it
-	 * has it, that the path no longer names the file it locked, and starts over.
-	 */
-	remove_state(st, true);
-}
-
-static bool uid_known(const struct linked_state *st, unsigned int uid)
-{
+	unsigned int uid;
+	char tail[2];
 	int i;
 
-	for (i = 0; i < st->n; i++)
-		if (st->comps[i].uid == uid)
+	if (sscanf(name, fmt, &uid, tail) != 1)
+		return false;
+	for (i = 0; i < m->n; i++)
+		if (m->comps[i].uid == uid)
 			return true;
 	return false;
 }
 
-int linked_state_remove_orphans(const struct linked_state *st)
-{
-	char path[LINKED_PATH_LEN];
-	struct dirent *d;
-	unsigned int uid;
-	int removed = 0;
-	char tail[8];
-	DIR *dp;
+struct sweep_ctx {
+	const struct linked_state *st;
+	const struct xdpl_dir *dir;
+	bool pins;
+	int removed;
+};
 
-	dp = opendir(st->pin_dir);
-	while (dp && (d = readdir(dp))) {
-		if (sscanf(d->d_name, "%u%1s", &uid, tail) != 1 || uid_known(st, uid))
-			continue;
-		linked_state_comp_path(st, uid, NULL, path, sizeof(path));
-		remove_dir_files(path);
-		rmdir(path);
-		removed++;
+static bool kept(const struct linked_state *st, bool pins, const char *name)
+{
+	char disp[32];
+
+	if (!st->exists)
+		return !pins && !strcmp(name, NETNS_FILE);
+	if (!pins)
+		return !strcmp(name, MANIFEST) || !strcmp(name, NETNS_FILE) ||
+		       comp_named(&st->m, name, "c%u.o%1s");
+	linked_state_dispatcher_name(st->m.generation, disp, sizeof(disp));
+	return !strcmp(name, disp) || (st->m.counters && !strcmp(name, "counters")) ||
+	       comp_named(&st->m, name, "c%u%1s");
+}
+
+static int sweep_entry(const char *name, void *arg)
+{
+	struct sweep_ctx *c = arg;
+
+	if (kept(c->st, c->pins, name))
+		return 0;
+	pr_debug("%s: removing leftover %s/%s\n", c->st->iface.name, c->dir->path, name);
+	sdir_remove(c->dir, name);
+	c->removed++;
+	return 0;
+}
+
+int linked_state_sweep(struct linked_state *st)
+{
+	struct sweep_ctx c = { .st = st };
+
+	if (st->damaged)
+		return 0;
+	if (st->run.fd >= 0) {
+		c.dir = &st->run;
+		sdir_for_each(&st->run, sweep_entry, &c);
 	}
-	if (dp)
-		closedir(dp);
-	dp = opendir(st->run_dir);
-	while (dp && (d = readdir(dp))) {
-		if (sscanf(d->d_name, "%u.%1s", &uid, tail) != 2 || uid_known(st, uid))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", st->run_dir, d->d_name);
-		unlink(path);
-		removed++;
+	if (st->pins.fd >= 0) {
+		c.dir = &st->pins;
+		c.pins = true;
+		sdir_for_each(&st->pins, sweep_entry, &c);
 	}
-	if (dp)
-		closedir(dp);
-	return removed;
+	return c.removed;
+}
+
+struct uid_scan {
+	unsigned int max;
+};
+
+static int scan_uid(const char *name, void *arg)
+{
+	struct uid_scan *s = arg;
+	unsigned int uid;
+
+	if (sscanf(name, "c%u", &uid) == 1 && uid > s->max)
+		s->max = uid;
+	return 0;
+}
+
+unsigned int linked_state_new_uid(struct linked_state *st)
+{
+	struct uid_scan s = { .max = 0 };
+	unsigned int uid;
+
+	/* leftovers are swept, but a uid must never name two things even if one stayed */
+	if (st->run.fd >= 0)
+		sdir_for_each(&st->run, scan_uid, &s);
+	if (st->pins.fd >= 0)
+		sdir_for_each(&st->pins, scan_uid, &s);
+	uid = st->m.next_uid > s.max ? st->m.next_uid : s.max + 1;
+	if (!uid)
+		uid = 1;
+	st->m.next_uid = uid + 1;
+	return uid;
+}
+
+void linked_state_destroy(struct linked_state *st)
+{
+	struct xdpl_dir root = XDPL_DIR_INIT;
+	char bpffs[256];
+
+	if (st->pins.fd >= 0) {
+		sdir_empty(&st->pins);
+		sdir_close(&st->pins);
+		if (!bpffs_root(bpffs, sizeof(bpffs)) && !sdir_open_root(bpffs, &root)) {
+			struct xdpl_dir top = XDPL_DIR_INIT;
+
+			if (!sdir_open(&root, XDPL_STATE_NAME, false, &top))
+				unlinkat(top.fd, st->key, AT_REMOVEDIR);
+			sdir_close(&top);
+		}
+		sdir_close(&root);
+	}
+	if (st->run.fd >= 0) {
+		sdir_empty(&st->run);
+		sdir_close(&st->run);
+		if (!xdpl_run_root(false, &root))
+			unlinkat(root.fd, st->key, AT_REMOVEDIR);
+		sdir_close(&root);
+	}
+	st->exists = false;
+	st->damaged = false;
+	memset(&st->m, 0, sizeof(st->m));
+}
+
+/* ---- recovery ---- */
+
+struct staged_scan {
+	unsigned int gens[8];
+	int n;
+};
+
+static int scan_staged(const char *name, void *arg)
+{
+	struct staged_scan *s = arg;
+	unsigned int gen;
+	char tail[2];
+
+	if (sscanf(name, MANIFEST ".%u%1s", &gen, tail) == 1 && s->n < 8)
+		s->gens[s->n++] = gen;
+	return 0;
+}
+
+struct disp_scan {
+	const struct linked_state *st;
+	__u32 attached;
+	bool found;
+};
+
+static int scan_attached_disp(const char *name, void *arg)
+{
+	struct disp_scan *s = arg;
+	char path[LINKED_PATH_LEN];
+	unsigned int gen;
+	char tail[2];
+
+	if (sscanf(name, "dispatcher_%u%1s", &gen, tail) != 1)
+		return 0;
+	linked_state_pin_path(s->st, name, path, sizeof(path));
+	s->found |= linked_pin_id(path) == s->attached;
+	return 0;
+}
+
+/* Finish or undo a change a crash interrupted; forget a chain that is gone. */
+static int recover(struct linked_state *st)
+{
+	struct staged_scan staged = { .n = 0 };
+	__u32 attached = linked_state_attached_id(st);
+	struct linked_manifest next;
+	char name[32];
+	int i, err;
+
+	if (st->run.fd >= 0)
+		sdir_for_each(&st->run, scan_staged, &staged);
+	for (i = 0; i < staged.n; i++) {
+		snprintf(name, sizeof(name), MANIFEST ".%u", staged.gens[i]);
+		if (attached && dispatcher_pin_id(st, staged.gens[i]) == attached &&
+		    !read_manifest(st, name, &next) && next.generation == staged.gens[i]) {
+			pr_debug("%s: finishing a change an earlier run left half-done\n",
+				 st->iface.name);
+			err = sdir_rename(&st->run, name, MANIFEST);
+			if (err)
+				return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot commit %s/%s: %s",
+						st->iface.name, st->run.path, name, strerror(-err));
+		} else {
+			pr_debug("%s: undoing a change an earlier run left half-done\n",
+				 st->iface.name);
+			unlinkat(st->run.fd, name, 0);
+		}
+	}
+	err = st->run.fd >= 0 ? read_manifest(st, MANIFEST, &st->m) : -ENOENT;
+	if (err && err != -ENOENT) {
+		st->damaged = true;
+		return 0;
+	}
+	st->exists = !err;
+	if (!st->exists && attached && st->pins.fd >= 0) {
+		struct disp_scan s = { .st = st, .attached = attached };
+
+		/* a chain runs whose manifest is gone (/run emptied?): keep its pins */
+		sdir_for_each(&st->pins, scan_attached_disp, &s);
+		if (s.found) {
+			st->damaged = true;
+			return 0;
+		}
+	}
+	if (st->exists && dispatcher_pin_id(st, st->m.generation) != attached) {
+		pr_debug("%s: its linked chain is no longer attached; forgetting it\n",
+			 st->iface.name);
+		linked_state_destroy(st);
+		return 0;
+	}
+	if (!st->exists) {
+		linked_state_destroy(st);
+		return 0;
+	}
+	linked_state_sweep(st);
+	return 0;
 }
 
 /* ---- open / close ---- */
 
-/* A change staged, swapped or not, then interrupted: finish it or undo it. */
-static void recover(struct linked_state *st)
+static int open_dirs(struct linked_state *st, bool create)
 {
-	char path[LINKED_PATH_LEN];
-	__u32 attached = 0, staged;
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-	linked_state_path(st, "manifest.new", path, sizeof(path));
-	if (access(path, F_OK))
-		return;
-	if (!bpf_xdp_query(st->iface.ifindex, 0, &q))
-		attached = q.prog_id;
-	linked_state_path(st, "dispatcher_new", path, sizeof(path));
-	staged = linked_pin_id(path);
-	if (staged && staged == attached) {
-		pr_debug("%s: finishing a change an earlier run left half-done\n", st->iface.name);
-		linked_state_commit(st);
-	} else {
-		pr_debug("%s: undoing a change an earlier run left half-done\n", st->iface.name);
-		linked_state_unstage(st);
-	}
-}
-
-/* Is fd still the file at path? linked_state_remove_all() unlinks a held lock. */
-static bool same_file(int fd, const char *path)
-{
-	struct stat a, b;
-
-	return !fstat(fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-/* Leaves st->lock_fd at -1 (and returns 0) when there is no state and create is false. */
-static int take_lock(struct linked_state *st, bool exclusive, bool create)
-{
-	char path[LINKED_PATH_LEN];
+	struct xdpl_dir root = XDPL_DIR_INIT, top = XDPL_DIR_INIT;
+	char bpffs[256];
 	int err;
 
-	linked_state_path(st, "lock", path, sizeof(path));
-	for (;;) {
-		if (create) {
-			err = mkdirs(st->run_dir);
-			if (err)
-				return xdpl_err(XDPL_ERR_PERM, err, "%s: cannot create %s: %s",
-						st->iface.name, st->run_dir, strerror(-err));
-		}
-		st->lock_fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
-		if (st->lock_fd < 0) {
-			if (errno == ENOENT && !create)
-				return 0; /* no state for this interface */
-			return xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot open %s: %s",
-					st->iface.name, path, strerror(errno));
-		}
-		if (flock(st->lock_fd, exclusive ? LOCK_EX : LOCK_SH)) {
-			err = -errno;
-			linked_state_close(st);
-			return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot lock %s: %s",
-					st->iface.name, path, strerror(-err));
-		}
-		if (same_file(st->lock_fd, path))
-			return 0;
-		linked_state_close(st);
-	}
-}
-
-int linked_state_open(const struct xdpl_iface *iface, bool exclusive, bool create,
-		      struct linked_state *st)
-{
-	char bpffs[LINKED_DIR_LEN / 2], path[LINKED_PATH_LEN];
-	int err;
-
-	memset(st, 0, sizeof(*st));
-	st->lock_fd = -1;
-	st->iface = *iface;
-	st->next_uid = 1;
-	st->mode = XDP_MODE_UNSPEC;
-	iface_key(iface, st->key, sizeof(st->key));
-	snprintf(st->run_dir, sizeof(st->run_dir), XDPL_RUN_DIR "/%.64s", st->key);
-	if (create || exclusive || !access(st->run_dir, F_OK)) {
-		err = bpffs_root(bpffs, sizeof(bpffs));
-		if (err)
-			return err;
-		snprintf(st->pin_dir, sizeof(st->pin_dir), "%.120s/" PIN_SUBDIR "/%.64s", bpffs,
-			 st->key);
-	}
-	if (create) {
-		err = mkdirs(st->run_dir);
-		if (!err)
-			err = mkdirs(st->pin_dir);
-		if (err)
-			return xdpl_err(XDPL_ERR_PERM, err, "%s: cannot create its state in %s: %s",
-					iface->name, err == -EACCES ? st->run_dir : st->pin_dir,
-					strerror(-err));
-	}
-	err = take_lock(st, exclusive, create);
-	if (err || st->lock_fd < 0)
+	err = xdpl_run_root(create, &root);
+	if (!err)
+		err = sdir_open(&root, st->key, create, &st->run);
+	sdir_close(&root);
+	if (err && (err != -ENOENT || create))
 		return err;
-	if (exclusive)
-		recover(st);
-	linked_state_path(st, "manifest", path, sizeof(path));
-	err = read_manifest(st, path);
-	if (err && exclusive && !create) {
-		/* unload and clean decide: clean removes it */
-		st->damaged = true;
-		st->exists = false;
-		st->n = 0;
-		return 0;
-	}
+	err = bpffs_root(bpffs, sizeof(bpffs));
+	if (err)
+		return err;
+	err = sdir_open_root(bpffs, &root);
+	if (err)
+		return xdpl_err(XDPL_ERR_PERM, err, "cannot open the bpffs %s: %s", bpffs,
+				strerror(-err));
+	err = sdir_open(&root, XDPL_STATE_NAME, create, &top);
+	if (!err)
+		err = sdir_open(&top, st->key, create, &st->pins);
+	sdir_close(&top);
+	sdir_close(&root);
+	return err == -ENOENT && !create ? 0 : err;
+}
+
+static void init_state(struct linked_state *st, const struct xdpl_iface *iface, const char *key)
+{
+	memset(st, 0, sizeof(*st));
+	st->run.fd = st->pins.fd = -1;
+	if (iface)
+		st->iface = *iface;
+	snprintf(st->key, sizeof(st->key), "%s", key);
+	st->m.mode = XDP_MODE_UNSPEC;
+	st->m.next_uid = 1;
+}
+
+static int write_netns(const struct linked_state *st)
+{
+	char text[32];
+	int err;
+
+	err = sdir_write_file(
+		&st->run, NETNS_FILE, text,
+		snprintf(text, sizeof(text), "%llu\n", (unsigned long long)linked_netns_ino()));
+	if (err)
+		return xdpl_err(XDPL_ERR_PERM, err, "cannot write %s/%s: %s", st->run.path,
+				NETNS_FILE, strerror(-err));
+	return 0;
+}
+
+int linked_state_open(const struct xdpl_iface *iface, bool create, struct linked_state *st)
+{
+	char key[64];
+	int err;
+
+	iface_key(iface, key, sizeof(key));
+	init_state(st, iface, key);
+	err = open_dirs(st, create);
 	if (err) {
 		linked_state_close(st);
-		return linked_state_damaged(st);
+		return err;
 	}
-	if (!st->exists)
-		st->netns_ino = linked_netns_ino();
+	if (st->run.fd < 0 && st->pins.fd < 0)
+		return 0;
+	err = recover(st);
+	if (err) {
+		linked_state_close(st);
+		return err;
+	}
+	if (!st->exists && !st->damaged) {
+		st->m.netns_ino = linked_netns_ino();
+		if (create) /* recovery removed what was left; the directories come back */
+			err = open_dirs(st, true);
+	}
+	if (!err && create && !sdir_exists(&st->run, NETNS_FILE))
+		err = write_netns(st);
+	if (err)
+		linked_state_close(st);
+	return err;
+}
+
+int linked_state_open_key(const char *key, struct linked_state *st)
+{
+	int err;
+
+	init_state(st, NULL, key);
+	snprintf(st->iface.name, sizeof(st->iface.name), "%s", "");
+	err = open_dirs(st, false);
+	if (err)
+		return err;
+	err = st->run.fd >= 0 ? read_manifest(st, MANIFEST, &st->m) : -ENOENT;
+	st->exists = !err;
+	st->damaged = err && err != -ENOENT;
+	if (!st->exists && st->run.fd >= 0) {
+		unsigned long long ino = 0;
+		size_t len;
+		char *text;
+
+		if (!sdir_read_file(&st->run, NETNS_FILE, 64, &text, &len)) {
+			if (sscanf(text, "%llu", &ino) == 1)
+				st->m.netns_ino = ino;
+			free(text);
+		}
+	}
 	return 0;
 }
 
 int linked_state_damaged(const struct linked_state *st)
 {
 	return xdpl_err(XDPL_ERR_FAIL, EBADMSG,
-			"%s: its linked state %s/manifest is damaged ('xdpload clean %s' "
-			"removes it)",
-			st->iface.name, st->run_dir, st->iface.name);
+			"%s: its linked state %s/manifest is damaged or missing ('xdpload clean "
+			"%s' removes it)",
+			st->iface.name, st->run.path[0] ? st->run.path : "/run/xdpload",
+			st->iface.name);
 }
 
 void linked_state_close(struct linked_state *st)
 {
-	if (st->lock_fd >= 0)
-		close(st->lock_fd);
-	st->lock_fd = -1;
+	sdir_close(&st->run);
+	sdir_close(&st->pins);
+}
+
+/* ---- keys, for clean ---- */
+
+bool linked_state_key_exists(const char *key)
+{
+	struct linked_state st;
+	bool found;
+
+	init_state(&st, NULL, key);
+	if (open_dirs(&st, false))
+		return true; /* cannot tell: keep what might belong to it */
+	found = st.run.fd >= 0 || st.pins.fd >= 0;
+	linked_state_close(&st);
+	return found;
+}
+
+struct key_walk {
+	int (*fn)(const char *key, void *arg);
+	void *arg;
+	char seen[8192];
+};
+
+static int walk_key(const char *name, void *arg)
+{
+	struct key_walk *w = arg;
+	unsigned long long cookie;
+	char tail[2], tagged[80];
+	int ifindex;
+
+	if (sscanf(name, "%llx-%d%1s", &cookie, &ifindex, tail) != 2)
+		return 0;
+	snprintf(tagged, sizeof(tagged), "|%s|", name);
+	if (strstr(w->seen, tagged))
+		return 0;
+	if (strlen(w->seen) + strlen(tagged) < sizeof(w->seen))
+		strcat(w->seen, tagged);
+	return w->fn(name, w->arg);
 }
 
 int linked_state_for_each_key(int (*fn)(const char *key, void *arg), void *arg)
 {
-	char bpffs[LINKED_DIR_LEN / 2], dir[LINKED_DIR_LEN], seen[4096] = "";
-	const char *dirs[2] = { XDPL_RUN_DIR, NULL };
-	struct dirent *d;
-	int i, err = 0;
-	DIR *dp;
+	struct xdpl_dir root = XDPL_DIR_INIT, top = XDPL_DIR_INIT;
+	struct key_walk *w = calloc(1, sizeof(*w));
+	char bpffs[256];
+	int err = 0;
 
-	if (!bpffs_root(bpffs, sizeof(bpffs))) {
-		snprintf(dir, sizeof(dir), "%.120s/" PIN_SUBDIR, bpffs);
-		dirs[1] = dir;
-	}
-	for (i = 0; i < 2 && !err; i++) {
-		if (!dirs[i])
-			continue;
-		dp = opendir(dirs[i]);
-		while (dp && !err && (d = readdir(dp))) {
-			unsigned long long cookie;
-			int ifindex;
-			char tail[2], tagged[300];
-
-			if (sscanf(d->d_name, "%llx-%d%1s", &cookie, &ifindex, tail) != 2)
-				continue;
-			snprintf(tagged, sizeof(tagged), "|%s|", d->d_name);
-			if (strstr(seen, tagged))
-				continue;
-			if (strlen(seen) + strlen(tagged) < sizeof(seen))
-				strcat(seen, tagged);
-			err = fn(d->d_name, arg);
-		}
-		if (dp)
-			closedir(dp);
-	}
+	if (!w)
+		return -ENOMEM;
+	w->fn = fn;
+	w->arg = arg;
+	if (!xdpl_run_root(false, &root))
+		err = sdir_for_each(&root, walk_key, w);
+	sdir_close(&root);
+	if (!err && !bpffs_root(bpffs, sizeof(bpffs)) && !sdir_open_root(bpffs, &root) &&
+	    !sdir_open(&root, XDPL_STATE_NAME, false, &top))
+		err = sdir_for_each(&top, walk_key, w);
+	sdir_close(&top);
+	sdir_close(&root);
+	free(w);
 	return err;
 }

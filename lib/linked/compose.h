@@ -5,7 +5,7 @@
  * BTF merge, bpf_prog_load.
  *
  * Limits (checked before anything is loaded, each reported with the component):
- *  - LINKED_MAX_COMPONENTS (64, what status can show: XDPL_MAX_PROGS) components.
+ *  - LINKED_MAX_COMPONENTS (XDPL_CHAIN_MAX, 64: what status can show) components.
  *    The kernel's real limits are per program: 256 functions (BPF_MAX_SUBPROGS;
  *    the dispatcher is one, each component entry and each of its subprograms and
  *    callbacks one more) and 64 distinct maps (MAX_USED_MAPS; the counters take
@@ -30,10 +30,11 @@
 #define XDPL_LINKED_COMPOSE_H
 
 #include <stdbool.h>
+#include "chain.h"
 #include "linked/capture.h"
 #include "linked/codegen.h"
 
-#define LINKED_MAX_COMPONENTS 64
+#define LINKED_MAX_COMPONENTS XDPL_CHAIN_MAX /* chain.h: what a chain holds */
 #define LINKED_MAX_FUNCS 256 /* BPF_MAX_SUBPROGS */
 #define LINKED_MAX_MAPS 64   /* MAX_USED_MAPS */
 #define LINKED_MAX_FRAMES 8  /* MAX_CALL_FRAMES */
@@ -55,7 +56,6 @@ struct linked_compose_opts {
 	 */
 	bool counter_slots;
 	const char *name; /* composite program name, default XDPL_DISP_PROG_NAME */
-	bool keep_log;	  /* keep the verifier's statistics in the result */
 };
 
 struct linked_composite {

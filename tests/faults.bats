@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# Crash safety of the linked state: xdpload killed (SIGKILL) at every step of a
+# change, at random moments, racing itself. After each kill, status tells what
+# the kernel runs, nothing is left over, and the next commands just work.
+# The long forms run in `make check-faults` (tests/faults/soak).
+
+load lib/common
+load lib/faults
+
+LP=${TEST_PROGS:-$LAB_ROOT/build/tests/progs}
+
+lk() { xdpl_b load -m skb --dispatcher linked veth0 "$@"; }
+
+# run one change killed at STEP: it must die (137) and leave a consistent state
+# with WANT programs called pass; then the next commands work
+killed_at()
+{
+	local step=$1 want=$2
+	shift 2
+	run env XDPLOAD_FAULT="$step" ip netns exec "$LAB_B" "$XDPLOAD" "$@"
+	echo "killed at $step: $* -> $status $output"
+	[ "$status" -eq 137 ]
+	fault_check
+	n=$(xdpl_b status veth0 --json | jq '[.[0].programs[] | select(.name == "pass")] | length')
+	echo "programs called pass: $n, want $want"
+	[ "$n" -eq "$want" ]
+	ping_none 2
+	fault_next
+}
+
+@test "faults: a load killed at each step leaves the old chain or the new, and the next load works" {
+	fault_base_chain
+	# before the swap the old chain stays, after it the new one
+	for step in linked:saved linked:pinned linked:staged; do
+		killed_at "$step" 0 load -m skb --dispatcher linked veth0 pass
+	done
+	for step in linked:swapped linked:committed; do
+		killed_at "$step" 1 load -m skb --dispatcher linked veth0 pass
+	done
+}
+
+@test "faults: an unload killed at each step leaves the old chain or the new" {
+	fault_base_chain
+	for step in linked:saved linked:pinned linked:staged; do
+		lk pass
+		killed_at "$step" 1 unload veth0 -n pass
+	done
+	for step in linked:swapped linked:committed; do
+		lk pass
+		killed_at "$step" 0 unload veth0 -n pass
+	done
+}
+
+@test "faults: unload --all killed after the detach: the next command starts afresh" {
+	fault_base_chain
+	key=$(fault_key)
+	[ -n "$key" ]
+	run env XDPLOAD_FAULT=linked:detached ip netns exec "$LAB_B" "$XDPLOAD" unload veth0 --all
+	[ "$status" -eq 137 ]
+	[ "$(xdp_id_b)" = 0 ]
+	[ "$(xdpl_b status veth0 --json | jq -r '.[0].backend')" = none ]
+	# and nothing of the chain is left
+	[ ! -e "/sys/fs/bpf/xdpload/$key" ]
+	[ ! -e "/run/xdpload/$key" ]
+	fault_base_chain
+	fault_check
+}
+
+@test "faults: random kill -9 during loads and unloads" {
+	fault_base_chain
+	for i in $(seq "${FAULT_TRIALS:-25}"); do
+		if [ $((i % 2)) -eq 1 ]; then op="load -m skb --dispatcher linked veth0 pass"
+		else op="unload veth0 -n pass"; fi
+		# shellcheck disable=SC2086
+		ip netns exec "$LAB_B" "$XDPLOAD" $op >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.00$((RANDOM % 10))$((RANDOM % 10))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		if ! out=$(fault_check); then echo "trial $i ($op): $out"; false; fi
+	done
+	ping_none 2
+	fault_next
+}
+
+@test "faults: a load waiting for the lock while unload --all removes the chain starts afresh" {
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		lk count
+		xdpl_b unload veth0 --all & a=$!
+		lk drop & b=$!
+		wait "$a"
+		wait "$b"
+		# whichever ran last, the state is what runs
+		st=$(xdpl_b status veth0 --json)
+		[ "$(jq -r '.[0].dispatcher_id' <<<"$st")" = "$(xdp_id_b)" ] ||
+			[ "$(jq -r '.[0].backend' <<<"$st")" = none ]
+		xdpl_b unload veth0 --all 2>/dev/null || true
+	done
+}
+
+@test "faults: 8 parallel writers, every change lands once" {
+	fault_base_chain
+	for w in 1 2 3 4 5 6 7 8; do
+		(for r in $(seq "${FAULT_ROUNDS:-5}"); do
+			lk -P $((100 + w)) pass >/dev/null || exit 1
+		done) &
+	done
+	wait
+	[ "$(xdpl_b status veth0 --json | jq '[.[0].programs[] | select(.name == "pass")] | length')" \
+		-eq $((8 * ${FAULT_ROUNDS:-5})) ]
+	fault_check
+}
+
+@test "faults: counters are exact through swaps under traffic" {
+	on_a sysctl -qw net.ipv6.conf.veth0.disable_ipv6=1
+	lk count pass
+	stats=$BATS_TEST_TMPDIR/ping
+	# as fast as the echo replies come back, for a fixed time
+	on_a ping -q -i 0.0002 -w "${COUNTER_SECONDS:-3}" "$LAB_IP_B" >"$stats" &
+	pinger=$!
+	swaps=0
+	while kill -0 "$pinger" 2>/dev/null; do
+		lk -P 60 pass >/dev/null
+		xdpl_b unload veth0 -n pass >/dev/null
+		swaps=$((swaps + 2))
+	done
+	wait "$pinger" || true
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$stats")
+	echo "swaps during the flood: $swaps, echo requests sent: $sent"
+	[ "$swaps" -ge 20 ]
+	[ "$sent" -ge 1000 ]
+	# every echo request went through count exactly once, whatever chain ran
+	got=$(xdpl_b status veth0 --json | jq '.[0].programs[] | select(.name == "count") | .packets.XDP_PASS')
+	echo "count saw $got"
+	[ "$got" -eq "$sent" ]
+}
