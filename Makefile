@@ -39,7 +39,7 @@ HEADERS     := $(wildcard lib/*.h lib/*/*.h headers/xdpload/*.h loader/*.h)
 
 XDPLOAD  := $(BUILD)/xdpload
 
-.PHONY: all deps test-deps check check-unit check-bench-analysis check-bats check-vm check-vm-if-possible demo bench install uninstall clean distclean format
+.PHONY: all deps test-deps check check-unit check-bench-analysis check-bats check-faults check-vm check-vm-if-possible demo bench install uninstall clean distclean format
 
 all: $(XDPLOAD) $(PROG_OBJS)
 
@@ -141,6 +141,11 @@ check-bench-analysis:
 check-bats: all $(TEST_PROG_OBJS)
 	@mkdir -p $(RESULTS)
 	@set -o pipefail; bats --tap tests/ | tee $(RESULTS)/bats.tap
+
+# The long crash, race and leak soaks (make check runs their bounded forms).
+check-faults: all $(TEST_PROG_OBJS)
+	@mkdir -p $(RESULTS)
+	@set -o pipefail; tests/faults/soak --tap $(RESULTS)/faults-soak.tap
 
 check-vm: all $(TEST_PROG_OBJS)
 	tests/vm/check-vm

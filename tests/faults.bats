@@ -134,3 +134,43 @@ killed_at()
 	echo "count saw $got"
 	[ "$got" -eq "$sent" ]
 }
+
+@test "faults: load/unload cycles leak no program, map or pin" {
+	seen_progs="" seen_maps=""
+	for i in $(seq "${LEAK_CYCLES:-20}"); do
+		lk count "$LP/linked_drop_icmp.o" pass
+		xdpl_b unload veth0 -n pass
+		disp=$(xdp_id_b)
+		seen_progs="$seen_progs $disp $(xdpl_b status veth0 --json | jq -r '.[0].programs[].id' | tr '\n' ' ')"
+		seen_maps="$seen_maps $(bpftool -j prog show id "$disp" | jq -r '.map_ids[]' | tr '\n' ' ')"
+		xdpl_b unload veth0 --all
+	done
+	key_dirs=$(ls /sys/fs/bpf/xdpload 2>/dev/null | wc -l)
+	# the kernel frees programs and maps a little after the last reference goes
+	for try in $(seq 20); do
+		left=""
+		for p in $seen_progs; do bpftool prog show id "$p" >/dev/null 2>&1 && left="$left prog:$p"; done
+		for m in $seen_maps; do bpftool map show id "$m" >/dev/null 2>&1 && left="$left map:$m"; done
+		[ -z "$left" ] && break
+		sleep 0.2
+	done
+	echo "left after ${LEAK_CYCLES:-20} cycles:$left"
+	[ -z "$left" ]
+	[ ! -e "/run/xdpload/$(fault_key)/manifest" ] || [ -z "$(fault_key)" ]
+	[ "$(xdp_id_b)" = 0 ]
+	echo "key dirs in the bpffs: $key_dirs"
+}
+
+@test "faults: clean in another namespace, or on the host, leaves a live chain alone" {
+	fault_base_chain
+	lk pass
+	before=$(xdpl_b status veth0 --json | jq -c '[.[0].dispatcher_id, [.[0].programs[].id]]')
+	# A has an interface with B's ifindex: clean there must not read B's state as its own
+	[ "$(on_a cat /sys/class/net/veth0/ifindex)" = "$(on_b cat /sys/class/net/veth0/ifindex)" ]
+	on_a "$XDPLOAD" clean
+	"$XDPLOAD" clean
+	[ "$(xdpl_b status veth0 --json | jq -c '[.[0].dispatcher_id, [.[0].programs[].id]]')" = "$before" ]
+	fault_check
+	ping_none 2
+	fault_next
+}
