@@ -7,6 +7,7 @@
 #                       its description is the text after "xdpload-desc:" in the source
 #   tests/unit/test_*.c -> build/tests/test_* (cmocka), run by `make check`
 #   tests/*.bats     -> run by `make check`
+#   build/xdpload.bash  the bash completion, generated from the command tables
 
 -include config.mk
 
@@ -37,10 +38,12 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HEADERS     := $(wildcard lib/*.h lib/*/*.h headers/xdpload/*.h loader/*.h)
 
 XDPLOAD  := $(BUILD)/xdpload
+# generated from the command tables by the binary itself (loader/completion.c)
+COMPLETION := $(BUILD)/xdpload.bash
 
 .PHONY: all deps test-deps check check-unit check-bats check-vm check-vm-if-possible demo bench install uninstall clean distclean format
 
-all: $(XDPLOAD) $(PROG_OBJS)
+all: $(XDPLOAD) $(PROG_OBJS) $(COMPLETION)
 
 # check and demo install what is missing; a plain build only says what is.
 config.mk: configure
@@ -108,6 +111,14 @@ $(BUILD)/libxdpload.a: $(LIB_OBJS) $(BUILD)/builtin_table.o $(BUILD)/builtin_obj
 $(XDPLOAD): $(LOADER_OBJS) $(BUILD)/libxdpload.a
 	$(CC) $(CFLAGS) -o $@ $(LOADER_OBJS) $(BUILD)/libxdpload.a $(LDLIBS)
 
+# The command line's number parser is the loader's; its test links it alone.
+$(BUILD)/tests/test_number: tests/unit/test_number.c $(BUILD)/loader/number.o $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iloader $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/loader/number.o -lcmocka
+
+$(COMPLETION): $(XDPLOAD)
+	$(XDPLOAD) help --completion >$@.tmp && mv $@.tmp $@
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxdpload.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libxdpload.a $(LDLIBS) -lcmocka
@@ -168,15 +179,18 @@ bench: all $(BENCH_BINS) $(BENCH_BPF)
 	@if [ -x bench/run ]; then bench/run; else echo "bench: no benchmarks in this tree yet"; exit 1; fi
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/bpf/xdpload $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/bpf/xdpload $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0755 $(XDPLOAD) $(DESTDIR)$(PREFIX)/sbin/xdpload
 	install -m 0644 $(PROG_OBJS) $(DESTDIR)$(PREFIX)/lib/bpf/xdpload/
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpload
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/xdpload
 	rm -rf $(DESTDIR)$(PREFIX)/lib/bpf/xdpload
 	rm -f $(patsubst man/%,$(DESTDIR)$(PREFIX)/share/man/man8/%,$(wildcard man/*.8))
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpload
 
 format:
 	clang-format -i lib/*.[ch] lib/*/*.[ch] loader/*.[ch] progs/*.c headers/xdpload/*.h tests/unit/*.c

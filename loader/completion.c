@@ -71,6 +71,7 @@ static const char script_args[] =
 	"\t\t((npos++))\n"
 	"\tdone\n";
 
+/* " -m --mode -s --section ...": each word after a blank */
 static void word_list(FILE *out, const struct opt_def *opts, bool values_only)
 {
 	const struct opt_def *o;
@@ -127,22 +128,23 @@ static void value_case(FILE *out, const struct cmd_def *cmd, const struct opt_de
 	fprintf(out, "\t\"%s --%s\"", cmd->name, o->name);
 	if (o->short_opt)
 		fprintf(out, " | \"%s -%c\"", cmd->name, o->short_opt);
-	fprintf(out, ")\n\t\t");
+	fprintf(out, ")\n");
 	if (o->type == OPT_ENUM) {
-		fprintf(out, "COMPREPLY=($(compgen -W \"");
+		fprintf(out, "\t\tCOMPREPLY=($(compgen -W \"");
 		for (v = o->values; v->name; v++)
 			if (!v->alias)
 				fprintf(out, "%s%s", v == o->values ? "" : " ", v->name);
 		fprintf(out, "\" -- \"$cur\"))\n");
 	} else if (o->complete == COMPLETE_SECTION || o->complete == COMPLETE_PROG_NAME) {
 		fprintf(out,
-			"obj=$(_xdpload_obj) && COMPREPLY=($(compgen -W \"$(\"${COMP_WORDS[0]}\" "
+			"\t\tobj=$(_xdpload_obj) && COMPREPLY=($(compgen -W "
+			"\"$(\"${COMP_WORDS[0]}\" "
 			"help %s \"$obj\" 2>/dev/null)\" -- \"$cur\"))\n",
 			o->complete == COMPLETE_SECTION ? "--sections" : "--prog-names");
 	} else if (o->type == OPT_DIR) {
-		fprintf(out, "COMPREPLY=($(compgen -d -- \"$cur\"))\n");
+		fprintf(out, "\t\tCOMPREPLY=($(compgen -d -- \"$cur\"))\n");
 	} else if (o->type == OPT_FILE || o->complete == COMPLETE_FILE) {
-		fprintf(out, "COMPREPLY=($(compgen -f -- \"$cur\"))\n");
+		fprintf(out, "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n");
 	}
 	/* numbers and free text: nothing to offer, and no file names either */
 	fprintf(out, "\t\treturn 0\n\t\t;;\n");
@@ -151,6 +153,8 @@ static void value_case(FILE *out, const struct cmd_def *cmd, const struct opt_de
 static void arg_case(FILE *out, const struct cmd_def *const *cmds, const struct cmd_def *cmd,
 		     int pos, const struct arg_def *a, bool repeats)
 {
+	if (a->kind == ARG_ANY) /* free text, a rule: nothing to offer */
+		return;
 	if (repeats)
 		fprintf(out, "\t\"%s \"*)\n\t\t", cmd->name);
 	else
@@ -173,7 +177,6 @@ static void arg_case(FILE *out, const struct cmd_def *const *cmds, const struct 
 		fprintf(out, "\" -- \"$cur\"))\n");
 		break;
 	default:
-		fprintf(out, "COMPREPLY=($(compgen -f -- \"$cur\"))\n");
 		break;
 	}
 	fprintf(out, "\t\t;;\n");

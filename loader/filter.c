@@ -346,7 +346,8 @@ const struct cmd_def cmd_filter = {
 	.args = filter_args,
 	.min_args = 2,
 	.max_args = 4,
-	.args_usage = "IFACE [ip|port|ether] (add|del|list) [RULE] | IFACE policy [allow|deny]",
+	.args_usage = "IFACE (ip|port|ether) (add|del) RULE | IFACE [ip|port|ether] list | "
+		      "IFACE policy [allow|deny]",
 	.args_needed = "an interface and a rule kind (ip, port, ether), list or policy",
 	.cfg_size = sizeof(struct filter_cfg),
 	.needs_privs = true,

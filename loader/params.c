@@ -2,7 +2,6 @@
 /* The option parser behind every command's table (see params.h). */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,52 +35,6 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	if (cmd)
 		xdpl_err_set_where(cmd);
 	return ret;
-}
-
-int parse_u64_range(const char *s, __u64 min, __u64 max, __u64 *out)
-{
-	__u64 v = 0;
-	const char *p;
-
-	if (!s || !*s)
-		return -EINVAL;
-	for (p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		if (v > (UINT64_MAX - (*p - '0')) / 10)
-			return -ERANGE;
-		v = v * 10 + (*p - '0');
-	}
-	if (v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-int parse_double_range(const char *s, double min, double max, double *out)
-{
-	int digits = 0, dots = 0;
-	const char *p;
-	double v;
-
-	if (!s)
-		return -EINVAL;
-	/* strtod alone would take blanks, signs, hex, exponents, "inf" and "nan" */
-	for (p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (*p == '.' && !dots)
-			dots++;
-		else
-			return -EINVAL;
-	}
-	if (!digits || strlen(s) > 32)
-		return -EINVAL;
-	v = strtod(s, NULL);
-	if (!isfinite(v) || v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
 }
 
 void enum_list(const struct enum_val *values, const char *last_sep, char *buf, size_t sz)
