@@ -96,6 +96,7 @@ int xdpl_object_programs(const char *source,
 			 void (*fn)(const char *section, const char *name, void *ctx), void *ctx)
 {
 	const struct builtin_prog *b = source_is_file(source) ? NULL : builtin_find(source);
+	/* the sections a user may type: nothing is loaded, so no privileges are needed */
 	struct bpf_object *obj;
 	struct bpf_program *p;
 	void *buf = NULL;
@@ -117,9 +118,12 @@ int xdpl_object_programs(const char *source,
 	obj = bpf_object__open_mem(buf, len, NULL);
 	err = libbpf_get_error(obj);
 	if (err) {
+		char why[128];
+
 		free(buf);
+		libbpf_strerror(err, why, sizeof(why));
 		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: not a valid eBPF object: %s", source,
-				strerror(-err));
+				why);
 	}
 	bpf_object__for_each_program (p, obj)
 		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP)

@@ -239,6 +239,7 @@ static void help_opts(FILE *out, const struct opt_def *opts)
 
 void print_help(FILE *out, const struct cmd_def *cmd)
 {
+	const struct opt_def *o;
 	const struct builtin_prog *b;
 	char left[160], help[256], note[160];
 	int i, k;
@@ -250,7 +251,9 @@ void print_help(FILE *out, const struct cmd_def *cmd)
 		for (i = 0; xdpl_commands[i]; i++)
 			help_line(out, 13, xdpl_commands[i]->name, xdpl_commands[i]->summary, "");
 	}
-	if (cmd->opts && cmd->opts[0].name) {
+	for (o = cmd->opts; o && o->name && o->hidden; o++)
+		;
+	if (o && o->name) {
 		fprintf(out, "\nOptions:\n");
 		help_opts(out, cmd->opts);
 	}
