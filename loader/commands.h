@@ -22,5 +22,7 @@ extern const struct cmd_def *const xdpl_commands[];
 extern const struct cmd_def xdpl_main_cmd;
 
 const struct cmd_def *command_find(const char *name);
+/* The command whose name is closest to name, when name looks like a typo of it. */
+const char *command_nearest(const char *name);
 
 #endif

@@ -39,7 +39,7 @@ static int help_run(struct cmd_ctx *ctx, void *cfg)
 {
 	const struct help_cfg *c = cfg;
 	const struct cmd_def *cmd = NULL;
-	const char *names[16] = {}, *near;
+	const char *near;
 	int i;
 
 	if (c->completion) {
@@ -53,9 +53,7 @@ static int help_run(struct cmd_ctx *ctx, void *cfg)
 	if (ctx->nargs) {
 		cmd = command_find(ctx->args[0]);
 		if (!cmd) {
-			for (i = 0; xdpl_commands[i] && i < 15; i++)
-				names[i] = xdpl_commands[i]->name;
-			near = nearest_name(ctx->args[0], names);
+			near = command_nearest(ctx->args[0]);
 			return usage_error("help", "unknown command '%s'%s%s%s", ctx->args[0],
 					   near ? "; did you mean " : "", near ?: "",
 					   near ? "?" : "");

@@ -48,21 +48,28 @@ const struct cmd_def *command_find(const char *name)
 	return NULL;
 }
 
+const char *command_nearest(const char *name)
+{
+	const char *names[sizeof(xdpl_commands) / sizeof(xdpl_commands[0])] = {};
+	int i;
+
+	for (i = 0; xdpl_commands[i]; i++)
+		names[i] = xdpl_commands[i]->name;
+	return nearest_name(name, names);
+}
+
 static int unknown_command(int argc, char **argv)
 {
-	const char *names[16] = {}, *name = argv[0], *near;
+	const char *near = command_nearest(argv[0]);
 	int i;
 
 	/* no table to parse the rest with: look for --json alone, so the error obeys it */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
 			output_json = true;
-	for (i = 0; xdpl_commands[i] && i < 15; i++)
-		names[i] = xdpl_commands[i]->name;
-	near = nearest_name(name, names);
 	if (near)
-		return usage_error(NULL, "unknown command '%s'; did you mean %s?", name, near);
-	return usage_error(NULL, "unknown command '%s'", name);
+		return usage_error(NULL, "unknown command '%s'; did you mean %s?", argv[0], near);
+	return usage_error(NULL, "unknown command '%s'", argv[0]);
 }
 
 /* The prologue, the same for every command. */
