@@ -96,7 +96,6 @@ int xdpl_object_programs(const char *source,
 			 void (*fn)(const char *section, const char *name, void *ctx), void *ctx)
 {
 	const struct builtin_prog *b = source_is_file(source) ? NULL : builtin_find(source);
-	/* the sections a user may type: nothing is loaded, so no privileges are needed */
 	struct bpf_object *obj;
 	struct bpf_program *p;
 	void *buf = NULL;
