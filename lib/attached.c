@@ -10,27 +10,20 @@
 #include "attached.h"
 #include "iface.h"
 #include "log.h"
-#include "privs.h"
 #include "ops.h"
 #include "status.h"
 
-int attached_prog_fd(const char *ifname, const char *name)
+int attached_prog_fd(const struct xdpl_iface *iface, const char *name)
 {
+	const char *ifname = iface->name;
 	const struct prog_status *ps;
 	struct iface_status *st;
-	struct xdpl_iface iface;
 	int err, fd;
 
-	err = require_privileges();
-	if (err)
-		return err;
-	err = iface_resolve(ifname, &iface);
-	if (err)
-		return err;
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	err = xdpl_status(&iface, st);
+	err = xdpl_status(iface, st);
 	if (err) {
 		free(st);
 		return xdpl_err(err == -EPERM || err == -EACCES ? XDPL_ERR_PERM : XDPL_ERR_FAIL,

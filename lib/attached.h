@@ -7,13 +7,15 @@
 #ifndef XDPLOAD_LIB_ATTACHED_H
 #define XDPLOAD_LIB_ATTACHED_H
 
+struct xdpl_iface;
+
 /*
- * The fd of the program named @name attached to interface @ifname (a chain
- * component, or the single program), looked up through status. Reports its
- * own errors: no privileges (PERM), no such interface (NOIFACE), not attached
- * (NOTFOUND).
+ * The fd of the program named @name attached to @iface (a chain component, or
+ * the single program), looked up through status. Reports its own errors: not
+ * attached (NOTFOUND), status unreadable (PERM or FAIL). The caller checked
+ * privileges (xdpload's prologue does, once for every command).
  */
-int attached_prog_fd(const char *ifname, const char *name);
+int attached_prog_fd(const struct xdpl_iface *iface, const char *name);
 
 /*
  * The fd of the map called @name among the maps program @prog_fd uses,

@@ -12,9 +12,66 @@ const struct builtin_prog *builtin_find(const char *name)
 	return NULL;
 }
 
+int builtin_count(void)
+{
+	int n = 0;
+
+	while (builtin_progs[n].name)
+		n++;
+	return n;
+}
+
 int source_is_file(const char *arg)
 {
 	size_t len = strlen(arg);
 
 	return strchr(arg, '/') || (len > 2 && !strcmp(arg + len - 2, ".o"));
+}
+
+#define NAME_MAX_LEN 32
+
+int name_distance(const char *a, const char *b)
+{
+	/* three rows of the optimal string alignment distance; names are short */
+	int rows[3][NAME_MAX_LEN + 1], *prev2 = rows[0], *prev = rows[1], *cur = rows[2], *t;
+	int la = strlen(a), lb = strlen(b), i, j, v;
+
+	if (la > NAME_MAX_LEN || lb > NAME_MAX_LEN)
+		return NAME_MAX_LEN;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			v = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb];
+}
+
+const char *builtin_nearest(const char *name)
+{
+	const struct builtin_prog *b, *best = NULL;
+	int d, best_d = 3; /* more edits than two is another word, not a typo */
+
+	for (b = builtin_progs; b->name; b++) {
+		d = name_distance(name, b->name);
+		if (d < best_d && d < (int)strlen(b->name)) {
+			best_d = d;
+			best = b;
+		}
+	}
+	return best ? best->name : NULL;
 }

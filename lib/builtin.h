@@ -3,13 +3,45 @@
 #ifndef XDPL_BUILTIN_H
 #define XDPL_BUILTIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <linux/types.h>
+
+struct bpf_object;
+
+/*
+ * An option of a bundled program: `xdpload load` takes it as --NAME VALUE and
+ * hands the value to the program's configure hook, which sets it in the opened
+ * object before the chain is built, so the program runs configured from its
+ * first packet. All are numbers within [min, max].
+ */
+struct builtin_opt {
+	const char *name; /* the long option, without "--"; unique over all programs */
+	const char *metavar;
+	const char *help;
+	__u64 min, max, def;
+};
+
+#define BUILTIN_MAX_OPTS 4
+
+/* The values given for one program's options (indexed like its opts). */
+struct builtin_cfg {
+	__u64 val[BUILTIN_MAX_OPTS];
+	bool given[BUILTIN_MAX_OPTS];
+};
 
 struct builtin_prog {
 	const char *name;
 	const char *description;
 	const char *start; /* the compiled ELF object */
 	const char *end;
+	/*
+	 * progs/NAME.bpf.c whose lib/progs/NAME.c defines NAME_builtin_options[]
+	 * and NAME_builtin_configure() gets them here (the Makefile looks).
+	 */
+	const struct builtin_opt *opts; /* ended by a NULL name, or NULL */
+	/* Set the values (defaults filled in) in obj, opened and not loaded. */
+	int (*configure)(struct bpf_object *obj, const __u64 *vals);
 };
 
 /* Terminated by an entry whose name is NULL. */
@@ -17,7 +49,16 @@ extern const struct builtin_prog builtin_progs[];
 
 const struct builtin_prog *builtin_find(const char *name);
 
+/* How many bundled programs there are. */
+int builtin_count(void);
+
 /* A bare word is a builtin name; anything with a '/' or ending in ".o" is a file. */
 int source_is_file(const char *arg);
+
+/* Edits (insert, delete, replace, swap two neighbours) from a to b. */
+int name_distance(const char *a, const char *b);
+
+/* The bundled program whose name is closest to name, when it looks like a typo. */
+const char *builtin_nearest(const char *name);
 
 #endif

@@ -9,6 +9,7 @@
 #define XDPL_OPS_H
 
 #include "backend/backend.h"
+#include "builtin.h"
 #include "component.h"
 #include "iface.h"
 #include "status.h"
@@ -19,6 +20,12 @@ struct xdpl_load_req {
 	/* one request per program, in the order given (the last ordering key) */
 	const struct component_req *progs;
 	int n;
+	/*
+	 * The bundled programs' options, indexed like builtin_progs[] (or NULL for
+	 * defaults only): each bundled program with a configure hook is set up with
+	 * them once opened, before the chain is built and swapped in.
+	 */
+	const struct builtin_cfg *builtin_cfgs;
 };
 
 /* Add the programs to iface's chain; the whole new chain is swapped in at once. */
@@ -29,6 +36,12 @@ int xdpl_unload(const struct xdpl_iface *iface, const struct unload_sel *sel);
 int xdpl_clean(const struct xdpl_iface *iface);
 /* What runs on iface, whoever attached it. */
 int xdpl_status(const struct xdpl_iface *iface, struct iface_status *st);
+/*
+ * The XDP programs in an object file or bundled program, without loading it:
+ * fn(section, program name, ctx) for each. Reports its errors.
+ */
+int xdpl_object_programs(const char *source,
+			 void (*fn)(const char *section, const char *name, void *ctx), void *ctx);
 /* The name of the backend whose chain is on iface ("linked", "libxdp", ...), or NULL. */
 const char *xdpl_backend_name(const struct xdpl_iface *iface);
 

@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The subcommands: one file each in loader/, dispatched from main.c. */
+/* The subcommands: one file each in loader/, each declaring its table (params.h). */
 #ifndef XDPL_COMMANDS_H
 #define XDPL_COMMANDS_H
 
-int do_load(int argc, char **argv);
-int do_unload(int argc, char **argv);
-int do_status(int argc, char **argv);
-int do_clean(int argc, char **argv);
-int do_progs(int argc, char **argv);
-int do_filter(int argc, char **argv);
-int do_watch(int argc, char **argv);
-int do_ratelimit(int argc, char **argv);
-int do_stats(int argc, char **argv);
+#include "params.h"
 
-/* Shared by the subcommands' option parsing. */
-int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+extern const struct cmd_def cmd_load;
+extern const struct cmd_def cmd_unload;
+extern const struct cmd_def cmd_status;
+extern const struct cmd_def cmd_clean;
+extern const struct cmd_def cmd_progs;
+extern const struct cmd_def cmd_filter;
+extern const struct cmd_def cmd_ratelimit;
+extern const struct cmd_def cmd_stats;
+extern const struct cmd_def cmd_watch;
+extern const struct cmd_def cmd_help;
+
+/* Every command, in the order usage lists them; NULL-terminated. */
+extern const struct cmd_def *const xdpl_commands[];
+/* xdpload's own options, before the command. */
+extern const struct cmd_def xdpl_main_cmd;
+
+const struct cmd_def *command_find(const char *name);
+/* The command whose name is closest to name, when name looks like a typo of it. */
+const char *command_nearest(const char *name);
 
 #endif

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* xdpload filter: change the rules of the bundled filter program at runtime. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,92 +11,43 @@
 #include "progs/filter_rule.h"
 #include "json_writer.h"
 #include "log.h"
+#include "output.h"
 
-static const char filter_usage[] =
-	"Usage: xdpload filter IFACE ip add|del ADDR[/LEN] [--src|--dst]\n"
-	"       xdpload filter IFACE port add|del PORT [--tcp|--udp] [--src|--dst]\n"
-	"       xdpload filter IFACE ether add|del MAC [--src|--dst]\n"
-	"       xdpload filter IFACE [ip|port|ether] list [--json]\n"
-	"       xdpload filter IFACE policy [allow|deny]\n"
-	"\n"
-	"Changes the rules of the 'filter' program attached to IFACE (xdpload load IFACE filter).\n"
-	"Defaults: ip and ether rules match the source, port rules the destination port of\n"
-	"both TCP and UDP. Policy deny drops frames matching a rule; allow drops the others.\n";
-
-struct filter_args {
-	const char *ifname;
-	const char *kind; /* ip, port, ether, list, policy */
-	const char *verb; /* add, del, list, or the policy */
-	const char *value;
-	int dir; /* -1 when not given */
-	unsigned int protos;
-	int json;
+struct filter_cfg {
+	bool src, dst, tcp, udp;
+	/* what the words say, filled in by filter_check() */
+	const char *ifname, *kind, *verb, *value;
+	bool is_list, is_policy, set_policy;
+	int list_kind; /* -1: every kind */
+	enum xdpl_filter_policy policy;
+	struct filter_rule rule;
 };
 
-static int parse_args(int argc, char **argv, struct filter_args *a)
-{
-	static const struct option opts[] = {
-		{ "src", no_argument, NULL, 's' },
-		{ "dst", no_argument, NULL, 'd' },
-		{ "tcp", no_argument, NULL, 't' },
-		{ "udp", no_argument, NULL, 'u' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *pos[4] = {};
-	int c, npos = 0;
+#define FILTER_OPT(field) offsetof(struct filter_cfg, field)
 
-	memset(a, 0, sizeof(*a));
-	a->dir = -1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1 || optind < argc) {
-		if (c == -1) {
-			/* a positional argument: keep it and go on with the options after it */
-			if (npos == 4)
-				return usage_error("filter", "unexpected argument '%s'",
-						   argv[optind]);
-			pos[npos++] = argv[optind++];
-			continue;
-		}
-		switch (c) {
-		case 's':
-		case 'd':
-			if (a->dir != -1 && a->dir != (c == 'd'))
-				return usage_error("filter", "--src and --dst exclude each other");
-			a->dir = c == 'd' ? XDPL_FILTER_DST : XDPL_FILTER_SRC;
-			break;
-		case 't':
-			a->protos |= FILTER_PROTO_TCP;
-			break;
-		case 'u':
-			a->protos |= FILTER_PROTO_UDP;
-			break;
-		case 'j':
-			a->json = 1;
-			break;
-		case 'h':
-			fputs(filter_usage, stdout);
-			exit(0);
-		default:
-			return usage_error("filter", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (npos < 2)
-		return usage_error("filter", "expected IFACE and a rule kind (ip, port, ether), "
-					     "list or policy");
-	a->ifname = pos[0];
-	a->kind = pos[1];
-	a->verb = pos[2];
-	a->value = pos[3];
-	return 0;
-}
+static const struct opt_def filter_opts[] = {
+	{ "src", 0, OPT_FLAG, FILTER_OPT(src), .group = 1,
+	  .help = "match the source (default for ip and ether rules)" },
+	{ "dst", 0, OPT_FLAG, FILTER_OPT(dst), .group = 1,
+	  .help = "match the destination (default for port rules)" },
+	{ "tcp", 0, OPT_FLAG, FILTER_OPT(tcp), .group = 2,
+	  .help = "port rules: TCP only (default: TCP and UDP)" },
+	{ "udp", 0, OPT_FLAG, FILTER_OPT(udp), .group = 2, .help = "port rules: UDP only" },
+	OPT_END,
+};
+
+static const struct opt_group filter_groups[] = {
+	{ .id = 1, .exclusive = true },
+	{ .id = 2 },
+	{ .id = 0 },
+};
 
 /* Check the words and options of an add/del command and build its rule. */
-static int build_rule(const struct filter_args *a, struct filter_rule *r)
+static int build_rule(const struct filter_cfg *a, struct filter_rule *r)
 {
+	unsigned int protos = (a->tcp ? FILTER_PROTO_TCP : 0) | (a->udp ? FILTER_PROTO_UDP : 0);
 	char err[160];
+	__u64 port;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -111,23 +61,30 @@ static int build_rule(const struct filter_args *a, struct filter_rule *r)
 				   !strcmp(a->kind, "ip")     ? "address or prefix"
 				   : !strcmp(a->kind, "port") ? "port number"
 							      : "MAC address");
-	if (a->json)
-		return usage_error("filter", "--json only applies to list");
-	if (!strcmp(a->kind, "ip"))
+	if (output_json)
+		return usage_error("filter", "--json only applies to list and to reading the "
+					     "policy");
+	if (!strcmp(a->kind, "ip")) {
 		ret = filter_parse_ip(a->value, r, err, sizeof(err));
-	else if (!strcmp(a->kind, "port"))
-		ret = filter_parse_port(a->value, r, err, sizeof(err));
-	else
+	} else if (!strcmp(a->kind, "port")) {
+		/* the number rules of every other command (no blanks, no sign) */
+		ret = parse_u64_range(a->value, 1, 65535, &port);
+		if (ret)
+			snprintf(err, sizeof(err), "'%s' is not a port (1..65535)", a->value);
+		else
+			ret = filter_parse_port(a->value, r, err, sizeof(err));
+	} else {
 		ret = filter_parse_mac(a->value, r, err, sizeof(err));
+	}
 	if (ret)
 		return usage_error("filter", "%s", err);
-	if (a->protos && r->kind != FILTER_PORT)
+	if (protos && r->kind != FILTER_PORT)
 		return usage_error("filter", "--tcp and --udp only apply to port rules");
 	if (r->kind == FILTER_PORT) {
-		r->dir = a->dir == -1 ? XDPL_FILTER_DST : a->dir;
-		r->protos = a->protos ? a->protos : FILTER_PROTO_TCP | FILTER_PROTO_UDP;
+		r->dir = a->src ? XDPL_FILTER_SRC : XDPL_FILTER_DST;
+		r->protos = protos ? protos : FILTER_PROTO_TCP | FILTER_PROTO_UDP;
 	} else {
-		r->dir = a->dir == -1 ? XDPL_FILTER_SRC : a->dir;
+		r->dir = a->dst ? XDPL_FILTER_DST : XDPL_FILTER_SRC;
 	}
 	return 0;
 }
@@ -141,7 +98,7 @@ static const char *rule_desc(const struct filter_rule *r, char *buf, size_t len)
 	return buf;
 }
 
-static int change_rule(const struct filter_args *a, const struct filter_maps *m,
+static int change_rule(const struct filter_cfg *a, const struct filter_maps *m,
 		       const struct filter_rule *r)
 {
 	char desc[128];
@@ -152,11 +109,11 @@ static int change_rule(const struct filter_args *a, const struct filter_maps *m,
 		ret = filter_add(m, r);
 		if (ret == -ENOSPC)
 			return xdpl_err(XDPL_ERR_FAIL, ret,
-					 "%s: cannot add %s: the filter holds %d rules already",
-					 a->ifname, desc, XDPL_FILTER_MAX_RULES);
+					"%s: cannot add %s: the filter holds %d rules already",
+					a->ifname, desc, XDPL_FILTER_MAX_RULES);
 		if (ret < 0)
 			return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot add %s: %s", a->ifname,
-					 desc, strerror(-ret));
+					desc, strerror(-ret));
 		if (ret == 1)
 			pr_info("%s: %s: already present\n", a->ifname, desc);
 		return 0;
@@ -164,11 +121,11 @@ static int change_rule(const struct filter_args *a, const struct filter_maps *m,
 	ret = filter_del(m, r);
 	if (ret == -ENOENT)
 		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
-				 "%s: no rule %s (see 'xdpload filter %s list')", a->ifname, desc,
-				 a->ifname);
+				"%s: no rule %s (see 'xdpload filter %s list')", a->ifname, desc,
+				a->ifname);
 	if (ret < 0)
 		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot delete %s: %s", a->ifname, desc,
-				 strerror(-ret));
+				strerror(-ret));
 	return 0;
 }
 
@@ -233,7 +190,7 @@ static void list_text(const char *ifname, enum xdpl_filter_policy policy,
 	       policy == XDPL_FILTER_ALLOW ? "dropped, except neighbour discovery" : "passed");
 }
 
-static int list_rules(const struct filter_args *a, const struct filter_maps *m, int kind)
+static int list_rules(const struct filter_cfg *a, const struct filter_maps *m, int kind)
 {
 	enum xdpl_filter_policy policy;
 	struct filter_rule *rules = NULL;
@@ -246,11 +203,11 @@ static int list_rules(const struct filter_args *a, const struct filter_maps *m, 
 		ret = filter_list(m, &rules, &n, &no_match);
 	if (ret)
 		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the filter rules: %s",
-				 a->ifname, strerror(-ret));
+				a->ifname, strerror(-ret));
 	for (i = 0; i < n; i++)
 		if (kind < 0 || rules[i].kind == (enum filter_kind)kind)
 			rules[k++] = rules[i];
-	if (a->json)
+	if (output_json)
 		list_json(a->ifname, policy, rules, k, no_match);
 	else
 		list_text(a->ifname, policy, rules, k, no_match);
@@ -258,94 +215,143 @@ static int list_rules(const struct filter_args *a, const struct filter_maps *m, 
 	return 0;
 }
 
-static int do_policy(const struct filter_args *a, const struct filter_maps *m,
-		     enum xdpl_filter_policy policy, int set)
+static int do_policy(const struct filter_cfg *a, const struct filter_maps *m)
 {
 	enum xdpl_filter_policy cur;
+	struct json_writer *jw;
 	int ret;
 
-	if (!set) {
+	if (!a->set_policy) {
 		ret = filter_policy_get(m, &cur);
 		if (ret)
 			return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the policy: %s",
-					 a->ifname, strerror(-ret));
-		printf("%s\n", cur == XDPL_FILTER_ALLOW ? "allow" : "deny");
+					a->ifname, strerror(-ret));
+		if (!output_json) {
+			printf("%s\n", cur == XDPL_FILTER_ALLOW ? "allow" : "deny");
+			return 0;
+		}
+		jw = jw_new(stdout);
+		jw_start_object(jw);
+		jw_string_field(jw, "interface", a->ifname);
+		jw_string_field(jw, "policy", cur == XDPL_FILTER_ALLOW ? "allow" : "deny");
+		jw_end_object(jw);
+		jw_destroy(&jw);
 		return 0;
 	}
-	ret = filter_policy_set(m, policy);
+	ret = filter_policy_set(m, a->policy);
 	if (ret)
 		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot set the policy: %s", a->ifname,
-				 strerror(-ret));
+				strerror(-ret));
 	return 0;
 }
 
-int do_filter(int argc, char **argv)
+/* Everything the user typed is checked before anything is touched. */
+static int filter_check(struct cmd_ctx *ctx, void *cfg)
 {
-	enum xdpl_filter_policy policy = XDPL_FILTER_DENY;
-	struct filter_maps m;
-	struct filter_args a;
-	struct filter_rule r;
-	int ret, prog_fd, list_kind = -1, is_list = 0, is_policy = 0, set_policy = 0;
+	struct filter_cfg *a = cfg;
 
-	ret = parse_args(argc, argv, &a);
-	if (ret)
-		return ret;
-
-	/* Everything the user typed is checked before anything is touched. */
-	if (!strcmp(a.kind, "list")) {
-		if (a.verb)
-			return usage_error("filter", "list: unexpected argument '%s'", a.verb);
-		is_list = 1;
-	} else if (!strcmp(a.kind, "policy")) {
-		if (a.value)
-			return usage_error("filter", "policy: unexpected argument '%s'", a.value);
-		is_policy = 1;
-		if (a.verb) {
-			set_policy = 1;
-			if (!strcmp(a.verb, "allow"))
-				policy = XDPL_FILTER_ALLOW;
-			else if (strcmp(a.verb, "deny"))
+	a->ifname = ctx->args[0];
+	a->kind = ctx->args[1];
+	a->verb = ctx->nargs > 2 ? ctx->args[2] : NULL;
+	a->value = ctx->nargs > 3 ? ctx->args[3] : NULL;
+	a->list_kind = -1;
+	a->policy = XDPL_FILTER_DENY;
+	if (!strcmp(a->kind, "list")) {
+		if (a->verb)
+			return usage_error("filter", "list: unexpected argument '%s'", a->verb);
+		a->is_list = true;
+	} else if (!strcmp(a->kind, "policy")) {
+		if (a->value)
+			return usage_error("filter", "policy: unexpected argument '%s'", a->value);
+		a->is_policy = true;
+		if (a->verb) {
+			a->set_policy = true;
+			if (!strcmp(a->verb, "allow"))
+				a->policy = XDPL_FILTER_ALLOW;
+			else if (strcmp(a->verb, "deny"))
 				return usage_error("filter", "unknown policy '%s' (allow or deny)",
-						   a.verb);
+						   a->verb);
+			if (output_json)
+				return usage_error("filter", "--json only applies to list and to "
+							     "reading the policy");
 		}
-	} else if (strcmp(a.kind, "ip") && strcmp(a.kind, "port") && strcmp(a.kind, "ether")) {
-		return usage_error(
-			"filter", "unknown rule kind '%s' (ip, port, ether, list, policy)", a.kind);
-	} else if (a.verb && !strcmp(a.verb, "list")) {
-		if (a.value)
-			return usage_error("filter", "list: unexpected argument '%s'", a.value);
-		is_list = 1;
-		list_kind = !strcmp(a.kind, "ip")     ? FILTER_IP
-			    : !strcmp(a.kind, "port") ? FILTER_PORT
-						      : FILTER_ETHER;
+	} else if (strcmp(a->kind, "ip") && strcmp(a->kind, "port") && strcmp(a->kind, "ether")) {
+		return usage_error("filter",
+				   "unknown rule kind '%s' (ip, port, ether, list, policy)",
+				   a->kind);
+	} else if (a->verb && !strcmp(a->verb, "list")) {
+		if (a->value)
+			return usage_error("filter", "list: unexpected argument '%s'", a->value);
+		a->is_list = true;
+		a->list_kind = !strcmp(a->kind, "ip")	  ? FILTER_IP
+			       : !strcmp(a->kind, "port") ? FILTER_PORT
+							  : FILTER_ETHER;
 	} else {
-		ret = build_rule(&a, &r);
-		if (ret)
-			return ret;
+		return build_rule(a, &a->rule);
 	}
-	if ((is_list || is_policy) && (a.dir != -1 || a.protos))
+	if (a->src || a->dst || a->tcp || a->udp)
 		return usage_error("filter",
 				   "--src, --dst, --tcp and --udp only apply to add and del");
-	if (is_policy && a.json)
-		return usage_error("filter", "--json only applies to list");
+	return 0;
+}
 
-	prog_fd = attached_prog_fd(a.ifname, "filter");
+static int filter_run(struct cmd_ctx *ctx, void *cfg)
+{
+	const struct filter_cfg *a = cfg;
+	struct filter_maps m;
+	int ret, prog_fd;
+
+	prog_fd = attached_prog_fd(&ctx->iface, "filter");
 	if (prog_fd < 0)
 		return prog_fd;
 	ret = filter_maps_open(prog_fd, &m);
 	close(prog_fd);
 	if (ret)
 		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
-				 "%s: the program named 'filter' is not xdpload's filter (its maps "
-				 "are missing)",
-				 a.ifname);
-
-	if (is_list)
-		ret = list_rules(&a, &m, list_kind);
-	else if (is_policy)
-		ret = do_policy(&a, &m, policy, set_policy);
+				"%s: the program named 'filter' is not xdpload's filter (its maps "
+				"are missing)",
+				a->ifname);
+	if (a->is_list)
+		ret = list_rules(a, &m, a->list_kind);
+	else if (a->is_policy)
+		ret = do_policy(a, &m);
 	else
-		ret = change_rule(&a, &m, &r);
+		ret = change_rule(a, &m, &a->rule);
 	filter_maps_close(&m);
 	return ret;
 }
+
+static const struct arg_def filter_args[] = {
+	{ .kind = ARG_IFACE },
+	{ .kind = ARG_WORD, .words = "ip port ether list policy" },
+	{ .kind = ARG_WORD, .words = "add del list allow deny" },
+	{ .kind = ARG_ANY },
+	{ .kind = ARG_END },
+};
+
+const struct cmd_def cmd_filter = {
+	.name = "filter",
+	.summary = "Change the rules of the 'filter' program attached to IFACE",
+	.description =
+		"  xdpload filter IFACE ip add|del ADDR[/LEN] [--src|--dst]\n"
+		"  xdpload filter IFACE port add|del PORT [--tcp|--udp] [--src|--dst]\n"
+		"  xdpload filter IFACE ether add|del MAC [--src|--dst]\n"
+		"  xdpload filter IFACE [ip|port|ether] list [--json]\n"
+		"  xdpload filter IFACE policy [allow|deny]\n"
+		"Load it first: xdpload load IFACE filter. Defaults: ip and ether rules match "
+		"the\nsource, port rules the destination port of both TCP and UDP. Policy deny "
+		"drops\nframes matching a rule; allow drops the others.\n",
+	.opts = filter_opts,
+	.groups = filter_groups,
+	.args = filter_args,
+	.min_args = 2,
+	.max_args = 4,
+	.args_usage = "IFACE (ip|port|ether) (add|del) RULE | IFACE [ip|port|ether] list | "
+		      "IFACE policy [allow|deny]",
+	.args_needed = "an interface and a rule kind (ip, port, ether), list or policy",
+	.cfg_size = sizeof(struct filter_cfg),
+	.needs_privs = true,
+	.json_output = true,
+	.check = filter_check,
+	.run = filter_run,
+};

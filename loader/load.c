@@ -1,166 +1,114 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/* xdpload load: add programs to an interface's chain. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "actions.h"
-#include "attached.h"
 #include "commands.h"
 #include "log.h"
 #include "ops.h"
-#include "privs.h"
-#include "progs/ratelimit.h"
 
-static void load_help(void)
-{
-	printf("Usage: xdpload load [OPTIONS] IFACE FILE|BUILTIN [FILE|BUILTIN...]\n"
-	       "Add XDP programs to the chain on IFACE, in priority order.\n\n"
-	       "  -m, --mode MODE          native, skb, hw or unspecified (default)\n"
-	       "  -s, --section SECTION    load the program in this ELF section\n"
-	       "  -n, --prog-name NAME     load the program with this name\n"
-	       "  -P, --prio PRIO          run priority (lower runs first; default from the\n"
-	       "                           object's XDP_RUN_CONFIG, else 50)\n"
-	       "  -A, --actions LIST       chain-call actions, e.g. XDP_PASS,XDP_DROP (default\n"
-	       "                           from the object, else XDP_PASS)\n"
-	       "  -p, --pin-path DIR       pin the objects' LIBBPF_PIN_BY_NAME maps in DIR\n"
-	       "      --dispatcher KIND    auto (default), libxdp or linked\n"
-	       "      --no-stats           linked: no per-program action counters\n"
-	       "      --force              replace a program xdpload did not attach\n"
-	       "      --rate PPS           ratelimit: packets per second per source (default %d)\n"
-	       "      --burst N            ratelimit: burst per source (default %d)\n"
-	       "  -v, --verbose            say more; -vv adds libbpf's and libxdp's messages\n"
-	       "A BUILTIN is a bundled program's name (xdpload progs lists them); a FILE has a\n"
-	       "'/' or ends in .o. -s, -n, -P and -A apply to every program of the command.\n",
-	       XDPL_RL_DEFAULT_RATE, XDPL_RL_DEFAULT_BURST);
-}
-
-struct load_args {
-	struct component_req req;
-	struct load_opts opts;
-	enum dispatcher_choice dispatcher;
-	__u64 rl_rate, rl_burst; /* ratelimit's --rate/--burst, 0 when not given */
+struct load_cfg {
+	int mode; /* enum xdp_attach_mode */
+	const char *section, *prog_name, *pin_dir;
+	__u32 prio;
+	unsigned int actions;
+	int dispatcher; /* enum dispatcher_choice */
+	bool no_stats, force;
 };
 
-static int parse_prio(const char *arg, int *prio)
-{
-	char *end;
-	long v;
+static const struct enum_val modes[] = {
+	{ .name = "native", .value = XDP_MODE_NATIVE },
+	{ .name = "skb", .value = XDP_MODE_SKB },
+	{ .name = "hw", .value = XDP_MODE_HW },
+	{ .name = "unspecified", .value = XDP_MODE_UNSPEC },
+	{ .name = "drv", .value = XDP_MODE_NATIVE, .alias = true },
+	{ .name = "generic", .value = XDP_MODE_SKB, .alias = true },
+	{ .name = "offload", .value = XDP_MODE_HW, .alias = true },
+	{ .name = NULL },
+};
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v < 0 || v > INT_MAX)
-		return -EINVAL;
-	*prio = v;
-	return 0;
+static const struct enum_val dispatchers[] = {
+	{ .name = "auto", .value = DISPATCHER_AUTO },
+	{ .name = "libxdp", .value = DISPATCHER_LIBXDP },
+	{ .name = "linked", .value = DISPATCHER_LINKED },
+	{ .name = NULL },
+};
+
+static int parse_actions(const char *cmd, const char *arg, void *dst)
+{
+	char *bad = NULL;
+
+	if (!actions_parse_list(arg, dst, &bad))
+		return 0;
+	usage_error(cmd,
+		    "bad action '%s': use XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX or "
+		    "XDP_REDIRECT, comma-separated",
+		    bad ? bad : arg);
+	free(bad);
+	return -EINVAL;
 }
 
-static int parse_load_args(int argc, char **argv, struct load_args *a)
+#define LOAD_OPT(field) offsetof(struct load_cfg, field)
+
+static const struct opt_def load_opts[] = {
+	{ "mode", 'm', OPT_ENUM, LOAD_OPT(mode), .metavar = "MODE", .noun = "mode", .values = modes,
+	  .help = "attach mode; by default native where the driver has it, else skb" },
+	{ "section", 's', OPT_STRING, LOAD_OPT(section), .metavar = "SECTION", .group = 1,
+	  .complete = COMPLETE_SECTION, .help = "load the program in this ELF section" },
+	{ "prog-name", 'n', OPT_STRING, LOAD_OPT(prog_name), .metavar = "PROG", .group = 1,
+	  .complete = COMPLETE_PROG_NAME, .help = "load the program with this name" },
+	{ "prio", 'P', OPT_U32, LOAD_OPT(prio), .metavar = "PRIO", .noun = "priority", .min = 0,
+	  .max = INT_MAX,
+	  .help = "run priority, lower runs first; by default the object's, else 50" },
+	{ "actions", 'A', OPT_CUSTOM, LOAD_OPT(actions), .metavar = "ACTIONS",
+	  .parse = parse_actions,
+	  .help = "chain-call actions, comma-separated, e.g. XDP_PASS,XDP_DROP; by default "
+		  "the object's, else XDP_PASS" },
+	{ "pin-path", 'p', OPT_DIR, LOAD_OPT(pin_dir), .metavar = "PIN_DIR",
+	  .help = "pin the objects' LIBBPF_PIN_BY_NAME maps in PIN_DIR" },
+	{ "dispatcher", 0, OPT_ENUM, LOAD_OPT(dispatcher), .noun = "dispatcher",
+	  .values = dispatchers, .help = "the backend for an interface without a chain" },
+	{ "no-stats", 0, OPT_FLAG, LOAD_OPT(no_stats),
+	  .help = "linked: no per-program action counters" },
+	{ "force", 0, OPT_FLAG, LOAD_OPT(force),
+	  .help = "replace a program xdpload did not attach" },
+	OPT_END,
+};
+
+static const struct opt_group load_groups[] = { { .id = 1 }, { .id = 0 } };
+
+/* Check the programs' names and the bundled programs' options before anything. */
+static int load_check(struct cmd_ctx *ctx, void *cfg)
 {
-	static const struct option longopts[] = {
-		{ "mode", required_argument, NULL, 'm' },
-		{ "section", required_argument, NULL, 's' },
-		{ "prog-name", required_argument, NULL, 'n' },
-		{ "prio", required_argument, NULL, 'P' },
-		{ "actions", required_argument, NULL, 'A' },
-		{ "pin-path", required_argument, NULL, 'p' },
-		{ "dispatcher", required_argument, NULL, 'D' },
-		{ "no-stats", no_argument, NULL, 'S' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "rate", required_argument, NULL, 'R' },
-		{ "burst", required_argument, NULL, 'B' },
-		{ 0 },
-	};
-	char *bad = NULL;
-	int opt;
+	const struct builtin_prog *b;
+	const char *src, *near;
+	int i, k;
 
-	a->req.prio = -1;
-	while ((opt = getopt_long(argc, argv, "m:s:n:P:A:p:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'm':
-			if (mode_parse(optarg, &a->opts.mode))
-				return usage_error("load",
-						   "bad mode '%s': use native, skb, hw "
-						   "or unspecified",
-						   optarg);
-			break;
-		case 's':
-			a->req.section = optarg;
-			break;
-		case 'n':
-			a->req.prog_name = optarg;
-			break;
-		case 'P':
-			if (parse_prio(optarg, &a->req.prio))
-				return usage_error("load",
-						   "bad priority '%s': use a number "
-						   "from 0 to %d",
-						   optarg, INT_MAX);
-			break;
-		case 'A':
-			if (actions_parse_list(optarg, &a->req.actions, &bad)) {
-				usage_error("load",
-					    "bad action '%s': use XDP_ABORTED, XDP_DROP, "
-					    "XDP_PASS, XDP_TX or XDP_REDIRECT, comma-separated",
-					    bad ? bad : optarg);
-				free(bad);
-				return -1;
-			}
-			break;
-		case 'p':
-			a->req.pin_dir = optarg;
-			break;
-		case 'D':
-			if (dispatcher_parse(optarg, &a->dispatcher))
-				return usage_error("load",
-						   "bad dispatcher '%s': use auto, libxdp "
-						   "or linked",
-						   optarg);
-			break;
-		case 'S':
-			a->opts.no_stats = true;
-			break;
-		case 'F':
-			a->opts.force = true;
-			break;
-		case 'v':
-			xdpl_verbosity++;
-			break;
-		case 'h':
-			load_help();
-			return 1;
-		case 'R':
-			if (ratelimit_parse_u64(optarg, RATELIMIT_MAX_RATE, &a->rl_rate))
-				return usage_error("load",
-						   "bad --rate '%s': packets per second, "
-						   "1..%llu",
-						   optarg, RATELIMIT_MAX_RATE);
-			break;
-		case 'B':
-			if (ratelimit_parse_u64(optarg, RATELIMIT_MAX_BURST, &a->rl_burst))
-				return usage_error("load",
-						   "bad --burst '%s': a packet count, "
-						   "1..%llu",
-						   optarg, RATELIMIT_MAX_BURST);
-			break;
-		default:
-			return usage_error("load", "bad option");
-		}
+	for (i = 1; i < ctx->nargs; i++) {
+		src = ctx->args[i];
+		if (source_is_file(src) || builtin_find(src))
+			continue;
+		near = builtin_nearest(src);
+		return xdpl_err(XDPL_ERR_NOPROG, ENOENT,
+				"%s: no such bundled program ('xdpload progs' lists them; name "
+				"a file with a '/' or a .o suffix)%s%s%s",
+				src, near ? "; did you mean " : "", near ?: "", near ? "?" : "");
 	}
-	if (argc - optind < 2)
-		return usage_error("load", "needs an interface and at least one program");
-	if (a->rl_rate || a->rl_burst) {
-		int i;
-
-		for (i = optind + 1; i < argc && strcmp(argv[i], "ratelimit"); i++)
-			;
-		if (i == argc)
-			return usage_error("load", "--rate and --burst configure the 'ratelimit' "
-						   "program: load it in the same command");
+	for (b = builtin_progs; b->name; b++) {
+		for (k = 0; b->opts && b->opts[k].name; k++) {
+			if (!ctx->builtin_cfgs[b - builtin_progs].given[k])
+				continue;
+			for (i = 1; i < ctx->nargs && strcmp(ctx->args[i], b->name); i++)
+				;
+			if (i == ctx->nargs)
+				return usage_error("load",
+						   "--%s configures the '%s' program: load it "
+						   "in the same command",
+						   b->opts[k].name, b->name);
+		}
 	}
 	return 0;
 }
@@ -178,58 +126,60 @@ static void report_loaded(const struct xdpl_iface *iface)
 	pr_debug("\n");
 }
 
-/* The ratelimit program reads its settings from a map: set them right after attach. */
-static int configure_ratelimit(const struct xdpl_iface *iface, const struct load_args *a)
+static int load_run(struct cmd_ctx *ctx, void *cfg)
 {
-	int fd, err;
-
-	fd = attached_prog_fd(iface->name, "ratelimit");
-	if (fd < 0)
-		return fd;
-	err = ratelimit_configure(fd, a->rl_rate ? a->rl_rate : XDPL_RL_DEFAULT_RATE,
-				  a->rl_burst ? a->rl_burst : XDPL_RL_DEFAULT_BURST);
-	close(fd);
-	if (err)
-		return xdpl_err(XDPL_ERR_FAIL, err,
-				"%s: ratelimit loaded, but setting its rate "
-				"failed: %s (retry: xdpload ratelimit %s set --rate PPS)",
-				iface->name, strerror(-err), iface->name);
-	return 0;
-}
-
-int do_load(int argc, char **argv)
-{
-	struct load_args a = {};
+	const struct load_cfg *c = cfg;
 	struct component_req *reqs;
 	struct xdpl_load_req req;
-	struct xdpl_iface iface;
-	int i, n, err;
+	int i, n = ctx->nargs - 1, err;
 
-	err = parse_load_args(argc, argv, &a);
-	if (err)
-		return err > 0 ? 0 : err;
-	err = require_privileges();
-	if (err)
-		return err;
-	err = iface_resolve(argv[optind], &iface);
-	if (err)
-		return err;
-	n = argc - optind - 1;
 	reqs = calloc(n, sizeof(*reqs));
 	if (!reqs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		reqs[i] = a.req;
-		reqs[i].source = argv[optind + 1 + i];
+		reqs[i] = (struct component_req){
+			.source = ctx->args[1 + i],
+			.section = c->section,
+			.prog_name = c->prog_name,
+			.prio = opt_given(ctx, "prio") ? (int)c->prio : -1,
+			.actions = c->actions,
+			.pin_dir = c->pin_dir,
+		};
 	}
 	req = (struct xdpl_load_req){
-		.dispatcher = a.dispatcher, .opts = a.opts, .progs = reqs, .n = n
+		.dispatcher = c->dispatcher,
+		.opts = { .mode = c->mode, .force = c->force, .no_stats = c->no_stats },
+		.progs = reqs,
+		.n = n,
+		.builtin_cfgs = ctx->builtin_cfgs,
 	};
-	err = xdpl_load(&iface, &req);
+	err = xdpl_load(&ctx->iface, &req);
 	free(reqs);
-	if (!err && (a.rl_rate || a.rl_burst))
-		err = configure_ratelimit(&iface, &a);
 	if (!err)
-		report_loaded(&iface);
+		report_loaded(&ctx->iface);
 	return err;
 }
+
+static const struct arg_def load_args[] = { { .kind = ARG_IFACE },
+					    { .kind = ARG_PROG },
+					    { .kind = ARG_END } };
+
+const struct cmd_def cmd_load = {
+	.name = "load",
+	.summary = "Add XDP programs to the chain on IFACE, in priority order",
+	.description = "A BUILTIN is a bundled program's name (xdpload progs lists them); a FILE "
+		       "has a '/'\nor ends in .o. -s, -n, -P and -A apply to every program of "
+		       "the command.\n",
+	.opts = load_opts,
+	.groups = load_groups,
+	.args = load_args,
+	.min_args = 2,
+	.max_args = -1,
+	.args_usage = "IFACE FILE|BUILTIN...",
+	.args_needed = "an interface and at least one program",
+	.cfg_size = sizeof(struct load_cfg),
+	.needs_privs = true,
+	.builtin_opts = true,
+	.check = load_check,
+	.run = load_run,
+};

@@ -1,100 +1,130 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* xdpload: chain several XDP programs on one interface. See xdpload(8). */
+/*
+ * xdpload: chain several XDP programs on one interface. See xdpload(8).
+ * Every command runs through one prologue: parse its table, check what needs no
+ * kernel, check privileges, resolve the interface, then run.
+ */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "bpffs.h"
 #include "commands.h"
-#include "log.h"
 #include "exitcode.h"
 #include "output.h"
+#include "privs.h"
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *synopsis;
+const struct cmd_def *const xdpl_commands[] = {
+	&cmd_load,   &cmd_unload,    &cmd_status, &cmd_clean, &cmd_progs, &cmd_stats,
+	&cmd_filter, &cmd_ratelimit, &cmd_watch,  &cmd_help,  NULL,
 };
 
-static const struct command commands[] = {
-	{ "load", do_load,
-	  "load [-m MODE] [-s SECTION | -n PROG] [-P PRIO] [-A ACTIONS] [-p PIN_DIR]\n"
-	  "                [--dispatcher auto|libxdp|linked] [--no-stats] [--force]\n"
-	  "                [--rate PPS] [--burst N] IFACE FILE|BUILTIN..." },
-	{ "unload", do_unload, "unload IFACE (-i ID | -n NAME | -a|--all) [--force]" },
-	{ "status", do_status, "status [IFACE] [--json]" },
-	{ "clean", do_clean, "clean [IFACE]" },
-	{ "progs", do_progs, "progs [--json]" },
-	{ "filter", do_filter,
-	  "filter IFACE (ip|port|ether) (add|del|list) ... | list | policy allow|deny" },
-	{ "ratelimit", do_ratelimit, "ratelimit IFACE [set --rate PPS --burst N] [--json]" },
-	{ "stats", do_stats, "stats IFACE [-i SECONDS] [-c COUNT] [--json]" },
-	{ "watch", do_watch, "watch IFACE [--json] [-c COUNT] [--rate EVENTS]" },
-	{ 0 },
+struct main_cfg {
+	bool version;
 };
 
-static void usage(FILE *out)
+static const struct opt_def main_opts[] = {
+	{ "version", 'V', OPT_FLAG, offsetof(struct main_cfg, version),
+	  .help = "print the version" },
+	OPT_END,
+};
+
+const struct cmd_def xdpl_main_cmd = {
+	.summary = "Chain several XDP programs on one network interface",
+	.description = "'xdpload help COMMAND' describes a command; man xdpload for the rest.\n",
+	.opts = main_opts,
+	.args_usage = "COMMAND [ARGS]",
+	.max_args = -1,
+	.stop_at_arg = true,
+};
+
+const struct cmd_def *command_find(const char *name)
 {
-	const struct command *c;
+	int i;
 
-	fprintf(out, "Usage: xdpload [-v] [-V] COMMAND [ARGS]\n\nCommands:\n");
-	for (c = commands; c->name; c++)
-		fprintf(out, "  xdpload %s\n", c->synopsis);
-	fprintf(out, "\n'xdpload COMMAND --help' describes a command; man xdpload for the rest.\n");
+	for (i = 0; xdpl_commands[i]; i++)
+		if (!strcmp(xdpl_commands[i]->name, name))
+			return xdpl_commands[i];
+	return NULL;
 }
 
-int usage_error(const char *cmd, const char *fmt, ...)
+const char *command_nearest(const char *name)
 {
-	char msg[XDPL_ERR_MSG_LEN - 64];
-	va_list ap;
-	int ret;
+	const char *names[sizeof(xdpl_commands) / sizeof(xdpl_commands[0])] = {};
+	int i;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ret = xdpl_err(XDPL_ERR_USAGE, EINVAL, "%s (try 'xdpload %s --help')", msg, cmd);
-	xdpl_err_set_where(cmd);
-	return ret;
+	for (i = 0; xdpl_commands[i]; i++)
+		names[i] = xdpl_commands[i]->name;
+	return nearest_name(name, names);
+}
+
+static int unknown_command(int argc, char **argv)
+{
+	const char *near = command_nearest(argv[0]);
+	int i;
+
+	/* no table to parse the rest with: look for --json alone, so the error obeys it */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			output_json = true;
+	if (near)
+		return usage_error(NULL, "unknown command '%s'; did you mean %s?", argv[0], near);
+	return usage_error(NULL, "unknown command '%s'", argv[0]);
+}
+
+/* The prologue, the same for every command. */
+static int run_command(const struct cmd_def *cmd, int argc, char **argv)
+{
+	struct cmd_ctx ctx = {};
+	void *cfg;
+	int err;
+
+	cfg = calloc(1, cmd->cfg_size ?: 1);
+	if (!cfg)
+		return -ENOMEM;
+	if (cmd->defaults)
+		cmd->defaults(cfg);
+	err = params_parse(cmd, argc, argv, cfg, &ctx);
+	if (!err && !ctx.help && cmd->check)
+		err = cmd->check(&ctx, cfg);
+	if (!err && !ctx.help && cmd->needs_privs) {
+		err = require_privileges();
+		if (!err)
+			bpffs_prepare_libxdp();
+	}
+	if (!err && !ctx.help && ctx.nargs && cmd->args && cmd->args[0].kind == ARG_IFACE) {
+		err = iface_resolve(ctx.args[0], &ctx.iface);
+		ctx.has_iface = !err;
+	}
+	if (!err && !ctx.help)
+		err = cmd->run(&ctx, cfg);
+	free(ctx.builtin_cfgs);
+	free(cfg);
+	return err;
 }
 
 int main(int argc, char **argv)
 {
-	const struct command *c;
-	int i = 1, k, ret;
+	struct main_cfg cfg = {};
+	const struct cmd_def *cmd;
+	struct cmd_ctx ctx = {};
+	int err;
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
-			xdpl_verbosity++;
-		} else if (!strcmp(argv[i], "-vv")) {
-			xdpl_verbosity += 2;
-		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
-			printf("xdpload %s\n", XDPLOAD_VERSION);
-			return 0;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else {
-			fprintf(stderr, "xdpload: unknown option '%s'\n", argv[i]);
-			usage(stderr);
-			return XDPL_EXIT_USAGE;
-		}
+	output_init();
+	err = params_parse(&xdpl_main_cmd, argc, argv, &cfg, &ctx);
+	if (err)
+		return output_error(err);
+	if (ctx.help)
+		return 0;
+	if (cfg.version) {
+		printf("xdpload %s\n", XDPLOAD_VERSION);
+		return 0;
 	}
-	if (i >= argc) {
-		usage(stderr);
+	if (!ctx.nargs) {
+		print_help(stderr, &xdpl_main_cmd);
 		return XDPL_EXIT_USAGE;
 	}
-	output_init();
-	for (k = i; k < argc && strcmp(argv[k], "--"); k++)
-		if (!strcmp(argv[k], "--json"))
-			output_json = true;
-	bpffs_prepare_libxdp();
-	for (c = commands; c->name; c++) {
-		if (!strcmp(argv[i], c->name)) {
-			ret = c->fn(argc - i, argv + i);
-			return ret < 0 ? output_error(ret) : 0;
-		}
-	}
-	fprintf(stderr, "xdpload: unknown command '%s'\n", argv[i]);
-	usage(stderr);
-	return XDPL_EXIT_USAGE;
+	cmd = command_find(ctx.args[0]);
+	err = cmd ? run_command(cmd, ctx.nargs, ctx.args) : unknown_command(ctx.nargs, ctx.args);
+	return err < 0 ? output_error(err) : 0;
 }

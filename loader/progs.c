@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <getopt.h>
 #include <stdio.h>
 #include "actions.h"
 #include "builtin.h"
@@ -7,6 +6,7 @@
 #include "component.h"
 #include "json_writer.h"
 #include "log.h"
+#include "output.h"
 
 static void print_one(struct json_writer *jw, const struct builtin_prog *b,
 		      const struct component *c)
@@ -32,37 +32,19 @@ static void print_one(struct json_writer *jw, const struct builtin_prog *b,
 	jw_end_object(jw);
 }
 
-int do_progs(int argc, char **argv)
+static int progs_run(struct cmd_ctx *ctx, void *cfg)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct builtin_prog *b;
 	struct json_writer *jw = NULL;
 	struct component c;
-	int opt, err = 0;
+	int err = 0;
 
-	while ((opt = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			jw = jw_new(stdout);
-			break;
-		case 'h':
-			printf("Usage: xdpload progs [--json]\n"
-			       "List the bundled programs: name, default priority, default chain\n"
-			       "actions, description. Load one by name: xdpload load IFACE "
-			       "NAME.\n");
-			return 0;
-		default:
-			return usage_error("progs", "bad option");
-		}
-	}
-	if (jw)
+	if (output_json) {
+		jw = jw_new(stdout);
 		jw_start_array(jw);
-	else
+	} else {
 		printf("%-12s %-5s %-16s %s\n", "Name", "Prio", "Chain actions", "Description");
+	}
 	for (b = builtin_progs; b->name; b++) {
 		struct component_req req = { .source = b->name, .prio = -1 };
 
@@ -79,3 +61,11 @@ int do_progs(int argc, char **argv)
 	}
 	return err;
 }
+
+const struct cmd_def cmd_progs = {
+	.name = "progs",
+	.summary = "List the bundled programs and their default priority and chain actions",
+	.description = "Load one by name: xdpload load IFACE NAME.\n",
+	.json_output = true,
+	.run = progs_run,
+};

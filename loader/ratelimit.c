@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* xdpload ratelimit: show or change the bundled ratelimit program's settings. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +9,10 @@
 #include "commands.h"
 #include "json_writer.h"
 #include "log.h"
+#include "output.h"
 #include "progs/ratelimit.h"
 
-static const char ratelimit_usage[] =
-	"Usage: xdpload ratelimit IFACE [--json]\n"
-	"       xdpload ratelimit IFACE set [--rate PPS] [--burst N]\n"
-	"\n"
-	"Shows or changes the 'ratelimit' program attached to IFACE (xdpload load IFACE\n"
-	"ratelimit [--rate PPS --burst N]). Each source address may send PPS packets per\n"
-	"second, and N packets at once after being idle. Changes apply at once, no reload.\n";
-
-static int show(const char *ifname, int prog_fd, int json)
+static int show(const char *ifname, int prog_fd)
 {
 	struct xdpl_rl_stats st;
 	__u64 rate, burst, sources;
@@ -31,8 +23,8 @@ static int show(const char *ifname, int prog_fd, int json)
 		ret = ratelimit_get_stats(prog_fd, &st, &sources);
 	if (ret)
 		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the ratelimit maps: %s",
-				 ifname, strerror(-ret));
-	if (json) {
+				ifname, strerror(-ret));
+	if (output_json) {
 		struct json_writer *jw = jw_new(stdout);
 
 		jw_start_object(jw);
@@ -55,84 +47,83 @@ static int show(const char *ifname, int prog_fd, int json)
 	return 0;
 }
 
-int do_ratelimit(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "rate", required_argument, NULL, 'r' },
-		{ "burst", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *pos[3] = {}, *rate_s = NULL, *burst_s = NULL;
-	__u64 rate = 0, burst = 0, cur_rate, cur_burst;
-	int c, npos = 0, json = 0, prog_fd, ret;
+struct ratelimit_cfg {
+	__u64 rate, burst;
+};
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1 || optind < argc) {
-		if (c == -1) {
-			if (npos == 2)
-				return usage_error("ratelimit", "unexpected argument '%s'",
-						   argv[optind]);
-			pos[npos++] = argv[optind++];
-			continue;
-		}
-		switch (c) {
-		case 'r':
-			rate_s = optarg;
-			break;
-		case 'b':
-			burst_s = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(ratelimit_usage, stdout);
-			exit(0);
-		default:
-			return usage_error("ratelimit", "unknown option or missing value '%s'",
-					   argv[optind - 1]);
-		}
-	}
-	if (!npos)
-		return usage_error("ratelimit", "expected IFACE");
-	if (pos[1] && strcmp(pos[1], "set"))
-		return usage_error("ratelimit", "unknown action '%s' (set)", pos[1]);
-	if (pos[1] && !rate_s && !burst_s)
+static const struct opt_def ratelimit_opts[] = {
+	{ "rate", 0, OPT_U64, offsetof(struct ratelimit_cfg, rate), .metavar = "PPS", .min = 1,
+	  .max = RATELIMIT_MAX_RATE, .help = "set: packets per second per source" },
+	{ "burst", 0, OPT_U64, offsetof(struct ratelimit_cfg, burst), .metavar = "N", .min = 1,
+	  .max = RATELIMIT_MAX_BURST, .help = "set: packets a source may send at once" },
+	OPT_END,
+};
+
+static int ratelimit_check(struct cmd_ctx *ctx, void *cfg)
+{
+	bool set = ctx->nargs > 1, rate = opt_given(ctx, "rate"), burst = opt_given(ctx, "burst");
+
+	if (set && strcmp(ctx->args[1], "set"))
+		return usage_error("ratelimit", "unknown action '%s' (set)", ctx->args[1]);
+	if (set && !rate && !burst)
 		return usage_error("ratelimit", "set: give --rate PPS and/or --burst N");
-	if (!pos[1] && (rate_s || burst_s))
+	if (!set && (rate || burst))
 		return usage_error("ratelimit",
 				   "--rate and --burst need 'set' (xdpload ratelimit "
 				   "%s set --rate PPS)",
-				   pos[0]);
-	if (rate_s && ratelimit_parse_u64(rate_s, RATELIMIT_MAX_RATE, &rate))
-		return usage_error("ratelimit", "--rate '%s': expected packets per second, 1..%llu",
-				   rate_s, RATELIMIT_MAX_RATE);
-	if (burst_s && ratelimit_parse_u64(burst_s, RATELIMIT_MAX_BURST, &burst))
-		return usage_error("ratelimit", "--burst '%s': expected a packet count, 1..%llu",
-				   burst_s, RATELIMIT_MAX_BURST);
+				   ctx->args[0]);
+	return 0;
+}
 
-	prog_fd = attached_prog_fd(pos[0], "ratelimit");
+static int ratelimit_run(struct cmd_ctx *ctx, void *cfg)
+{
+	const struct ratelimit_cfg *c = cfg;
+	const char *ifname = ctx->iface.name;
+	__u64 cur_rate, cur_burst;
+	int prog_fd, ret;
+
+	prog_fd = attached_prog_fd(&ctx->iface, "ratelimit");
 	if (prog_fd < 0)
 		return prog_fd;
-	if (!pos[1]) {
-		ret = show(pos[0], prog_fd, json);
+	if (ctx->nargs == 1) {
+		ret = show(ifname, prog_fd);
 		close(prog_fd);
 		return ret;
 	}
 	ret = ratelimit_get_config(prog_fd, &cur_rate, &cur_burst);
 	if (!ret)
-		ret = ratelimit_configure(prog_fd, rate ? rate : cur_rate,
-					  burst ? burst : cur_burst);
+		ret = ratelimit_configure(prog_fd, c->rate ?: cur_rate, c->burst ?: cur_burst);
 	close(prog_fd);
 	if (ret == -ENOENT)
 		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
-				 "%s: the program named 'ratelimit' is not xdpload's ratelimit",
-				 pos[0]);
+				"%s: the program named 'ratelimit' is not xdpload's ratelimit",
+				ifname);
 	if (ret)
-		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot configure ratelimit: %s",
-				 pos[0], strerror(-ret));
+		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot configure ratelimit: %s", ifname,
+				strerror(-ret));
 	return 0;
 }
+
+static const struct arg_def ratelimit_args[] = { { .kind = ARG_IFACE },
+						 { .kind = ARG_WORD, .words = "set" },
+						 { .kind = ARG_END } };
+
+const struct cmd_def cmd_ratelimit = {
+	.name = "ratelimit",
+	.summary = "Show or change the settings of the 'ratelimit' program on IFACE",
+	.description = "Load it first: xdpload load IFACE ratelimit [--rate PPS --burst N]. Each "
+		       "source address\nmay send PPS packets per second, and N packets at once "
+		       "after being idle. 'set'\nchanges them at once, without a reload; what it "
+		       "does not name keeps its value.\n",
+	.opts = ratelimit_opts,
+	.args = ratelimit_args,
+	.min_args = 1,
+	.max_args = 2,
+	.args_usage = "IFACE [set]",
+	.args_needed = "an interface",
+	.cfg_size = sizeof(struct ratelimit_cfg),
+	.needs_privs = true,
+	.json_output = true,
+	.check = ratelimit_check,
+	.run = ratelimit_run,
+};

@@ -1,30 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
-#include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <time.h>
 #include "actions.h"
 #include "commands.h"
 #include "json_writer.h"
 #include "log.h"
 #include "ops.h"
-#include "privs.h"
+#include "output.h"
 #include "status.h"
-
-static void stats_help(void)
-{
-	printf("Usage: xdpload stats IFACE [-i SECONDS] [-c COUNT] [--json]\n"
-	       "Packets per program and returned action on IFACE, and their rate, every\n"
-	       "interval (from the linked dispatcher's counters).\n\n"
-	       "  -i, --interval SECONDS  time between reports (default 1; fractions allowed)\n"
-	       "  -c, --count COUNT       stop after COUNT reports (default: until interrupted)\n"
-	       "      --json              one JSON object per report and line\n"
-	       "  -v, --verbose           say more\n");
-}
 
 static volatile sig_atomic_t stop;
 
@@ -136,84 +124,48 @@ static int sample(const struct xdpl_iface *iface, struct iface_status *st)
 	int err = xdpl_status(iface, st), i;
 
 	if (err)
-		return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot read its XDP state",
-				 iface->name);
+		return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot read its XDP state", iface->name);
 	if (!st->nprogs)
 		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT, "%s: no XDP program attached",
-				 iface->name);
+				iface->name);
 	for (i = 0; i < st->nprogs; i++)
 		if (st->progs[i].has_counters)
 			return 0;
 	return xdpl_err(XDPL_ERR_FAIL, EOPNOTSUPP,
-			 "%s: its programs have no counters (the linked dispatcher counts "
-			 "unless loaded with --no-stats; this chain is %s)",
-			 iface->name, st->backend);
+			"%s: its programs have no counters (the linked dispatcher counts "
+			"unless loaded with --no-stats; this chain is %s)",
+			iface->name, st->backend);
 }
 
-static int parse_interval(const char *arg, double *v)
-{
-	char *end;
+struct stats_cfg {
+	double interval;
+	__u64 count; /* 0: until interrupted */
+};
 
-	errno = 0;
-	*v = strtod(arg, &end);
-	return errno || *end || end == arg || !isfinite(*v) || *v <= 0 || *v > 86400 ? -EINVAL : 0;
+static void stats_defaults(void *cfg)
+{
+	((struct stats_cfg *)cfg)->interval = 1;
 }
 
-int do_stats(int argc, char **argv)
+static const struct opt_def stats_opts[] = {
+	{ "interval", 'i', OPT_DOUBLE, offsetof(struct stats_cfg, interval), .metavar = "SECONDS",
+	  .noun = "interval", .dmin = 0.001, .dmax = 86400,
+	  .help = "time between reports, fractions allowed; by default 1" },
+	{ "count", 'c', OPT_U64, offsetof(struct stats_cfg, count), .metavar = "COUNT",
+	  .noun = "count", .min = 1, .max = UINT64_MAX,
+	  .help = "stop after COUNT reports; by default runs until interrupted" },
+	OPT_END,
+};
+
+static int stats_run(struct cmd_ctx *ctx, void *cfg)
 {
-	static const struct option longopts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	const struct stats_cfg *c = cfg;
+	const struct xdpl_iface *iface = &ctx->iface;
 	struct iface_status *st, *prev;
-	struct xdpl_iface iface;
-	double interval = 1, t0, t1;
-	long count = -1;
-	bool json = false;
-	int opt, err, n;
-	char *end;
+	double interval = c->interval, t0, t1;
+	__u64 n;
+	int err;
 
-	while ((opt = getopt_long(argc, argv, "i:c:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'i':
-			if (parse_interval(optarg, &interval))
-				return usage_error("stats",
-						   "bad interval '%s': use seconds, e.g. 1 "
-						   "or 0.5",
-						   optarg);
-			break;
-		case 'c':
-			errno = 0;
-			count = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || count < 1)
-				return usage_error("stats", "bad count '%s': use a number from 1",
-						   optarg);
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'v':
-			xdpl_verbosity++;
-			break;
-		case 'h':
-			stats_help();
-			return 0;
-		default:
-			return usage_error("stats", "bad option");
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error("stats", "needs exactly one interface");
-	err = require_privileges();
-	if (err)
-		return err;
-	err = iface_resolve(argv[optind], &iface);
-	if (err)
-		return err;
 	st = calloc(1, sizeof(*st));
 	prev = calloc(1, sizeof(*prev));
 	if (!st || !prev) {
@@ -223,9 +175,9 @@ int do_stats(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	err = sample(&iface, prev);
+	err = sample(iface, prev);
 	t0 = now_s();
-	for (n = 0; !err && !stop && (count < 0 || n < count); n++) {
+	for (n = 0; !err && !stop && (!c->count || n < c->count); n++) {
 		struct timespec ts = { .tv_sec = (time_t)interval,
 				       .tv_nsec = (long)((interval - (time_t)interval) * 1e9) };
 
@@ -233,11 +185,11 @@ int do_stats(int argc, char **argv)
 			;
 		if (stop)
 			break;
-		err = sample(&iface, st);
+		err = sample(iface, st);
 		if (err)
 			break;
 		t1 = now_s();
-		if (json)
+		if (output_json)
 			print_json(st, prev, t1 - t0);
 		else
 			print_text(st, prev, t1 - t0);
@@ -248,3 +200,23 @@ int do_stats(int argc, char **argv)
 	free(prev);
 	return err;
 }
+
+static const struct arg_def stats_args[] = { { .kind = ARG_IFACE }, { .kind = ARG_END } };
+
+const struct cmd_def cmd_stats = {
+	.name = "stats",
+	.summary = "Packets and rates per program and action on IFACE, every interval",
+	.description = "From the linked dispatcher's counters. With --json, one JSON object per "
+		       "report and line.\n",
+	.opts = stats_opts,
+	.args = stats_args,
+	.min_args = 1,
+	.max_args = 1,
+	.args_usage = "IFACE",
+	.args_needed = "an interface",
+	.cfg_size = sizeof(struct stats_cfg),
+	.defaults = stats_defaults,
+	.needs_privs = true,
+	.json_output = true,
+	.run = stats_run,
+};

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "actions.h"
@@ -7,7 +6,7 @@
 #include "json_writer.h"
 #include "log.h"
 #include "ops.h"
-#include "privs.h"
+#include "output.h"
 #include "status.h"
 
 #define RULE "----------------------------------------------------------------------------------"
@@ -146,49 +145,33 @@ static int show(const struct xdpl_iface *ifaces, int n, bool json)
 	return failed;
 }
 
-int do_status(int argc, char **argv)
+static int status_run(struct cmd_ctx *ctx, void *cfg)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct xdpl_iface one, *ifaces = &one;
-	bool json = false;
-	int opt, n = 1, err;
+	struct xdpl_iface *ifaces = &ctx->iface;
+	int n = 1, err;
 
-	while ((opt = getopt_long(argc, argv, "jvh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = true;
-			break;
-		case 'v':
-			xdpl_verbosity++;
-			break;
-		case 'h':
-			printf("Usage: xdpload status [IFACE] [--json]\n"
-			       "Show the XDP programs on IFACE (or on every interface): the\n"
-			       "dispatcher, and each program's priority, mode, kernel ID, tag,\n"
-			       "chain actions and, for linked chains, its action counters.\n");
-			return 0;
-		default:
-			return usage_error("status", "bad option");
-		}
-	}
-	if (argc - optind > 1)
-		return usage_error("status", "takes at most one interface");
-	err = require_privileges();
-	if (err)
-		return err;
-	if (argc - optind == 1)
-		err = iface_resolve(argv[optind], &one);
-	else
+	if (!ctx->has_iface) {
 		err = iface_list(&ifaces, &n);
-	if (err)
-		return err;
-	err = show(ifaces, n, json);
-	if (ifaces != &one)
+		if (err)
+			return err;
+	}
+	err = show(ifaces, n, output_json);
+	if (ifaces != &ctx->iface)
 		free(ifaces);
 	return err;
 }
+
+static const struct arg_def status_args[] = { { .kind = ARG_IFACE }, { .kind = ARG_END } };
+
+const struct cmd_def cmd_status = {
+	.name = "status",
+	.summary = "Show the XDP programs on IFACE, or on every interface",
+	.description = "The dispatcher, and each program's priority, mode, kernel ID, tag, chain "
+		       "actions and,\nfor linked chains, its action counters.\n",
+	.args = status_args,
+	.max_args = 1,
+	.args_usage = "[IFACE]",
+	.needs_privs = true,
+	.json_output = true,
+	.run = status_run,
+};

@@ -1,79 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <errno.h>
-#include <getopt.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include "ops.h"
+/* xdpload unload: take programs out of an interface's chain. */
+#include <stdint.h>
 #include "commands.h"
-#include "log.h"
-#include "privs.h"
+#include "ops.h"
 
-static void unload_help(void)
+struct unload_cfg {
+	__u32 id;
+	const char *name;
+	bool all, force;
+};
+
+#define UNLOAD_OPT(field) offsetof(struct unload_cfg, field)
+
+static const struct opt_def unload_opts[] = {
+	/* IDs are __u32: 2^32+N must not wrap to N and remove another program */
+	{ "id", 'i', OPT_U32, UNLOAD_OPT(id), .metavar = "ID", .noun = "program ID", .min = 1,
+	  .max = UINT32_MAX, .group = 1,
+	  .help = "the program with this kernel ID (xdpload status); a linked dispatcher's "
+		  "ID means the whole chain" },
+	{ "name", 'n', OPT_STRING, UNLOAD_OPT(name), .metavar = "NAME", .group = 1,
+	  .help = "the program with this name" },
+	{ "all", 'a', OPT_FLAG, UNLOAD_OPT(all), .group = 1,
+	  .help = "every program, and the dispatcher" },
+	{ "force", 0, OPT_FLAG, UNLOAD_OPT(force),
+	  .help = "also remove a program xdpload did not attach" },
+	OPT_END,
+};
+
+static const struct opt_group unload_groups[] = {
+	{ .id = 1, .required = true, .exclusive = true, .what = "say which programs" },
+	{ .id = 0 },
+};
+
+static int unload_run(struct cmd_ctx *ctx, void *cfg)
 {
-	printf("Usage: xdpload unload IFACE (-i ID | -n NAME | -a|--all) [--force]\n"
-	       "Remove programs from the chain on IFACE; the rest keeps running.\n\n"
-	       "  -i, --id ID         the program with this kernel ID (xdpload status); a linked\n"
-	       "                      dispatcher's ID means the whole chain\n"
-	       "  -n, --name NAME     the program with this name\n"
-	       "  -a, --all           every program, and the dispatcher\n"
-	       "      --force         also remove a program xdpload did not attach\n"
-	       "  -v, --verbose       say more\n");
+	const struct unload_cfg *c = cfg;
+	struct unload_sel sel = { .id = c->id, .name = c->name, .all = c->all, .force = c->force };
+
+	return xdpl_unload(&ctx->iface, &sel);
 }
 
-int do_unload(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "id", required_argument, NULL, 'i' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct unload_sel sel = {};
-	struct xdpl_iface iface;
-	int opt, nsel = 0, err;
-	char *end;
+static const struct arg_def unload_args[] = { { .kind = ARG_IFACE }, { .kind = ARG_END } };
 
-	while ((opt = getopt_long(argc, argv, "i:n:avh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'i':
-			sel.id = strtoul(optarg, &end, 10);
-			if (*end || !sel.id)
-				return usage_error("unload", "bad program ID '%s'", optarg);
-			nsel++;
-			break;
-		case 'n':
-			sel.name = optarg;
-			nsel++;
-			break;
-		case 'a':
-			sel.all = true;
-			nsel++;
-			break;
-		case 'F':
-			sel.force = true;
-			break;
-		case 'v':
-			xdpl_verbosity++;
-			break;
-		case 'h':
-			unload_help();
-			return 0;
-		default:
-			return usage_error("unload", "bad option");
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error("unload", "needs exactly one interface");
-	if (nsel != 1)
-		return usage_error("unload", "say which programs: one of -i ID, -n NAME, --all");
-	err = require_privileges();
-	if (err)
-		return err;
-	err = iface_resolve(argv[optind], &iface);
-	if (err)
-		return err;
-	return xdpl_unload(&iface, &sel);
-}
+const struct cmd_def cmd_unload = {
+	.name = "unload",
+	.summary = "Remove programs from the chain on IFACE; the rest keeps running",
+	.opts = unload_opts,
+	.groups = unload_groups,
+	.args = unload_args,
+	.min_args = 1,
+	.max_args = 1,
+	.args_usage = "IFACE",
+	.args_needed = "an interface",
+	.cfg_size = sizeof(struct unload_cfg),
+	.needs_privs = true,
+	.run = unload_run,
+};

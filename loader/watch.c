@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* xdpload watch: print the events of the bundled watch program live. */
 #include <errno.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,16 +13,8 @@
 #include "commands.h"
 #include "json_writer.h"
 #include "log.h"
-#include "progs/ratelimit.h"
+#include "output.h"
 #include "progs/watch.h"
-
-static const char watch_usage[] =
-	"Usage: xdpload watch IFACE [--json] [-c COUNT] [--rate EVENTS]\n"
-	"\n"
-	"Prints the frames the 'watch' program attached to IFACE reports (xdpload load IFACE\n"
-	"watch), one line each, until interrupted or COUNT events. The program reports at\n"
-	"most EVENTS per second per CPU (default 1000; --rate changes it for every reader);\n"
-	"the rest are counted as not reported and summed up on exit.\n";
 
 static volatile sig_atomic_t stop;
 
@@ -142,67 +134,40 @@ static void summary(const char *ifname, const struct watch_ctx *c, const struct 
 		ifname, c->count, (unsigned long long)(b->seen - a->seen), rl + full, rl, full);
 }
 
-int do_watch(int argc, char **argv)
+struct watch_cfg {
+	__u64 count, rate;
+};
+
+static const struct opt_def watch_opts[] = {
+	{ "count", 'c', OPT_U64, offsetof(struct watch_cfg, count), .metavar = "COUNT",
+	  .noun = "count", .min = 1, .max = UINT64_MAX,
+	  .help = "stop after COUNT events; by default runs until interrupted" },
+	{ "rate", 0, OPT_U64, offsetof(struct watch_cfg, rate), .metavar = "EVENTS", .min = 1,
+	  .max = WATCH_MAX_RATE,
+	  .help = "events per second and CPU the program reports, for every reader; by "
+		  "default 1000" },
+	OPT_END,
+};
+
+static int watch_run(struct cmd_ctx *cmd, void *cfg)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	const struct watch_cfg *c = cfg;
+	const char *ifname = cmd->iface.name;
 	struct xdpl_watch_stats before = {}, after = {};
-	struct watch_ctx ctx = {};
-	const char *ifname = NULL, *count_s = NULL, *rate_s = NULL;
+	struct watch_ctx ctx = { .json = output_json };
 	struct sigaction sa = {};
 	struct timespec now;
 	struct watch *w = NULL;
-	__u64 count = 0, rate = 0;
-	int c, prog_fd, ret;
+	int prog_fd, ret;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hjc:", opts, NULL)) != -1 || optind < argc) {
-		if (c == -1) {
-			if (ifname)
-				return usage_error("watch", "unexpected argument '%s'",
-						   argv[optind]);
-			ifname = argv[optind++];
-			continue;
-		}
-		switch (c) {
-		case 'j':
-			ctx.json = 1;
-			break;
-		case 'c':
-			count_s = optarg;
-			break;
-		case 'r':
-			rate_s = optarg;
-			break;
-		case 'h':
-			fputs(watch_usage, stdout);
-			exit(0);
-		default:
-			return usage_error("watch", "unknown option or missing value '%s'",
-					   argv[optind - 1]);
-		}
-	}
-	if (!ifname)
-		return usage_error("watch", "expected IFACE");
-	if (count_s && ratelimit_parse_u64(count_s, ~0ULL, &count))
-		return usage_error("watch", "-c '%s': expected a positive event count", count_s);
-	if (rate_s && ratelimit_parse_u64(rate_s, WATCH_MAX_RATE, &rate))
-		return usage_error("watch", "--rate '%s': expected events per second, 1..%llu",
-				   rate_s, WATCH_MAX_RATE);
-	ctx.max = count;
+	ctx.max = c->count;
 	snprintf(ctx.ifname, sizeof(ctx.ifname), "%s", ifname);
 
-	prog_fd = attached_prog_fd(ifname, "watch");
+	prog_fd = attached_prog_fd(&cmd->iface, "watch");
 	if (prog_fd < 0)
 		return prog_fd;
-	if (rate) {
-		ret = watch_set_rate(prog_fd, rate);
+	if (c->rate) {
+		ret = watch_set_rate(prog_fd, c->rate);
 		if (ret)
 			goto map_error;
 	}
@@ -228,8 +193,8 @@ int do_watch(int argc, char **argv)
 			continue;
 		}
 		if (ret < 0) {
-			ret = xdpl_err(XDPL_ERR_FAIL, ret, "%s: reading watch events: %s",
-					ifname, strerror(-ret));
+			ret = xdpl_err(XDPL_ERR_FAIL, ret, "%s: reading watch events: %s", ifname,
+				       strerror(-ret));
 			break;
 		}
 	}
@@ -246,7 +211,27 @@ map_error:
 	close(prog_fd);
 	if (ret == -ENOENT)
 		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
-				 "%s: the program named 'watch' is not xdpload's watch", ifname);
+				"%s: the program named 'watch' is not xdpload's watch", ifname);
 	return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the watch maps: %s", ifname,
-			 strerror(-ret));
+			strerror(-ret));
 }
+
+static const struct arg_def watch_args[] = { { .kind = ARG_IFACE }, { .kind = ARG_END } };
+
+const struct cmd_def cmd_watch = {
+	.name = "watch",
+	.summary = "Print the frames the 'watch' program attached to IFACE reports",
+	.description = "Load it first: xdpload load IFACE watch. One line (or JSON object) per "
+		       "frame, until\ninterrupted or COUNT events; the frames over the event "
+		       "rate are counted as not\nreported and summed up on exit.\n",
+	.opts = watch_opts,
+	.args = watch_args,
+	.min_args = 1,
+	.max_args = 1,
+	.args_usage = "IFACE",
+	.args_needed = "an interface",
+	.cfg_size = sizeof(struct watch_cfg),
+	.needs_privs = true,
+	.json_output = true,
+	.run = watch_run,
+};

@@ -11,12 +11,15 @@ struct {
 	XDPL_CHAIN_ON_PASS;
 } XDP_RUN_CONFIG(ratelimit);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xdpl_rl_config);
-} rl_cfg SEC(".maps");
+/*
+ * Global data rather than a map of its own: libbpf lets xdpload set the initial
+ * value of the opened object, so the program runs with its settings from the first
+ * packet, and a rebuilt chain reuses the pinned section with what `set` put there.
+ */
+struct xdpl_rl_config rl_cfg SEC(XDPL_RL_CFG_SECTION) = {
+	.rate_pps = XDPL_RL_DEFAULT_RATE,
+	.burst = XDPL_RL_DEFAULT_BURST,
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -67,9 +70,8 @@ int ratelimit(struct xdp_md *ctx)
 {
 	struct xdpl_pkt pkt = {};
 	struct xdpl_rl_key key = {};
-	struct xdpl_rl_config *cfg;
 	struct xdpl_rl_stats *st;
-	__u64 rate = 0, burst = 0;
+	__u64 rate, burst;
 	__u32 zero = 0;
 
 	st = bpf_map_lookup_elem(&rl_stats, &zero);
@@ -80,11 +82,9 @@ int ratelimit(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 
-	cfg = bpf_map_lookup_elem(&rl_cfg, &zero);
-	if (cfg) {
-		rate = cfg->rate_pps;
-		burst = cfg->burst;
-	}
+	/* user space may rewrite them at any time: read each once */
+	rate = *(volatile __u64 *)&rl_cfg.rate_pps;
+	burst = *(volatile __u64 *)&rl_cfg.burst;
 	if (!rate)
 		rate = XDPL_RL_DEFAULT_RATE;
 	if (rate > NSEC_PER_SEC)

@@ -13,17 +13,23 @@
 
 #include <linux/types.h>
 
-#define XDPL_RL_MAP_CFG "rl_cfg"
+/*
+ * The settings are the program's global data section ".data.rl_cfg" (libbpf names
+ * its map after the section): xdpload sets them in the object before it is loaded
+ * and changes them at run time through that map.
+ */
+#define XDPL_RL_CFG_SECTION ".data.rl_cfg"
+#define XDPL_RL_MAP_CFG XDPL_RL_CFG_SECTION
 #define XDPL_RL_MAP_BUCKETS "rl_buckets"
 #define XDPL_RL_MAP_STATS "rl_stats"
 
 #define XDPL_RL_MAX_SOURCES 65536
 
-/* Used while the config map still holds zeros (loaded without options). */
+/* The settings of a program loaded without options. */
 #define XDPL_RL_DEFAULT_RATE 1000
 #define XDPL_RL_DEFAULT_BURST 100
 
-/* Value of "rl_cfg" (array, one entry, key 0). Zero means the default. */
+/* The ".data.rl_cfg" section, the one value of its map (key 0). Zero means the default. */
 struct xdpl_rl_config {
 	__u64 rate_pps; /* packets per second per source */
 	__u64 burst;	/* packets a source may send at once after being idle */

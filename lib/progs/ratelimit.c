@@ -8,21 +8,33 @@
 #include <bpf/libbpf.h>
 
 #include "attached.h"
+#include "log.h"
 #include "percpu.h"
 #include "progs/ratelimit.h"
 
-int ratelimit_parse_u64(const char *s, __u64 max, __u64 *out)
-{
-	unsigned long long v;
-	char *end;
+const struct builtin_opt ratelimit_builtin_options[] = {
+	{ "rate", "PPS", "packets per second per source", 1, RATELIMIT_MAX_RATE,
+	  XDPL_RL_DEFAULT_RATE },
+	{ "burst", "N", "packets a source may send at once after being idle", 1,
+	  RATELIMIT_MAX_BURST, XDPL_RL_DEFAULT_BURST },
+	{ NULL },
+};
 
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v < 1 || v > max)
-		return -EINVAL;
-	*out = v;
+int ratelimit_builtin_configure(struct bpf_object *obj, const __u64 *vals)
+{
+	struct xdpl_rl_config cfg = { .rate_pps = vals[0], .burst = vals[1] };
+	struct bpf_map *m;
+	int err;
+
+	m = bpf_object__find_map_by_name(obj, XDPL_RL_MAP_CFG);
+	if (!m)
+		return xdpl_err(XDPL_ERR_FAIL, ENOENT,
+				"ratelimit: no %s section in the object (an old build?)",
+				XDPL_RL_CFG_SECTION);
+	err = bpf_map__set_initial_value(m, &cfg, sizeof(cfg));
+	if (err)
+		return xdpl_err(XDPL_ERR_FAIL, err, "ratelimit: cannot set its settings: %s",
+				strerror(-err));
 	return 0;
 }
 
