@@ -163,7 +163,7 @@ killed_at()
 		sleep 0.2
 	done
 	echo "left after ${LEAK_CYCLES:-20} cycles:$left"
-	echo "# ${LEAK_CYCLES:-20} cycles, ${#seen_progs} chars of program IDs checked, left:${left:- none}" >&3
+	echo "# ${LEAK_CYCLES:-20} cycles: $(wc -w <<<"$seen_progs") program and $(wc -w <<<"$seen_maps") map IDs gone, left:${left:- none}" >&3
 	[ -z "$left" ]
 	[ ! -e "/run/xdpload/$(fault_key)/manifest" ] || [ -z "$(fault_key)" ]
 	[ "$(xdp_id_b)" = 0 ]
