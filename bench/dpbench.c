@@ -46,6 +46,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdpload/dispatcher.h>
+#include "error.h"
 #include "linked/capture.h"
 #include "linked/compose.h"
 #include "linked/emit.h"
@@ -80,7 +81,6 @@ static void die(const char *what, int err)
 
 static void open_comp(struct comp *c, const char *builtin)
 {
-	struct linked_err e = {};
 	struct bpf_program *p;
 	char path[512];
 	int err;
@@ -92,15 +92,15 @@ static void open_comp(struct comp *c, const char *builtin)
 	p = bpf_object__next_program(c->obj, NULL);
 	if (!p)
 		die(path, ENOENT);
-	err = linked_capture_arm(p, &e);
+	err = linked_capture_arm(p);
 	if (err)
-		die(e.msg, err);
+		die(xdpl_last_error()->msg, err);
 	err = bpf_object__load(c->obj);
 	if (err)
 		die(path, err);
-	err = linked_capture_take(p, &c->lp, &e);
+	err = linked_capture_take(p, &c->lp);
 	if (err)
-		die(e.msg, err);
+		die(xdpl_last_error()->msg, err);
 }
 
 /* A linked chain of n: pass x (n-1), then drop. */
@@ -109,7 +109,7 @@ static void compose_chain(struct comp *comps, unsigned int n, bool counters, str
 	struct linked_input in[MAX_N];
 	struct linked_compose_opts o = { .no_counters = !counters, .counters_fd = -1 };
 	struct linked_composite c = {};
-	struct linked_err e = {};
+	const struct xdpl_error *e = xdpl_last_error();
 	unsigned int i;
 	int err;
 
@@ -119,9 +119,9 @@ static void compose_chain(struct comp *comps, unsigned int n, bool counters, str
 		in[i].label = i == n - 1 ? "drop" : "pass";
 		in[i].chain_mask = 1u << XDP_PASS;
 	}
-	err = linked_compose(in, n, &o, &c, &e);
+	err = linked_compose(in, n, &o, &c);
 	if (err) {
-		fprintf(stderr, "dpbench: compose %u: %s\n%s\n", n, e.msg, e.log);
+		fprintf(stderr, "dpbench: compose %u: %s\n%s\n", n, e->msg, e->log);
 		exit(1);
 	}
 	v->name = counters ? "linked+cnt" : "linked";
