@@ -571,8 +571,8 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		 * it refuses the inlined chain, the called layout gets its own
 		 * verdict (and, if it fails too, the error is that one's).
 		 */
-		pr_debug("the kernel refused the inlined chain (%s); calling every program\n",
-			 xdpl_last_error()->msg);
+		pr_debug("the kernel refused the inlined chain (%s); calling every program\n%s\n",
+			 xdpl_last_error()->msg, xdpl_last_error()->log);
 		xdpl_err_clear();
 		build_reset(b);
 		for (i = 0; i < n; i++) {

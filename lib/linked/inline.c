@@ -103,7 +103,7 @@ __u32 linked_insn_main_len(const struct bpf_insn *insns, __u32 cnt)
 const char *linked_inline_check(const struct bpf_insn *insns, __u32 cnt,
 				struct linked_inline_info *info)
 {
-	__u32 k, m = linked_insn_main_len(insns, cnt), exits = 0;
+	__u32 k, m = linked_insn_main_len(insns, cnt), exits = 0, calls = 0;
 	long long t;
 
 	memset(info, 0, sizeof(*info));
@@ -138,12 +138,14 @@ const char *linked_inline_check(const struct bpf_insn *insns, __u32 cnt,
 				return "its main function jumps out of itself";
 		}
 		exits += is_exit(insn);
+		calls += insn->code == (BPF_JMP | BPF_CALL);
 		info->regs |= regs_named(insn);
 	}
 	if (!exits)
 		return "its main function never returns";
 	info->uses_stack = info->regs & (1u << BPF_REG_10);
-	info->uses_ctx = info->regs & (1u << BPF_REG_1);
+	/* a call reads r1..r5 without naming them */
+	info->uses_ctx = (info->regs & (1u << BPF_REG_1)) || calls;
 	info->regs &= REGS_CALLEE_SAVED;
 	return NULL;
 }
