@@ -28,6 +28,7 @@ static void load_help(void)
 	       "  -p, --pin-path DIR       pin the objects' LIBBPF_PIN_BY_NAME maps in DIR\n"
 	       "      --dispatcher KIND    auto (default), libxdp or linked\n"
 	       "      --no-stats           linked: no per-program action counters\n"
+	       "      --no-inline          linked: call every program, inline none\n"
 	       "      --force              replace a program xdpload did not attach\n"
 	       "      --rate PPS           ratelimit: packets per second per source (default %d)\n"
 	       "      --burst N            ratelimit: burst per source (default %d)\n"
@@ -68,6 +69,7 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 		{ "pin-path", required_argument, NULL, 'p' },
 		{ "dispatcher", required_argument, NULL, 'D' },
 		{ "no-stats", no_argument, NULL, 'S' },
+		{ "no-inline", no_argument, NULL, 'I' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -123,6 +125,9 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
 			break;
 		case 'S':
 			a->opts.no_stats = true;
+			break;
+		case 'I':
+			a->opts.no_inline = true;
 			break;
 		case 'F':
 			a->opts.force = true;
