@@ -114,7 +114,8 @@ static void compose_chain(struct comp *comps, unsigned int n, bool counters, boo
 			  struct variant *v)
 {
 	struct linked_input in[MAX_N];
-	struct linked_compose_opts o = { .no_counters = !counters, .counters_fd = -1,
+	struct linked_compose_opts o = { .no_counters = !counters,
+					 .counters_fd = -1,
 					 .no_inline = called };
 	struct linked_composite c = {};
 	const struct xdpl_error *e = xdpl_last_error();
@@ -404,10 +405,13 @@ measure:
 	for (r = 0; r < reps; r++) {
 		for (k = 0; k < ng; k++) {
 			unsigned int g = (k + r) % ng;
-			unsigned int first = any_verdict ? 0 :
-					     g <= NLENS ? g * PER_LEN :
-							  NLENS * PER_LEN + 1;
-			unsigned int len = any_verdict ? nv : g < NLENS ? PER_LEN : g == NLENS ? 1 : 2;
+			unsigned int first = any_verdict  ? 0
+					     : g <= NLENS ? g * PER_LEN
+							  : NLENS * PER_LEN + 1;
+			unsigned int len = any_verdict	? nv
+					   : g < NLENS	? PER_LEN
+					   : g == NLENS ? 1
+							: 2;
 
 			for (i = 0; i < len; i++)
 				run_one(&vs[first + (i + r) % len], repeat, r);

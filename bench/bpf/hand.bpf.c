@@ -79,11 +79,11 @@ __attribute__((noinline)) int hand_drop(struct xdp_md *ctx)
 	} while (0)
 
 /* the same, without the call */
-#define STEP()                                 \
-	do {                                   \
-		r = opaque(XDP_PASS, ctx);     \
-		if (r != XDP_PASS)             \
-			return r;              \
+#define STEP()                             \
+	do {                               \
+		r = opaque(XDP_PASS, ctx); \
+		if (r != XDP_PASS)         \
+			return r;          \
 	} while (0)
 
 SEC("xdp")

@@ -140,7 +140,8 @@ static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_
 	for (i = 0; i < c->func_info_cnt; i++) {
 		struct bpf_func_info *r;
 
-		/* an inlined main function is not a function any more: the dispatcher's covers it */
+		/* an inlined main function is not a function any more: the dispatcher's covers it
+		 */
 		if (c->inlined && c->func_info[i].insn_off == 0)
 			continue;
 		r = &fi[(*nf)++];

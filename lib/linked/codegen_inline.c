@@ -49,8 +49,8 @@ struct icomp {
 	__u32 cnt, main_len;
 	__u32 *starts; /* of its functions; starts[0] = 0 */
 	int nstarts;
-	int label; /* label + f: function f (f = 0: where the component starts) */
-	__u16 regs; /* inlined: the registers r6..r9 its main function names */
+	int label;     /* label + f: function f (f = 0: where the component starts) */
+	__u16 regs;    /* inlined: the registers r6..r9 its main function names */
 	bool uses_ctx; /* inlined: its main function names r1 */
 	int chk, fix, back, next;
 };
@@ -61,12 +61,12 @@ struct regplan {
 	__u32 frame;
 };
 
-static int pick(const int *pref, __u16 taken, int not)
+static int pick(const int *pref, __u16 taken, int not )
 {
 	int i;
 
 	for (i = 0; i < 4; i++)
-		if (!(taken & (1u << pref[i])) && pref[i] != not)
+		if (!(taken & (1u << pref[i])) && pref[i] != not )
 			return pref[i];
 	return -1;
 }
@@ -144,7 +144,8 @@ static int icomps_init(const struct linked_gen_comp *comps, const struct bpf_ins
 			icomps_free(ic, reached);
 			return -ENOMEM;
 		}
-		ic[i].nstarts = linked_insn_funcs(insns[i], ic[i].cnt, ic[i].starts, (int)ic[i].cnt);
+		ic[i].nstarts =
+			linked_insn_funcs(insns[i], ic[i].cnt, ic[i].starts, (int)ic[i].cnt);
 		ic[i].main_len = info.main_len;
 		ic[i].regs = regs[i] = info.regs;
 		ic[i].uses_ctx = info.uses_ctx;
@@ -297,8 +298,8 @@ static void emit_check(struct linked_emit *e, struct body *b, const struct linke
 }
 
 /* Out of line, after the body's last exit: the clamps and the verdicts' counts. */
-static void emit_out_of_line(struct linked_emit *e, struct body *b,
-			     const struct linked_gen_comp *g, struct icomp *c, unsigned int i)
+static void emit_out_of_line(struct linked_emit *e, struct body *b, const struct linked_gen_comp *g,
+			     struct icomp *c, unsigned int i)
 {
 	int vfix, vback;
 
@@ -325,7 +326,8 @@ static void emit_out_of_line(struct linked_emit *e, struct body *b,
 
 int lgen_inline(struct linked_emit *e, const struct linked_gen_comp *comps,
 		const struct bpf_insn *const *insns, unsigned int n,
-		const struct linked_gen_counters *cnt, __u32 *bases, struct linked_gen_place *places)
+		const struct linked_gen_counters *cnt, __u32 *bases,
+		struct linked_gen_place *places)
 {
 	unsigned int i, reached = linked_gen_reached(comps, n);
 	__u16 regs[LINKED_GEN_MAX_COMPS];

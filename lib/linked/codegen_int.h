@@ -28,6 +28,7 @@ void lgen_emit_fix(struct linked_emit *e, int fix, int back);
 /* The inlining layout (codegen_inline.c); returns the dispatcher body's length. */
 int lgen_inline(struct linked_emit *e, const struct linked_gen_comp *comps,
 		const struct bpf_insn *const *insns, unsigned int n,
-		const struct linked_gen_counters *cnt, __u32 *bases, struct linked_gen_place *places);
+		const struct linked_gen_counters *cnt, __u32 *bases,
+		struct linked_gen_place *places);
 
 #endif

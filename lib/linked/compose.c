@@ -362,7 +362,8 @@ static int load_composite(struct build *b, const struct linked_input *in, unsign
 				"with CAP_BPF and CAP_NET_ADMIN)",
 				strerror(-err));
 	who = b->log ? blame(b->log, out, in) : -1;
-	if (b->log && (strstr(b->log, "combined stack size") || strstr(b->log, "tail_calls are not")))
+	if (b->log &&
+	    (strstr(b->log, "combined stack size") || strstr(b->log, "tail_calls are not")))
 		err = xdpl_err(XDPL_ERR_CHAIN, err,
 			       "the chain's nested calls together need more than the kernel's "
 			       "512 bytes of stack (tail calls lower that to 256 per frame); "
@@ -455,8 +456,9 @@ static void plan_inline(struct build *b, const struct linked_input *in, unsigned
 
 	for (i = 0; i < n; i++) {
 		memset(&b->plan[i], 0, sizeof(b->plan[i]));
-		b->plan[i].why = no_inline ? "--no-inline" :
-					     linked_inline_check(b->insns[i], b->gen[i].insn_cnt, &info);
+		b->plan[i].why =
+			no_inline ? "--no-inline"
+				  : linked_inline_check(b->insns[i], b->gen[i].insn_cnt, &info);
 		if (!b->plan[i].why && info.uses_stack)
 			stack = true;
 	}
@@ -479,9 +481,9 @@ static int build_and_load(struct build *b, const struct linked_input *in, unsign
 	out->reached = linked_gen_reached(b->gen, n);
 	for (i = 0; i < n; i++) {
 		out->inlined[i] = b->gen[i].inlined;
-		out->call_reason[i] = b->gen[i].inlined ? NULL :
-				      i < out->reached	  ? b->plan[i].why :
-							    "never reached";
+		out->call_reason[i] = b->gen[i].inlined	 ? NULL
+				      : i < out->reached ? b->plan[i].why
+							 : "never reached";
 	}
 	out->frame = linked_gen_frame(b->gen, b->insns, n, cfg != NULL);
 	err = linked_gen_composite(b->gen, b->insns, n, cfg, &b->prog, &b->cnt, out->bases,

@@ -39,9 +39,9 @@
 #include "linked/counters.h"
 
 #define LINKED_MAX_COMPONENTS XDPL_CHAIN_MAX /* chain.h: what a chain holds */
-#define LINKED_MAX_FUNCS 256 /* BPF_MAX_SUBPROGS */
-#define LINKED_MAX_MAPS 64   /* MAX_USED_MAPS */
-#define LINKED_MAX_FRAMES 8  /* MAX_CALL_FRAMES */
+#define LINKED_MAX_FUNCS 256		     /* BPF_MAX_SUBPROGS */
+#define LINKED_MAX_MAPS 64		     /* MAX_USED_MAPS */
+#define LINKED_MAX_FRAMES 8		     /* MAX_CALL_FRAMES */
 #define LINKED_MAX_COMP_DEPTH (LINKED_MAX_FRAMES - 1)
 
 struct linked_input {
@@ -74,7 +74,7 @@ struct linked_composite {
 	/* inlined into the dispatcher, or called: why (a phrase; NULL when inlined) */
 	bool inlined[LINKED_MAX_COMPONENTS];
 	const char *call_reason[LINKED_MAX_COMPONENTS];
-	__u32 frame; /* bytes of stack in the dispatcher's own frame */
+	__u32 frame;	      /* bytes of stack in the dispatcher's own frame */
 	unsigned int reached; /* components after one with an empty chain mask never run */
 	__u32 prog_flags;
 	bool gpl;

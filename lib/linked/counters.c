@@ -78,4 +78,3 @@ int linked_counters_fit(int fd, unsigned int nslots)
 		return -EINVAL;
 	return 0;
 }
-

@@ -220,8 +220,8 @@ static int visit(struct stack_ctx *s, int f, __u32 *sub_chain, int *sub_tail)
 	return 0;
 }
 
-int linked_stack_need(const struct bpf_insn *insns, __u32 cnt, const __u32 *depths,
-		      __u32 ndepths, struct linked_stack_need *out)
+int linked_stack_need(const struct bpf_insn *insns, __u32 cnt, const __u32 *depths, __u32 ndepths,
+		      struct linked_stack_need *out)
 {
 	struct stack_ctx s = { .insns = insns, .cnt = cnt, .depths = depths };
 	__u32 *starts = calloc(cnt ? cnt : 1, sizeof(*starts));
@@ -295,7 +295,8 @@ void linked_inline_plan(struct linked_gen_comp *gen, const struct bpf_insn *cons
 		/* the largest stack goes first; among equals, the last one */
 		worst = reached;
 		for (i = 0; i < reached; i++)
-			if (gen[i].inlined && (worst == reached || gen[i].stack >= gen[worst].stack))
+			if (gen[i].inlined &&
+			    (worst == reached || gen[i].stack >= gen[worst].stack))
 				worst = i;
 		if (worst == reached)
 			return; /* nothing inlined: the layout of today, the kernel judges it */

@@ -60,17 +60,17 @@ static inline __u32 linked_stack_round(__u32 depth)
 struct linked_stack_need {
 	__u32 chain;	 /* the deepest chain of its frames, main's included */
 	__u32 chain_sub; /* the same from the functions main calls (0: none) */
-	int tail;	 /* frames below its deepest tail-calling frame, main's included; -1: none */
-	int tail_sub;	 /* the same without main's frame; -1: none below main */
+	int tail;     /* frames below its deepest tail-calling frame, main's included; -1: none */
+	int tail_sub; /* the same without main's frame; -1: none below main */
 };
 
-int linked_stack_need(const struct bpf_insn *insns, __u32 cnt, const __u32 *depths,
-		      __u32 ndepths, struct linked_stack_need *out);
+int linked_stack_need(const struct bpf_insn *insns, __u32 cnt, const __u32 *depths, __u32 ndepths,
+		      struct linked_stack_need *out);
 
 /* What the planner knows of one component. */
 struct linked_plan_comp {
-	const char *why;	       /* in: NULL if it may be inlined; out: why it is called */
-	bool need_known;	       /* need is filled (from the verifier's depths) */
+	const char *why; /* in: NULL if it may be inlined; out: why it is called */
+	bool need_known; /* need is filled (from the verifier's depths) */
 	struct linked_stack_need need;
 };
 

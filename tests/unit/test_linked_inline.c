@@ -285,13 +285,14 @@ static __u64 sim_exec(struct sim *s, int pc, const __u64 *args, int frame)
 			sim_store(s, r[i->dst_reg] + i->off, sizeof_ld(i->code), r[i->src_reg]);
 			break;
 		case BPF_ST:
-			sim_store(s, r[i->dst_reg] + i->off, sizeof_ld(i->code), (__u64)(__s64)i->imm);
+			sim_store(s, r[i->dst_reg] + i->off, sizeof_ld(i->code),
+				  (__u64)(__s64)i->imm);
 			break;
 		case BPF_LD:
 			assert_int_equal(i->code, BPF_LD | BPF_IMM | BPF_DW);
-			r[i->dst_reg] = i->src_reg == BPF_PSEUDO_FUNC	   ? FN_BASE + pc + i->imm + 1 :
-					i->src_reg == BPF_PSEUDO_MAP_VALUE ? KEY_BASE :
-									     0xbad;
+			r[i->dst_reg] = i->src_reg == BPF_PSEUDO_FUNC ? FN_BASE + pc + i->imm + 1
+					: i->src_reg == BPF_PSEUDO_MAP_VALUE ? KEY_BASE
+									     : 0xbad;
 			pc++;
 			break;
 		case BPF_JMP:
@@ -389,7 +390,8 @@ static void check_chain(const struct chain *ch, const struct linked_gen_counters
 			unsigned int slot = cnt && cnt->slots ? cnt->slots[k] : k;
 
 			if (k >= s.nran || s.ran[k] != k)
-				fail_msg("combo %u: component %u did not run in its turn", combo, k);
+				fail_msg("combo %u: component %u did not run in its turn", combo,
+					 k);
 			want_cnt[slot * XDPL_DISP_SLOTS +
 				 (v > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER : v)]++;
 			if (!(ch->masks[k] & (1u << v))) {
@@ -399,8 +401,8 @@ static void check_chain(const struct chain *ch, const struct linked_gen_counters
 		}
 		assert_int_equal(s.nran, k < ch->n ? k + 1 : ch->n);
 		if (got != want)
-			fail_msg("combo %u: verdict %llu, want %llu", combo, (unsigned long long)got,
-				 (unsigned long long)want);
+			fail_msg("combo %u: verdict %llu, want %llu", combo,
+				 (unsigned long long)got, (unsigned long long)want);
 	}
 	if (cnt)
 		assert_memory_equal(s.cnt, want_cnt, sizeof(s.cnt));
@@ -471,10 +473,10 @@ static void test_exact_plain(void **state)
 	struct linked_gen_place pl[2];
 	__u32 len, bases[2];
 	struct bpf_insn want[] = {
-		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),	 /* 0: r6 = r1 */
-		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),	 /* 1: r1 = r6 */
-		I(BPF_LDX | BPF_MEM | BPF_W, 0, 1, 0, 0),	 /* 2: comp 0 */
-		I(BPF_JMP | BPF_JA, 0, 0, 0, 0),		 /* 3: its exit: goto check */
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),	   /* 0: r6 = r1 */
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),	   /* 1: r1 = r6 */
+		I(BPF_LDX | BPF_MEM | BPF_W, 0, 1, 0, 0),	   /* 2: comp 0 */
+		I(BPF_JMP | BPF_JA, 0, 0, 0, 0),		   /* 3: its exit: goto check */
 		I(BPF_JMP32 | BPF_JNE | BPF_K, 0, 0, 6, XDP_PASS), /* 4: goto 11 */
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
 		I(BPF_LDX | BPF_MEM | BPF_W, 0, 1, 4, 0), /* 6: comp 1 */
@@ -600,10 +602,7 @@ static void test_inline_check(void **state)
 	struct tc c;
 	struct bpf_insn jump_out[] = {
 		BPF_JMP_A(2), /* past main's end, into the subprogram */
-		BPF_CALL_REL(1),
-		BPF_EXIT_INSN(),
-		BPF_MOV64_IMM(BPF_REG_0, 2),
-		BPF_EXIT_INSN(),
+		BPF_CALL_REL(1), BPF_EXIT_INSN(), BPF_MOV64_IMM(BPF_REG_0, 2), BPF_EXIT_INSN(),
 	};
 	struct bpf_insn back_in[] = {
 		BPF_CALL_REL(1),

@@ -257,15 +257,15 @@ static void test_every_verdict(void **state)
 				got[layout] = run(c[layout].prog_fd, 2);
 			}
 			assert_true(c[0].inlined[0] && c[0].inlined[1]);
-			want = masks[0] & (1u << acts[i]) ? acts[j] == XDP_PASS ? XDP_PASS : acts[j] :
-							    acts[i];
+			want = masks[0] & (1u << acts[i]) ? acts[j] == XDP_PASS ? XDP_PASS : acts[j]
+							  : acts[i];
 			assert_int_equal(got[0], want);
 			assert_int_equal(got[1], want);
 			counters(&c[0], 0, s[0]);
 			counters(&c[1], 0, s[1]);
 			assert_memory_equal(s[0], s[1], sizeof(s[0]));
-			assert_int_equal(s[0][acts[i] > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER : acts[i]],
-					 2);
+			assert_int_equal(
+				s[0][acts[i] > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER : acts[i]], 2);
 			counters(&c[0], 1, s[0]);
 			counters(&c[1], 1, s[1]);
 			assert_memory_equal(s[0], s[1], sizeof(s[0]));
