@@ -15,6 +15,11 @@ TARGETS = (
     ("linked_vs_hand", "Linked dispatcher ≤ 1.1× the hand-written program making the same calls",
      "<=", 1.1, "×"),
     ("counters", "Per-component counters add ≤ 15 %", "<=", 1.15, "×"),
+    ("chain10_vs_drop", "Chain of 10 (pass ×9, drop) ≤ 1.3× drop alone, without counters", "<=", 1.3, "×"),
+    ("chain10_cnt_vs_drop", "Chain of 10 (pass ×9, drop) ≤ 1.6× drop alone, with counters", "<=", 1.6, "×"),
+    ("inlined_vs_single", "Inlined chain ≤ 1.1× the hand-written single program doing the same work",
+     "<=", 1.1, "×"),
+    ("counters_per_comp", "Counters cost ≤ about 1 ns per inlined component", "<=", 1.0, " ns"),
     ("native_vs_iptables", "Native xdpload chain ≥ 3× the pps of iptables raw DROP", ">=", 3.0, "×"),
     ("native_vs_drop", "Native xdpload chain ≤ 1.3× a single native drop program's cost per packet",
      "<=", 1.3, "×"),
@@ -121,8 +126,16 @@ def datapath(raw):
     drop = ("drop", 1)
     for n in sorted({n for v, n in ns if v == "linked"}):
         row = {"n": n}
-        for v in ("linked", "linked+cnt", "hand"):
+        for v in ("linked", "linked+cnt", "hand", "called", "called+cnt", "single"):
             row[v] = summary(list(ns.get((v, n), {}).values()))
+        # the inlining dispatcher (linked) against its floor, and both layouts against drop alone
+        row["linked/single"] = rep_ratios(ns, ("linked", n), ("single", n))
+        row["called/hand"] = rep_ratios(ns, ("called", n), ("hand", n))
+        row["linked/drop"] = rep_ratios(ns, ("linked", n), drop)
+        row["linked+cnt/drop"] = rep_ratios(ns, ("linked+cnt", n), drop)
+        row["called/drop"] = rep_ratios(ns, ("called", n), drop)
+        reps = set(ns.get(("linked+cnt", n), {})) & set(ns.get(("linked", n), {}))
+        row["cnt ns per comp"] = [(ns[("linked+cnt", n)][r] - ns[("linked", n)][r]) / n for r in sorted(reps)]
         row["linked/hand"] = rep_ratios(ns, ("linked", n), ("hand", n))
         row["cnt/linked"] = rep_ratios(ns, ("linked+cnt", n), ("linked", n))
         row["linked/hand above drop"] = rep_ratios(ns, ("linked", n), ("hand", n), drop)
@@ -302,6 +315,38 @@ def dp_targets(dp):
     t.append(target("counters", median(worst["cnt/linked"]), f"worst median, at N={n}",
                     numbers={f"N={r['n']}": median(r["cnt/linked"]) for r in dp["table"]},
                     why={"N": n, "counters ns per packet": d, "ns per component": d / n}))
+    t += inline_targets(dp)
+    return t
+
+
+def inline_targets(dp):
+    """The inlining dispatcher's targets (issue 15); not measured by a run without its variants."""
+    t = []
+    ten = next((r for r in dp["table"] if r["n"] == 10), None)
+    for tid, key, v in (("chain10_vs_drop", "linked/drop", "linked"),
+                        ("chain10_cnt_vs_drop", "linked+cnt/drop", "linked+cnt")):
+        if not ten or not ten.get(key):
+            t.append(not_measured(tid, "no chain of 10 in this run"))
+            continue
+        t.append(target(tid, median(ten[key]), "median per-rep ratio at N=10", reps=ten[key],
+                        why={f"{v} ns": ten[v]["median"], "drop ns": dp["drop"]["median"],
+                             "called ns": (ten.get("called") or {}).get("median")}))
+    rows = [r for r in dp["table"] if r.get("linked/single")]
+    if rows:
+        worst = max(rows, key=lambda r: median(r["linked/single"]))
+        t.append(target("inlined_vs_single", median(worst["linked/single"]), f"worst median, at N={worst['n']}",
+                        reps=worst["linked/single"], numbers={f"N={r['n']}": median(r["linked/single"]) for r in rows},
+                        why={"N": worst["n"], "linked ns": worst["linked"]["median"],
+                             "single ns": worst["single"]["median"]}))
+    else:
+        t.append(not_measured("inlined_vs_single", "no single-program variant in this run"))
+    rows = [r for r in dp["table"] if r.get("cnt ns per comp") and r["n"] > 1]
+    if rows:
+        worst = max(rows, key=lambda r: median(r["cnt ns per comp"]))
+        t.append(target("counters_per_comp", median(worst["cnt ns per comp"]), f"worst median, at N={worst['n']}",
+                        reps=worst["cnt ns per comp"], numbers={f"N={r['n']}": median(r["cnt ns per comp"]) for r in rows}))
+    else:
+        t.append(not_measured("counters_per_comp", "no chain longer than 1 in this run"))
     return t
 
 
@@ -399,8 +444,9 @@ def analyse(raw):
         res["datapath"] = datapath(raw["datapath"])
         t += dp_targets(res["datapath"])
     else:
-        t += [not_measured("linked_vs_hand", "datapath part not run"),
-              not_measured("counters", "datapath part not run")]
+        t += [not_measured(x, "datapath part not run")
+              for x in ("linked_vs_hand", "counters", "chain10_vs_drop", "chain10_cnt_vs_drop",
+                        "inlined_vs_single", "counters_per_comp")]
     if raw.get("components"):
         res["components"] = components(raw["components"])
     if raw.get("pps"):

@@ -5,11 +5,15 @@
  *   dpbench [-r REPS] [-n REPEAT] [-c CPU] [-p PROGS_DIR] [-b BENCH_BPF_DIR]
  *   dpbench [-r REPS] [-n REPEAT] [-c CPU] LABEL=PROG_ID...
  *
- * For chains of 1, 2, 5 and 10 components (the bundled pass program N-1 times,
- * then the bundled drop program) it loads
- *   linked      the linked dispatcher without per-component counters
- *   linked+cnt  the linked dispatcher with them
+ * For chains of 1, 2, 5, 10 and 32 components (the bundled pass program N-1
+ * times, then the bundled drop program) it loads
+ *   linked      the linked dispatcher as xdpload builds it (inlined), without
+ *               per-component counters
+ *   linked+cnt  the same with them
+ *   called      the linked dispatcher calling every component (--no-inline)
+ *   called+cnt  the same with counters
  *   hand        one hand-written program making the same calls (bench/bpf/hand.bpf.c)
+ *   single      one hand-written program doing the same work without calls
  * and once
  *   drop        the bundled drop program alone
  *   raw-taken, raw-fallthrough
@@ -17,7 +21,7 @@
  *               dispatcher had until 80c7066 and in the compiled one, which
  *               it has since (see load_raw_chain)
  * then runs a fixed 64-byte UDP frame through each, REPEAT times per call, every
- * program once per repetition, the three of one chain length back to back, in
+ * program once per repetition, the six of one chain length back to back, in
  * rotating order, so that drifts of the host hit all of them alike. Each line of output is one JSON
  * object:
  *   {"rep":R,"variant":"linked","n":5,"ns":12.34,"kernel_ns":12,"retval":1}
@@ -46,21 +50,24 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdpload/dispatcher.h>
+#include "error.h"
 #include "linked/capture.h"
 #include "linked/compose.h"
 #include "linked/emit.h"
 
-#define MAX_N 10
-#define MAX_VARIANTS 16
+#define MAX_N 32
+#define RAW_N 10
+#define MAX_VARIANTS 40
+#define PER_LEN 6 /* variants per chain length */
 
-static const unsigned int chain_lens[] = { 1, 2, 5, 10 };
+static const unsigned int chain_lens[] = { 1, 2, 5, 10, 32 };
 #define NLENS (sizeof(chain_lens) / sizeof(chain_lens[0]))
 
 struct variant {
 	const char *name;
 	unsigned int n;
 	int prog_fd;
-	int counters_fd;	    /* linked+cnt only, else -1 */
+	int counters_fd;	    /* linked+cnt and called+cnt only, else -1 */
 	unsigned long long packets; /* run through it so far */
 };
 
@@ -80,7 +87,6 @@ static void die(const char *what, int err)
 
 static void open_comp(struct comp *c, const char *builtin)
 {
-	struct linked_err e = {};
 	struct bpf_program *p;
 	char path[512];
 	int err;
@@ -92,39 +98,48 @@ static void open_comp(struct comp *c, const char *builtin)
 	p = bpf_object__next_program(c->obj, NULL);
 	if (!p)
 		die(path, ENOENT);
-	err = linked_capture_arm(p, &e);
+	err = linked_capture_arm(p);
 	if (err)
-		die(e.msg, err);
+		die(xdpl_last_error()->msg, err);
 	err = bpf_object__load(c->obj);
 	if (err)
 		die(path, err);
-	err = linked_capture_take(p, &c->lp, &e);
+	err = linked_capture_take(p, &c->lp);
 	if (err)
-		die(e.msg, err);
+		die(xdpl_last_error()->msg, err);
 }
 
-/* A linked chain of n: pass x (n-1), then drop. */
-static void compose_chain(struct comp *comps, unsigned int n, bool counters, struct variant *v)
+/* A linked chain of n: pass x (n-1), then drop; called: --no-inline. */
+static void compose_chain(struct comp *comps, unsigned int n, bool counters, bool called,
+			  struct variant *v)
 {
 	struct linked_input in[MAX_N];
-	struct linked_compose_opts o = { .no_counters = !counters, .counters_fd = -1 };
+	struct linked_compose_opts o = { .no_counters = !counters,
+					 .counters_fd = -1,
+					 .no_inline = called };
 	struct linked_composite c = {};
-	struct linked_err e = {};
+	const struct xdpl_error *e = xdpl_last_error();
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < n; i++) {
-		/* comps[0..8] are pass, comps[9] is drop */
+		/* comps[0..MAX_N-2] are pass, comps[MAX_N-1] is drop */
 		in[i].prog = comps[i == n - 1 ? MAX_N - 1 : i].lp;
 		in[i].label = i == n - 1 ? "drop" : "pass";
 		in[i].chain_mask = 1u << XDP_PASS;
 	}
-	err = linked_compose(in, n, &o, &c, &e);
+	err = linked_compose(in, n, &o, &c);
 	if (err) {
-		fprintf(stderr, "dpbench: compose %u: %s\n%s\n", n, e.msg, e.log);
+		fprintf(stderr, "dpbench: compose %u: %s\n%s\n", n, e->msg, e->log);
 		exit(1);
 	}
-	v->name = counters ? "linked+cnt" : "linked";
+	for (i = 0; i < n; i++)
+		if (c.inlined[i] == called)
+			fprintf(stderr, "dpbench: %s %u: component %u %s\n",
+				called ? "called" : "linked", n, i,
+				called ? "inlined" : c.call_reason[i]);
+	memset(v, 0, sizeof(*v));
+	v->name = called ? counters ? "called+cnt" : "called" : counters ? "linked+cnt" : "linked";
 	v->n = n;
 	v->prog_fd = c.prog_fd;
 	v->counters_fd = counters ? c.counters_fd : -1;
@@ -287,7 +302,7 @@ static void check_counters(const struct variant *v)
 	if (err)
 		die("reading the dispatcher counters", err);
 	if (slots[XDP_DROP] != v->packets) {
-		fprintf(stderr, "dpbench: linked+cnt n=%u counted %llu drops, ran %llu packets\n",
+		fprintf(stderr, "dpbench: %s n=%u counted %llu drops, ran %llu packets\n", v->name,
 			v->n, (unsigned long long)slots[XDP_DROP], v->packets);
 		exit(1);
 	}
@@ -360,16 +375,21 @@ int main(int argc, char **argv)
 	hand = load_plain(bench_dir, "hand.o");
 	drop = load_plain(progs_dir, "drop.o");
 	for (k = 0; k < NLENS; k++) {
-		compose_chain(comps, chain_lens[k], false, &vs[nv++]);
-		compose_chain(comps, chain_lens[k], true, &vs[nv++]);
+		compose_chain(comps, chain_lens[k], false, false, &vs[nv++]);
+		compose_chain(comps, chain_lens[k], true, false, &vs[nv++]);
+		compose_chain(comps, chain_lens[k], false, true, &vs[nv++]);
+		compose_chain(comps, chain_lens[k], true, true, &vs[nv++]);
 		snprintf(name, sizeof(name), "hand_%u", chain_lens[k]);
 		vs[nv++] = (struct variant){ "hand", chain_lens[k], prog_fd_by_name(hand, name), -1,
 					     0 };
+		snprintf(name, sizeof(name), "single_%u", chain_lens[k]);
+		vs[nv++] = (struct variant){ "single", chain_lens[k], prog_fd_by_name(hand, name),
+					     -1, 0 };
 	}
 	vs[nv++] = (struct variant){ "drop", 1, prog_fd_by_name(drop, "drop"), -1, 0 };
-	vs[nv++] = (struct variant){ "raw-taken", MAX_N, load_raw_chain(MAX_N, true), -1, 0 };
+	vs[nv++] = (struct variant){ "raw-taken", RAW_N, load_raw_chain(RAW_N, true), -1, 0 };
 	vs[nv++] =
-		(struct variant){ "raw-fallthrough", MAX_N, load_raw_chain(MAX_N, false), -1, 0 };
+		(struct variant){ "raw-fallthrough", RAW_N, load_raw_chain(RAW_N, false), -1, 0 };
 
 measure:
 	/* one warm-up call each, reported as rep -1 */
@@ -380,13 +400,18 @@ measure:
 	 * back, so that a noisy phase of the host hits both sides of a ratio;
 	 * the order rotates within and across the groups.
 	 */
-	/* groups: one per chain length (3), drop (1), the raw pair (2); or all given */
+	/* groups: one per chain length (PER_LEN), drop (1), the raw pair (2); or all given */
 	ng = any_verdict ? 1 : NLENS + 2;
 	for (r = 0; r < reps; r++) {
 		for (k = 0; k < ng; k++) {
 			unsigned int g = (k + r) % ng;
-			unsigned int first = any_verdict ? 0 : g <= NLENS ? g * 3 : NLENS * 3 + 1;
-			unsigned int len = any_verdict ? nv : g < NLENS ? 3 : g == NLENS ? 1 : 2;
+			unsigned int first = any_verdict  ? 0
+					     : g <= NLENS ? g * PER_LEN
+							  : NLENS * PER_LEN + 1;
+			unsigned int len = any_verdict	? nv
+					   : g < NLENS	? PER_LEN
+					   : g == NLENS ? 1
+							: 2;
 
 			for (i = 0; i < len; i++)
 				run_one(&vs[first + (i + r) % len], repeat, r);

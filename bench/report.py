@@ -118,6 +118,20 @@ def datapath(w, dp, vm):
                      spread(summary(r["linked/hand above drop"]), 2), pct(summary(r["cnt/linked above drop"]))])
     table(w, ["N", "linked ns", "linked+counters ns", "hand-written ns", "linked / hand", "counters add",
               "linked / hand, above drop", "counters add, above drop"], rows)
+    if any(r.get("single") for r in dp["table"]):
+        w("Inlined (linked, as xdpload builds chains) against called (`--no-inline`), the hand-written "
+          "program making the same calls (hand) and the hand-written single program doing the same work "
+          "without calls (single); ratios per repetition.\n")
+        rows = []
+        for r in dp["table"]:
+            rows.append([str(r["n"]), spread(r["linked"], 1), spread(r["linked+cnt"], 1), spread(r.get("called"), 1),
+                         spread(r.get("called+cnt"), 1), spread(r.get("single"), 1),
+                         spread(summary(r.get("linked/single", [])), 3), spread(summary(r.get("linked/drop", [])), 3),
+                         spread(summary(r.get("linked+cnt/drop", [])), 3), spread(summary(r.get("called/drop", [])), 3),
+                         spread(summary(r.get("cnt ns per comp", [])), 2)])
+        table(w, ["N", "inlined ns", "inlined+counters ns", "called ns", "called+counters ns", "single ns",
+                  "inlined / single", "inlined / drop", "inlined+counters / drop", "called / drop",
+                  "counters ns per component"], rows)
     table(w, ["raw chain of 10", "ns"],
           [["raw-taken", spread(dp["raw"]["raw-taken"], 1)],
            ["raw-fallthrough", spread(dp["raw"]["raw-fallthrough"], 1)],

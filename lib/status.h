@@ -19,6 +19,10 @@ struct prog_status {
 	bool has_meta; /* prio and actions are known */
 	unsigned int prio;
 	unsigned int actions; /* chain-call actions, mask of 1 << XDP_* */
+	/* linked: the component runs inlined in the dispatcher, or is called (and why) */
+	bool has_layout;
+	bool inlined;
+	char call_reason[64];
 	bool has_counters;
 	__u64 packets[XDPL_ACTION_COUNT]; /* per returned action, when has_counters */
 };

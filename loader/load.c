@@ -16,7 +16,7 @@ struct load_cfg {
 	__u32 prio;
 	unsigned int actions;
 	int dispatcher; /* enum dispatcher_choice */
-	bool no_stats, force;
+	bool no_stats, no_inline, force;
 };
 
 static const struct enum_val modes[] = {
@@ -73,6 +73,8 @@ static const struct opt_def load_opts[] = {
 	  .values = dispatchers, .help = "the backend for an interface without a chain" },
 	{ "no-stats", 0, OPT_FLAG, LOAD_OPT(no_stats),
 	  .help = "linked: no per-program action counters" },
+	{ "no-inline", 0, OPT_FLAG, LOAD_OPT(no_inline),
+	  .help = "linked: call every program, inline none" },
 	{ "force", 0, OPT_FLAG, LOAD_OPT(force),
 	  .help = "replace a program xdpload did not attach" },
 	OPT_END,
@@ -148,7 +150,8 @@ static int load_run(struct cmd_ctx *ctx, void *cfg)
 	}
 	req = (struct xdpl_load_req){
 		.dispatcher = c->dispatcher,
-		.opts = { .mode = c->mode, .force = c->force, .no_stats = c->no_stats },
+		.opts = { .mode = c->mode, .force = c->force, .no_stats = c->no_stats,
+			  .no_inline = c->no_inline },
 		.progs = reqs,
 		.n = n,
 		.builtin_cfgs = ctx->builtin_cfgs,

@@ -92,6 +92,11 @@ static void print_json(struct json_writer *jw, const struct iface_status *st)
 			if (p->actions & (1U << a))
 				jw_string(jw, action_name(a));
 		jw_end_array(jw);
+		if (p->has_layout) {
+			jw_bool_field(jw, "inlined", p->inlined);
+			if (!p->inlined)
+				jw_string_field(jw, "call_reason", p->call_reason);
+		}
 		if (p->has_counters) {
 			jw_name(jw, "packets");
 			jw_start_object(jw);

@@ -21,6 +21,7 @@ struct load_opts {
 	enum xdp_attach_mode mode;
 	bool force;    /* replace a program xdpload did not attach */
 	bool no_stats; /* linked: leave out the per-component counters */
+	bool no_inline; /* linked: call every component, inline none (kept for the chain) */
 };
 
 struct unload_sel {

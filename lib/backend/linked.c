@@ -115,6 +115,8 @@ static int linked_load(const struct xdpl_iface *iface, struct component *comps, 
 		err = linked_build_add_new(&b, &comps[i]);
 	}
 	b.counters = fresh ? !opts->no_stats : st->m.counters;
+	/* --no-inline sticks to the chain: later loads and unloads keep calling */
+	b.no_inline = opts->no_inline || (!fresh && st->m.no_inline);
 	if (!err)
 		err = linked_build_and_swap(&b);
 	if (!err)
@@ -227,6 +229,7 @@ static int linked_unload(const struct xdpl_iface *iface, const struct unload_sel
 		if (!gone[i])
 			err = linked_build_add_existing(&b, &st->m.comps[i]);
 	b.counters = st->m.counters;
+	b.no_inline = st->m.no_inline;
 	if (!err)
 		err = linked_build_and_swap(&b);
 out:
@@ -276,6 +279,9 @@ static int linked_status(const struct xdpl_iface *iface, struct iface_status *is
 		}
 		snprintf(ps->name, sizeof(ps->name), "%s", c->entry.name);
 		ps->has_meta = true;
+		ps->has_layout = true;
+		ps->inlined = c->inlined;
+		snprintf(ps->call_reason, sizeof(ps->call_reason), "%s", c->call_reason);
 		ps->prio = c->entry.prio;
 		ps->actions = c->entry.actions;
 		if (cfd >= 0 && !linked_counters_read(cfd, c->slot, packets)) {

@@ -314,8 +314,9 @@ static int compose_chain(struct linked_build *b)
 	struct linked_input in[XDPL_CHAIN_MAX];
 	struct linked_compose_opts o = { .no_counters = !b->counters,
 					 .counters_fd = b->counters_fd,
-					 .counter_slots = true };
-	int i;
+					 .counter_slots = true,
+					 .no_inline = b->no_inline };
+	int i, err;
 
 	for (i = 0; i < b->n; i++) {
 		in[i].label = b->lc[i]->meta.entry.label;
@@ -323,7 +324,16 @@ static int compose_chain(struct linked_build *b)
 		in[i].chain_mask = b->lc[i]->meta.entry.actions;
 		in[i].counter_slot = b->lc[i]->meta.slot;
 	}
-	return linked_compose(in, b->n, &o, &b->comp);
+	err = linked_compose(in, b->n, &o, &b->comp);
+	/* what status shows: inlined into the dispatcher, or called and why */
+	for (i = 0; !err && i < b->n; i++) {
+		struct linked_comp *m = &b->lc[i]->meta;
+
+		m->inlined = b->comp.inlined[i];
+		snprintf(m->call_reason, sizeof(m->call_reason), "%s",
+			 m->inlined ? "" : b->comp.call_reason[i] ?: "");
+	}
+	return err;
 }
 
 static int swap_in(struct linked_build *b)
@@ -359,6 +369,7 @@ static void next_manifest(const struct linked_build *b, struct linked_manifest *
 	next->generation = b->st->exists ? b->st->m.generation + 1 : 1;
 	next->mode = mode_of_flags(b->attach_flags);
 	next->counters = b->counters;
+	next->no_inline = b->no_inline;
 	next->n = b->n;
 	for (i = 0; i < b->n; i++)
 		next->comps[i] = b->lc[i]->meta;

@@ -24,6 +24,7 @@ struct linked_build {
 	struct lcomp *lc[XDPL_CHAIN_MAX];
 	int n;
 	bool counters;
+	bool no_inline; /* call every component (the manifest keeps it for rebuilds) */
 	int counters_fd;
 	bool counters_new;
 	struct linked_composite comp;

@@ -45,6 +45,15 @@ static bool get_str(struct json_object *o, const char *key, char *buf, size_t sz
 	return true;
 }
 
+/* an optional boolean: false when absent or not a boolean */
+static bool get_bool(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_boolean) &&
+	       json_object_get_boolean(v);
+}
+
 static bool parse_comp(struct json_object *o, struct linked_comp *c)
 {
 	struct json_object *base;
@@ -71,6 +80,11 @@ static bool parse_comp(struct json_object *o, struct linked_comp *c)
 			return false;
 		c->base[i] = json_object_get_uint64(v);
 	}
+	/* added with inlining: a manifest without them is still this format */
+	c->inlined = get_bool(o, "inlined");
+	if (json_object_object_get_ex(o, "call_reason", &base) &&
+	    !get_str(o, "call_reason", c->call_reason, sizeof(c->call_reason)))
+		return false;
 	return true;
 }
 
@@ -108,6 +122,7 @@ static bool parse_doc(struct json_object *doc, struct linked_manifest *m)
 	    !json_object_is_type(v, json_type_boolean))
 		return false;
 	m->counters = json_object_get_boolean(v);
+	m->no_inline = get_bool(doc, "no_inline");
 	if (!json_object_object_get_ex(doc, "programs", &comps) ||
 	    !json_object_is_type(comps, json_type_array))
 		return false;
@@ -168,6 +183,8 @@ static struct json_object *format_comp(const struct linked_comp *c)
 	for (i = 0; i < XDPL_DISP_SLOTS; i++)
 		json_object_array_add(base, json_object_new_uint64(c->base[i]));
 	json_object_object_add(o, "base", base);
+	json_object_object_add(o, "inlined", json_object_new_boolean(c->inlined));
+	json_object_object_add(o, "call_reason", json_object_new_string(c->call_reason));
 	return o;
 }
 
@@ -186,6 +203,7 @@ int linked_manifest_format(const struct linked_manifest *m, char **out, size_t *
 	json_object_object_add(doc, "generation", json_object_new_int64(m->generation));
 	json_object_object_add(doc, "mode", json_object_new_string(mode_name(m->mode)));
 	json_object_object_add(doc, "counters", json_object_new_boolean(m->counters));
+	json_object_object_add(doc, "no_inline", json_object_new_boolean(m->no_inline));
 	json_object_object_add(doc, "netns_ino", json_object_new_int64(m->netns_ino));
 	json_object_object_add(doc, "next_uid", json_object_new_int64(m->next_uid));
 	for (i = 0; i < m->n; i++)

@@ -24,12 +24,16 @@ struct linked_comp {
 	char pin_dir[XDPL_LABEL_LEN]; /* load -p, or "" */
 	/* the counters of its slot when it got the slot: status shows what it added */
 	__u64 base[XDPL_DISP_SLOTS];
+	/* inlined into the dispatcher, or called and why (optional: false, "" if absent) */
+	bool inlined;
+	char call_reason[64];
 };
 
 struct linked_manifest {
 	unsigned int generation; /* names the dispatcher pin of this chain: dispatcher_G */
 	enum xdp_attach_mode mode;
 	bool counters;
+	bool no_inline; /* load --no-inline: every rebuild calls every component (optional) */
 	__u64 netns_ino;       /* to tell, from another namespace, whether ours is gone */
 	unsigned int next_uid; /* every uid below it was given out */
 	int n;

@@ -119,6 +119,14 @@ static int redeclare_static(struct btf *m, __u32 id)
 	return btf__add_func(m, name, BTF_FUNC_STATIC, fn->type);
 }
 
+/* Where a component's instruction off is in the composite. */
+static __u32 place(const struct linked_btf_comp *c, __u32 off)
+{
+	if (!c->inlined || off < c->main_len)
+		return c->base + off;
+	return c->sub_base + off - c->main_len;
+}
+
 static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_func_info *fi,
 		     __u32 *nf, struct bpf_line_info *li, __u32 *nl, bool with_lines)
 {
@@ -130,9 +138,14 @@ static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_
 		return xdpl_err(XDPL_ERR_CHAIN, first, "%s: cannot merge its BTF: %s", c->name,
 				strerror(-first));
 	for (i = 0; i < c->func_info_cnt; i++) {
-		struct bpf_func_info *r = &fi[(*nf)++];
+		struct bpf_func_info *r;
 
-		r->insn_off = c->func_info[i].insn_off + c->base;
+		/* an inlined main function is not a function any more: the dispatcher's covers it
+		 */
+		if (c->inlined && c->func_info[i].insn_off == 0)
+			continue;
+		r = &fi[(*nf)++];
+		r->insn_off = place(c, c->func_info[i].insn_off);
 		r->type_id = c->func_info[i].type_id + first - 1;
 		if (c->func_info[i].insn_off != 0 ||
 		    linked_btf_func_takes_xdp_md(c->btf, c->func_info[i].type_id))
@@ -152,7 +165,7 @@ static int merge_one(struct btf *m, const struct linked_btf_comp *c, struct bpf_
 		if (file < 0 || line < 0)
 			return xdpl_err(XDPL_ERR_CHAIN, ENOMEM, "%s: cannot merge its BTF",
 					c->name);
-		r->insn_off = s->insn_off + c->base;
+		r->insn_off = place(c, s->insn_off);
 		r->file_name_off = file;
 		r->line_off = line;
 		r->line_col = s->line_col;
@@ -171,7 +184,7 @@ static int synthesize_one(struct btf *m, const struct linked_btf_comp *c, struct
 	if (!starts)
 		return -ENOMEM;
 	n = linked_insn_funcs(c->insns, c->insn_cnt, starts, (int)c->insn_cnt);
-	for (i = 0; i < n; i++) {
+	for (i = c->inlined ? 1 : 0; i < n; i++) {
 		if (i)
 			snprintf(name, sizeof(name), "%s__f%d", c->name, i);
 		else
@@ -181,7 +194,7 @@ static int synthesize_one(struct btf *m, const struct linked_btf_comp *c, struct
 			n = id;
 			break;
 		}
-		fi[*nf].insn_off = starts[i] + c->base;
+		fi[*nf].insn_off = place(c, starts[i]);
 		fi[*nf].type_id = id;
 		(*nf)++;
 	}
@@ -195,6 +208,13 @@ static int synthesize_one(struct btf *m, const struct linked_btf_comp *c, struct
 static int cmp_func_info(const void *a, const void *b)
 {
 	const struct bpf_func_info *x = a, *y = b;
+
+	return x->insn_off < y->insn_off ? -1 : x->insn_off > y->insn_off;
+}
+
+static int cmp_line_info(const void *a, const void *b)
+{
+	const struct bpf_line_info *x = a, *y = b;
 
 	return x->insn_off < y->insn_off ? -1 : x->insn_off > y->insn_off;
 }
@@ -262,6 +282,8 @@ int linked_btf_merge(const struct linked_btf_comp *comps, unsigned int n, const 
 		m.line_info[0].line_off = line;
 		m.line_info[0].line_col = 1 << 10; /* line 1, column 0 */
 		m.line_info_cnt = nl;
+		/* inlined main functions sit in the dispatcher, before called components */
+		qsort(m.line_info, nl, sizeof(*m.line_info), cmp_line_info);
 	}
 	*out = m;
 	return 0;

@@ -24,6 +24,13 @@ struct linked_btf_comp {
 	const struct bpf_insn *insns; /* to find the functions of a component without BTF */
 	__u32 insn_cnt;
 	__u32 base; /* where the component starts in the composite */
+	/*
+	 * Inlined: its main function (main_len instructions, at base) is part of
+	 * the dispatcher's, so its func_info record goes (its line_info moves
+	 * with it); the rest of it starts at sub_base.
+	 */
+	bool inlined;
+	__u32 main_len, sub_base;
 };
 
 struct linked_btf {

@@ -13,6 +13,10 @@
 
 #define COOKIE_FRAGS 1
 #define STANDALONE_LOG_SZ (4u << 20)
+#define STATS_LOG_SZ (16u << 10) /* the statistics lines only: 256 functions' depths fit */
+#ifndef BPF_LOG_STATS
+#define BPF_LOG_STATS 4 /* the kernel's: only the verifier's statistics in the log */
+#endif
 
 enum slot_state { SLOT_ARMED, SLOT_CAPTURED, SLOT_FAILED };
 
@@ -46,7 +50,87 @@ void linked_prog_free(struct linked_prog *lp)
 	free(lp->insns);
 	free(lp->func_info);
 	free(lp->line_info);
+	free(lp->func_stack);
 	free(lp);
+}
+
+/* "stack depth 16+0+32" from the verifier's statistics into depths[max]; count or -ENOENT */
+static int parse_stack_depths(const char *log, __u32 *depths, __u32 max)
+{
+	const char *p = strstr(log, "stack depth ");
+	__u32 n = 0;
+	char *end;
+
+	if (!p)
+		return -ENOENT;
+	p += strlen("stack depth ");
+	for (;;) {
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p || n == max)
+			return -ENOENT;
+		depths[n++] = (__u32)v;
+		if (*end != '+')
+			return (int)n;
+		p = end + 1;
+	}
+}
+
+static void load_opts_of(const struct linked_prog *lp, struct bpf_prog_load_opts *o)
+{
+	o->expected_attach_type = lp->expected_attach_type;
+	o->prog_flags = lp->prog_flags;
+	o->kern_version = lp->kern_version;
+	if (lp->btf_fd >= 0 && lp->func_info_cnt) {
+		o->prog_btf_fd = lp->btf_fd;
+		o->func_info = lp->func_info;
+		o->func_info_cnt = lp->func_info_cnt;
+		o->func_info_rec_size = sizeof(*lp->func_info);
+		if (lp->line_info_cnt) {
+			o->line_info = lp->line_info;
+			o->line_info_cnt = lp->line_info_cnt;
+			o->line_info_rec_size = sizeof(*lp->line_info);
+		}
+	}
+}
+
+/* Load lp with the statistics log; the depths go to depths[max], their count to *cnt. */
+static int load_with_stats(const struct linked_prog *lp, __u32 *depths, __u32 max, int *cnt)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_level = BPF_LOG_STATS, .log_size = STATS_LOG_SZ);
+	char *log = calloc(1, STATS_LOG_SZ);
+	int fd;
+
+	*cnt = -ENOMEM;
+	if (!log)
+		return -ENOMEM;
+	load_opts_of(lp, &o);
+	o.log_buf = log;
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, lp->name, linked_license(lp->gpl_compatible),
+			   lp->insns, lp->insn_cnt, &o);
+	if (fd < 0)
+		fd = -errno;
+	else
+		*cnt = parse_stack_depths(log, depths, max);
+	free(log);
+	return fd;
+}
+
+int linked_prog_stack_depths(const struct linked_prog *lp, __u32 *depths, __u32 max)
+{
+	int fd, cnt;
+
+	if (lp->func_stack) {
+		if (lp->func_stack_cnt > max)
+			return -E2BIG;
+		memcpy(depths, lp->func_stack, lp->func_stack_cnt * sizeof(*depths));
+		return (int)lp->func_stack_cnt;
+	}
+	fd = load_with_stats(lp, depths, max, &cnt);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return cnt;
 }
 
 /* Records may come with a larger rec_size than ours (newer kernels' fields). */
@@ -255,29 +339,29 @@ int linked_capture_take(struct bpf_program *prog, struct linked_prog **out)
 	return 0;
 }
 
-int linked_prog_load_standalone(const struct linked_prog *lp, const char *label)
+int linked_prog_load_standalone(struct linked_prog *lp, const char *label)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = lp->expected_attach_type,
-		    .prog_flags = lp->prog_flags, .kern_version = lp->kern_version);
+	LIBBPF_OPTS(bpf_prog_load_opts, o);
 	const char *lic = linked_license(lp->gpl_compatible);
+	__u32 *depths = calloc(lp->insn_cnt, sizeof(*depths));
 	char *log;
-	int fd, err;
+	int fd, err, cnt;
 
-	if (lp->btf_fd >= 0 && lp->func_info_cnt) {
-		o.prog_btf_fd = lp->btf_fd;
-		o.func_info = lp->func_info;
-		o.func_info_cnt = lp->func_info_cnt;
-		o.func_info_rec_size = sizeof(*lp->func_info);
-		if (lp->line_info_cnt) {
-			o.line_info = lp->line_info;
-			o.line_info_cnt = lp->line_info_cnt;
-			o.line_info_rec_size = sizeof(*lp->line_info);
-		}
-	}
-	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, lp->name, lic, lp->insns, lp->insn_cnt, &o);
-	if (fd >= 0)
+	if (!depths)
+		return -ENOMEM;
+	/* the statistics cost nothing and give the stack depths inlining needs */
+	fd = load_with_stats(lp, depths, lp->insn_cnt, &cnt);
+	if (fd >= 0) {
+		free(lp->func_stack);
+		lp->func_stack = cnt > 0 ? depths : NULL;
+		lp->func_stack_cnt = cnt > 0 ? (__u32)cnt : 0;
+		if (cnt <= 0)
+			free(depths);
 		return fd;
-	err = -errno;
+	}
+	free(depths);
+	err = fd;
+	load_opts_of(lp, &o);
 	/* again, with the log: only failures pay for it */
 	log = malloc(STANDALONE_LOG_SZ);
 	if (log) {

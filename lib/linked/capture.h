@@ -32,6 +32,13 @@ struct linked_prog {
 	enum bpf_attach_type expected_attach_type;
 	__u32 kern_version;
 	bool gpl_compatible; /* the object's license, as the kernel judged it */
+	/*
+	 * The stack depth of each of its functions, in bytes, as the verifier
+	 * found it when it loaded the standalone copy (its "stack depth a+b+..."
+	 * statistics line; function order of linked_insn_funcs()); NULL until then.
+	 */
+	__u32 *func_stack;
+	__u32 func_stack_cnt;
 };
 
 /*
@@ -60,10 +67,18 @@ void linked_prog_free(struct linked_prog *lp);
 
 /*
  * Load a verified standalone copy of a captured program (its own kernel ID and
- * tag, verifier errors that name this component alone). Returns the fd or
- * -errno with e->msg and the trimmed verifier log in e->log.
+ * tag, verifier errors that name this component alone), and keep the stack
+ * depths the verifier found in lp->func_stack. Returns the fd or -errno with
+ * e->msg and the trimmed verifier log in e->log.
  */
-int linked_prog_load_standalone(const struct linked_prog *lp, const char *label);
+int linked_prog_load_standalone(struct linked_prog *lp, const char *label);
+
+/*
+ * The stack depths of lp's functions into depths[max]: lp->func_stack, or, when
+ * the standalone copy was not loaded by this process (it was pinned), from
+ * verifying it once more. Returns the count or -errno.
+ */
+int linked_prog_stack_depths(const struct linked_prog *lp, __u32 *depths, __u32 max);
 
 /* License string given to the kernel for a set of programs. */
 static inline const char *linked_license(bool gpl_compatible)

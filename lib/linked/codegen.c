@@ -6,11 +6,8 @@
 #include <string.h>
 #include <xdpload/dispatcher.h>
 #include "linked/codegen.h"
+#include "linked/codegen_int.h"
 #include "linked/emit.h"
-
-/* what the kernel accepts from a privileged loader (BPF_COMPLEXITY_LIMIT_INSNS) */
-#define LINKED_MAX_INSNS 1000000
-
 
 /*
  * One chained action: "if w0 != a goto <exit>", falling through to the next
@@ -18,7 +15,7 @@
  * over an exit (bench/README.md). Otherwise one "if w0 == a goto next" per
  * action, then the block's own exit.
  */
-static bool falls_through(const struct linked_gen_comp *c)
+bool lgen_falls_through(const struct linked_gen_comp *c)
 {
 	return __builtin_popcount(c->chain_mask) == 1;
 }
@@ -34,21 +31,22 @@ unsigned int linked_gen_reached(const struct linked_gen_comp *comps, unsigned in
 }
 
 /* after a component with an empty mask nothing runs: no end-of-chain PASS either */
-static bool has_trailer(const struct linked_gen_comp *comps, unsigned int n)
+bool lgen_has_trailer(const struct linked_gen_comp *comps, unsigned int n)
 {
 	return linked_gen_reached(comps, n) == n && (!n || comps[n - 1].chain_mask);
 }
 
-static unsigned int counter_slot(const struct linked_gen_counters *cnt, unsigned int i)
+unsigned int lgen_counter_slot(const struct linked_gen_counters *cnt, unsigned int i)
 {
 	return cnt->slots ? cnt->slots[i] : i;
 }
 
-static void emit_prologue(struct linked_emit *e, const struct linked_gen_counters *cnt)
+void lgen_emit_prologue(struct linked_emit *e, const struct linked_gen_counters *cnt, int ctx_reg,
+			int cnt_reg)
 {
 	int counting;
 
-	LINKED_EMIT(e, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1));
+	LINKED_EMIT(e, BPF_MOV64_REG(ctx_reg, BPF_REG_1));
 	if (!cnt)
 		return;
 	LINKED_EMIT(e, BPF_LD_MAP_FD(BPF_REG_1, cnt->map_fd));
@@ -59,27 +57,26 @@ static void emit_prologue(struct linked_emit *e, const struct linked_gen_counter
 		LINKED_EMIT(e, BPF_ST_MEM(BPF_W, BPF_REG_10, -4, 0),
 			    BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
 			    BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -4));
-	LINKED_EMIT(e, BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem),
-		    BPF_MOV64_REG(BPF_REG_7, BPF_REG_0));
+	LINKED_EMIT(e, BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem), BPF_MOV64_REG(cnt_reg, BPF_REG_0));
 	/*
 	 * A one-entry per-CPU array always has key 0, so this cannot fail; the
 	 * check is for the verifier. Fail closed rather than run the chain
 	 * without a way to count.
 	 */
 	counting = linked_emit_new_label(e);
-	linked_emit_jump(e, BPF_JMP_IMM(BPF_JNE, BPF_REG_7, 0, 0), counting);
+	linked_emit_jump(e, BPF_JMP_IMM(BPF_JNE, cnt_reg, 0, 0), counting);
 	LINKED_EMIT(e, BPF_MOV64_IMM(BPF_REG_0, XDP_ABORTED), BPF_EXIT_INSN());
 	linked_emit_label_place(e, counting);
 }
 
 /*
- * counters[slot][min(w0, OTHER)] += 1 with r7 = &counters[0]. An action
+ * counters[slot][min(w0, OTHER)] += 1 with base = &counters[0]. An action
  * (w0 <= XDP_REDIRECT, the last one) falls through: the CPU runs that faster
  * than a taken branch over the clamp. Anything else jumps to the fix block
  * (after the main body), which clamps and jumps back. Both paths leave
  * w1 <= OTHER, which is how the verifier bounds the index.
  */
-static void emit_count(struct linked_emit *e, unsigned int slot, int fix, int back)
+void lgen_emit_count(struct linked_emit *e, int base, unsigned int slot, int fix, int back)
 {
 	__s16 off = (__s16)(slot * XDPL_DISP_STRIDE);
 
@@ -87,13 +84,13 @@ static void emit_count(struct linked_emit *e, unsigned int slot, int fix, int ba
 	linked_emit_jump(e, BPF_JMP32_IMM(BPF_JGT, BPF_REG_1, XDP_REDIRECT, 0), fix);
 	linked_emit_label_place(e, back);
 	LINKED_EMIT(e, BPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 3),
-		    BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_7),
+		    BPF_ALU64_REG(BPF_ADD, BPF_REG_1, base),
 		    BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, off),
 		    BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 1),
 		    BPF_STX_MEM(BPF_DW, BPF_REG_1, BPF_REG_2, off));
 }
 
-static void emit_fix(struct linked_emit *e, int fix, int back)
+void lgen_emit_fix(struct linked_emit *e, int fix, int back)
 {
 	linked_emit_label_place(e, fix);
 	LINKED_EMIT(e, BPF_MOV32_IMM(BPF_REG_1, XDPL_DISP_SLOT_OTHER));
@@ -109,14 +106,14 @@ static void emit_dispatcher(struct linked_emit *e, const struct linked_gen_comp 
 	int fix = cnt ? linked_emit_new_labels(e, reached) : -1;
 	int back = cnt ? linked_emit_new_labels(e, reached) : -1;
 
-	emit_prologue(e, cnt);
+	lgen_emit_prologue(e, cnt, BPF_REG_6, BPF_REG_7);
 	for (i = 0; i < reached; i++) {
 		const struct linked_gen_comp *c = &comps[i];
 
 		LINKED_EMIT(e, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
 		linked_emit_call(e, comp + i);
 		if (cnt)
-			emit_count(e, counter_slot(cnt, i), fix + i, back + i);
+			lgen_emit_count(e, BPF_REG_7, lgen_counter_slot(cnt, i), fix + i, back + i);
 		/*
 		 * Only the low 32 bits of r0 are the action. vexit, the main
 		 * body's last insn, is an exit that leaves r0 alone: the
@@ -124,7 +121,7 @@ static void emit_dispatcher(struct linked_emit *e, const struct linked_gen_comp 
 		 * exit of the last block, whose mask is empty. So the verdict can
 		 * jump straight to it.
 		 */
-		if (falls_through(c)) {
+		if (lgen_falls_through(c)) {
 			linked_emit_jump(
 				e,
 				BPF_JMP32_IMM(BPF_JNE, BPF_REG_0, __builtin_ctz(c->chain_mask), 0),
@@ -140,7 +137,7 @@ static void emit_dispatcher(struct linked_emit *e, const struct linked_gen_comp 
 		LINKED_EMIT(e, BPF_EXIT_INSN());
 		linked_emit_label_place(e, next);
 	}
-	if (has_trailer(comps, n)) {
+	if (lgen_has_trailer(comps, n)) {
 		LINKED_EMIT(e, BPF_MOV64_IMM(BPF_REG_0, XDP_PASS));
 		linked_emit_label_place(e, vexit);
 		LINKED_EMIT(e, BPF_EXIT_INSN());
@@ -150,11 +147,11 @@ static void emit_dispatcher(struct linked_emit *e, const struct linked_gen_comp 
 	 * main subprogram ends in an exit or a goto, as the verifier requires.
 	 */
 	for (i = 0; cnt && i < reached; i++)
-		emit_fix(e, fix + i, back + i);
+		lgen_emit_fix(e, fix + i, back + i);
 }
 
-static int check_input(const struct linked_gen_comp *comps, unsigned int n,
-		       const struct linked_gen_counters *cnt)
+int lgen_check_input(const struct linked_gen_comp *comps, unsigned int n,
+		     const struct linked_gen_counters *cnt)
 {
 	unsigned int i;
 
@@ -162,9 +159,19 @@ static int check_input(const struct linked_gen_comp *comps, unsigned int n,
 		return -EINVAL;
 	/* the counter offsets are 16-bit */
 	for (i = 0; cnt && i < n; i++)
-		if ((counter_slot(cnt, i) + 1) * XDPL_DISP_STRIDE > 0x7fff)
+		if ((lgen_counter_slot(cnt, i) + 1) * XDPL_DISP_STRIDE > 0x7fff)
 			return -E2BIG;
 	return 0;
+}
+
+bool lgen_any_inlined(const struct linked_gen_comp *comps, unsigned int n)
+{
+	unsigned int i, reached = linked_gen_reached(comps, n);
+
+	for (i = 0; i < reached; i++)
+		if (comps[i].inlined)
+			return true;
+	return false;
 }
 
 /*
@@ -174,14 +181,17 @@ static int check_input(const struct linked_gen_comp *comps, unsigned int n,
  */
 static int generate(struct linked_emit *e, const struct linked_gen_comp *comps,
 		    const struct bpf_insn *const *insns, unsigned int n,
-		    const struct linked_gen_counters *cnt, __u32 *bases)
+		    const struct linked_gen_counters *cnt, __u32 *bases,
+		    struct linked_gen_place *places)
 {
 	unsigned int i, reached = linked_gen_reached(comps, n);
-	int comp, len, err = check_input(comps, n, cnt);
+	int comp, len, err = lgen_check_input(comps, n, cnt);
 	__u64 total;
 
 	if (err)
 		return err;
+	if (lgen_any_inlined(comps, n))
+		return insns ? lgen_inline(e, comps, insns, n, cnt, bases, places) : -EINVAL;
 	comp = linked_emit_new_labels(e, reached);
 	emit_dispatcher(e, comps, n, cnt, comp);
 	len = (int)e->len;
@@ -201,8 +211,15 @@ static int generate(struct linked_emit *e, const struct linked_gen_comp *comps,
 	err = linked_emit_finish(e);
 	if (err < 0)
 		return err;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		bases[i] = i < reached ? (__u32)linked_emit_label_pos(e, comp + i) : 0;
+		if (places)
+			places[i] = (struct linked_gen_place){
+				.base = bases[i],
+				.main_len = i < reached ? comps[i].insn_cnt : 0,
+				.sub_base = bases[i] + (i < reached ? comps[i].insn_cnt : 0),
+			};
+	}
 	return len;
 }
 
@@ -212,6 +229,8 @@ __u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned in
 	struct linked_emit e = LINKED_EMIT_INIT;
 	__u32 len;
 
+	if (lgen_any_inlined(comps, n))
+		return 0; /* interleaved with the components: see linked_gen_composite */
 	/* the length is known before the labels are: no need to resolve them */
 	emit_dispatcher(&e, comps, n, cnt,
 			linked_emit_new_labels(&e, linked_gen_reached(comps, n)));
@@ -225,7 +244,7 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
 			  __u32 out_cnt, __u32 *bases)
 {
 	struct linked_emit e = LINKED_EMIT_INIT;
-	int len = generate(&e, comps, NULL, n, cnt, bases);
+	int len = generate(&e, comps, NULL, n, cnt, bases, NULL);
 
 	if (len >= 0 && out_cnt < (__u32)len)
 		len = -EINVAL;
@@ -237,7 +256,8 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
 
 int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
 			 unsigned int n, const struct linked_gen_counters *cnt,
-			 struct bpf_insn **out, __u32 *out_cnt, __u32 *bases)
+			 struct bpf_insn **out, __u32 *out_cnt, __u32 *bases,
+			 struct linked_gen_place *places)
 {
 	struct linked_emit e = LINKED_EMIT_INIT;
 	unsigned int i;
@@ -246,7 +266,7 @@ int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_i
 	for (i = 0; i < n; i++)
 		if (!comps[i].insn_cnt || comps[i].insn_cnt > LINKED_MAX_INSNS)
 			return -EINVAL;
-	err = generate(&e, comps, insns, n, cnt, bases);
+	err = generate(&e, comps, insns, n, cnt, bases, places);
 	if (err < 0) {
 		linked_emit_free(&e);
 		return err;

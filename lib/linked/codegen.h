@@ -26,6 +26,12 @@
  *
  * Component instructions are copied unchanged: their jumps, calls and callback
  * references are PC-relative. Only the dispatcher's call immediates are computed.
+ *
+ * When any component is inlined (linked_gen_comp.inlined), the layout is the
+ * inlining one of codegen_inline.c (its picture is there): an inlined
+ * component's main function runs in the dispatcher's body, its exits going to
+ * its chain check, its subprograms after the body. With no component inlined
+ * (--no-inline, or none can be) the layout is exactly the one above.
  */
 #ifndef XDPL_LINKED_CODEGEN_H
 #define XDPL_LINKED_CODEGEN_H
@@ -35,9 +41,30 @@
 #include <linux/bpf.h>
 #include <linux/types.h>
 
+/* components a dispatcher can hold (the kernel's 256 functions per program bound it) */
+#define LINKED_GEN_MAX_COMPS 256
+
 struct linked_gen_comp {
 	__u32 insn_cnt;
 	__u32 chain_mask; /* bit a set: after action a the next component runs (a < 32) */
+	/*
+	 * Inline its main function (the caller checked that it can, with
+	 * linked_inline_check(), and planned the stack): the generator needs its
+	 * instructions then, so only linked_gen_composite() takes it. stack is
+	 * the main function's stack depth in bytes (the verifier's figure): its
+	 * r10-relative accesses land in the dispatcher's frame, which holds it.
+	 */
+	bool inlined;
+	__u32 stack;
+};
+
+/*
+ * Where a component landed: its instruction k < main_len at base + k, the
+ * rest (an inlined component's subprograms) at sub_base + k - main_len. A
+ * called component is one block: main_len is all of it.
+ */
+struct linked_gen_place {
+	__u32 base, main_len, sub_base;
 };
 
 /*
@@ -60,7 +87,7 @@ struct linked_gen_counters {
 
 /*
  * Instructions of the dispatcher part (before the first component), counted
- * by generating it; 0 when out of memory.
+ * by generating it; 0 when out of memory or when a component is inlined.
  */
 __u32 linked_gen_dispatcher_len(const struct linked_gen_comp *comps, unsigned int n,
 				const struct linked_gen_counters *cnt);
@@ -78,11 +105,23 @@ int linked_gen_dispatcher(const struct linked_gen_comp *comps, unsigned int n,
 
 /*
  * The whole composite: dispatcher followed by every component's instructions.
- * *out is allocated (the caller frees it), *cnt set, bases[] as above.
+ * *out is allocated (the caller frees it), *cnt set, bases[] as above (an
+ * inlined component's: where its main function starts), places[] (may be
+ * NULL) where each part of each component went.
  */
 int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
 			 unsigned int n, const struct linked_gen_counters *cnt,
-			 struct bpf_insn **out, __u32 *out_cnt, __u32 *bases);
+			 struct bpf_insn **out, __u32 *out_cnt, __u32 *bases,
+			 struct linked_gen_place *places);
+
+/*
+ * Bytes of stack the dispatcher's own frame takes in the inlining layout: the
+ * largest inlined stack (rounded to 8) plus its spill slots for the context
+ * and the counters when an inlined component uses the registers they live in.
+ * 0 when nothing is inlined.
+ */
+__u32 linked_gen_frame(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
+		       unsigned int n, bool counters);
 
 /* ---- instruction analysis (used by the preflight checks) ---- */
 

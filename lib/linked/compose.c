@@ -10,8 +10,10 @@
 #include "error.h"
 #include "linked/btf.h"
 #include "linked/compose.h"
+#include "linked/codegen_int.h"
 #include "linked/emit.h"
-#include "percpu.h"
+#include "linked/inline.h"
+#include "log.h"
 #include "verifier_log.h"
 
 #define COMPOSE_LOG_SZ (8u << 20)
@@ -208,76 +210,6 @@ int linked_compose_check(const struct linked_input *in, unsigned int n, bool cou
 	return check_license(in, n);
 }
 
-/* ---- counters ---- */
-
-/* The counters' lookup key (0) as a map value: read-only for programs, frozen. */
-static int key_map_create(void)
-{
-	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_RDONLY_PROG);
-	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, XDPL_DISP_KEY_MAP_NAME, sizeof(__u32),
-				sizeof(__u32), 1, &o);
-
-	if (fd < 0)
-		return -errno;
-	if (bpf_map_freeze(fd)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-int linked_counters_create(unsigned int n)
-{
-	int fd;
-
-	if (!n || n > LINKED_MAX_COMPONENTS)
-		return -EINVAL;
-	fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, XDPL_DISP_COUNTERS_MAP_NAME, sizeof(__u32),
-			    n * XDPL_DISP_STRIDE, 1, NULL);
-	return fd < 0 ? -errno : fd;
-}
-
-int linked_counters_read(int map_fd, unsigned int idx, __u64 *packets)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info), key = 0;
-	int ncpu, cpu, s;
-	char *vals;
-
-	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
-		return -errno;
-	if ((idx + 1) * XDPL_DISP_STRIDE > info.value_size)
-		return -ERANGE;
-	vals = percpu_lookup(map_fd, &key, info.value_size, &ncpu);
-	if (!vals)
-		return -errno;
-	memset(packets, 0, XDPL_DISP_STRIDE);
-	for (cpu = 0; cpu < ncpu; cpu++) {
-		const __u64 *v = (const __u64 *)(vals + cpu * PERCPU_STRIDE(info.value_size)) +
-				 idx * XDPL_DISP_SLOTS;
-
-		for (s = 0; s < XDPL_DISP_SLOTS; s++)
-			packets[s] += v[s];
-	}
-	free(vals);
-	return 0;
-}
-
-static int counters_fit(int fd, unsigned int nslots)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -errno;
-	if (info.type != BPF_MAP_TYPE_PERCPU_ARRAY || info.max_entries < 1 ||
-	    info.value_size < nslots * XDPL_DISP_STRIDE)
-		return -EINVAL;
-	return 0;
-}
-
 /* ---- composing ---- */
 
 struct build {
@@ -288,11 +220,21 @@ struct build {
 	const struct bpf_insn *insns[LINKED_MAX_COMPONENTS];
 	struct btf *btfs[LINKED_MAX_COMPONENTS];
 	struct linked_btf_comp bc[LINKED_MAX_COMPONENTS];
+	struct linked_plan_comp plan[LINKED_MAX_COMPONENTS];
 	struct linked_btf merged;
 	struct bpf_insn *prog;
 	__u32 cnt;
 	char *log;
 };
+
+static void build_reset(struct build *b)
+{
+	linked_btf_free(&b->merged);
+	free(b->prog);
+	free(b->log);
+	b->prog = NULL;
+	b->log = NULL;
+}
 
 static void build_free(struct build *b, unsigned int n)
 {
@@ -303,14 +245,31 @@ static void build_free(struct build *b, unsigned int n)
 	/* the program holds its own reference to the key map */
 	if (b->key_fd >= 0)
 		close(b->key_fd);
-	linked_btf_free(&b->merged);
-	free(b->prog);
-	free(b->log);
+	build_reset(b);
 	free(b);
 }
 
+static int read_btfs(struct build *b, const struct linked_input *in, unsigned int n)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		const struct linked_prog *p = in[i].prog;
+
+		if (p->btf_fd < 0 || !p->func_info_cnt)
+			continue;
+		err = linked_btf_from_fd(p->btf_fd, &b->btfs[i]);
+		if (err)
+			return xdpl_err(XDPL_ERR_CHAIN, err,
+					"%s: cannot read its BTF back from the kernel: %s",
+					in[i].label, strerror(-err));
+	}
+	return 0;
+}
+
 static int merge_btf(struct build *b, const struct linked_input *in, unsigned int n,
-		     const __u32 *bases, const char *name)
+		     const struct linked_composite *out, const char *name)
 {
 	unsigned int i;
 	int err;
@@ -319,13 +278,6 @@ static int merge_btf(struct build *b, const struct linked_input *in, unsigned in
 		const struct linked_prog *p = in[i].prog;
 		struct linked_btf_comp *c = &b->bc[i];
 
-		if (p->btf_fd >= 0 && p->func_info_cnt) {
-			err = linked_btf_from_fd(p->btf_fd, &b->btfs[i]);
-			if (err)
-				return xdpl_err(XDPL_ERR_CHAIN, err,
-						"%s: cannot read its BTF back from the kernel: %s",
-						in[i].label, strerror(-err));
-		}
 		c->name = p->name;
 		c->btf = b->btfs[i];
 		c->func_info = p->func_info;
@@ -334,7 +286,10 @@ static int merge_btf(struct build *b, const struct linked_input *in, unsigned in
 		c->line_info_cnt = b->btfs[i] ? p->line_info_cnt : 0;
 		c->insns = p->insns;
 		c->insn_cnt = p->insn_cnt;
-		c->base = bases[i];
+		c->base = out->places[i].base;
+		c->inlined = out->inlined[i];
+		c->main_len = out->places[i].main_len;
+		c->sub_base = out->places[i].sub_base;
 	}
 	err = linked_btf_merge(b->bc, n, name, &b->merged);
 	if (err)
@@ -347,7 +302,7 @@ static int merge_btf(struct build *b, const struct linked_input *in, unsigned in
 }
 
 /* The component whose code holds insn, from the last "N: (..)" line of the log. */
-static int blame(const char *log, const __u32 *bases, unsigned int n, __u32 disp_len)
+static int blame(const char *log, const struct linked_composite *out, const struct linked_input *in)
 {
 	const char *p = log, *nl;
 	long insn = -1;
@@ -361,11 +316,14 @@ static int blame(const char *log, const __u32 *bases, unsigned int n, __u32 disp
 		if (end != p && end[0] == ':' && end[1] == ' ' && end[2] == '(')
 			insn = v;
 	}
-	if (insn < (long)disp_len)
-		return -1;
-	for (i = n; i-- > 0;)
-		if ((__u32)insn >= bases[i])
+	for (i = 0; insn >= 0 && i < out->reached; i++) {
+		const struct linked_gen_place *pl = &out->places[i];
+		__u32 rest = in[i].prog->insn_cnt - pl->main_len;
+
+		if ((insn >= pl->base && insn < pl->base + pl->main_len) ||
+		    (rest && insn >= pl->sub_base && insn < pl->sub_base + rest))
 			return (int)i;
+	}
 	return -1;
 }
 
@@ -403,8 +361,9 @@ static int load_composite(struct build *b, const struct linked_input *in, unsign
 				"the kernel refused to load the chain: %s (run as root, or "
 				"with CAP_BPF and CAP_NET_ADMIN)",
 				strerror(-err));
-	who = b->log ? blame(b->log, out->bases, out->reached, out->dispatcher_len) : -1;
-	if (b->log && strstr(b->log, "combined stack size"))
+	who = b->log ? blame(b->log, out, in) : -1;
+	if (b->log &&
+	    (strstr(b->log, "combined stack size") || strstr(b->log, "tail_calls are not")))
 		err = xdpl_err(XDPL_ERR_CHAIN, err,
 			       "the chain's nested calls together need more than the kernel's "
 			       "512 bytes of stack (tail calls lower that to 256 per frame); "
@@ -437,15 +396,131 @@ static __u32 composite_flags(const struct linked_input *in, unsigned int n)
 	return (or_flags & ~BPF_F_XDP_HAS_FRAGS) | (and_flags & BPF_F_XDP_HAS_FRAGS);
 }
 
+static int setup_counters(const struct linked_input *in, unsigned int n,
+			  const struct linked_compose_opts *opts, struct linked_composite *out)
+{
+	unsigned int i, nslots = n;
+	int err, fd;
+
+	for (i = 0; opts->counter_slots && i < n; i++)
+		if (in[i].counter_slot + 1 > nslots)
+			nslots = in[i].counter_slot + 1;
+	if (opts->no_counters)
+		return 0;
+	if (opts->counters_fd > 0) {
+		err = linked_counters_fit(opts->counters_fd, nslots);
+		if (err)
+			return xdpl_err(XDPL_ERR_CHAIN, err,
+					"the counters map given does not fit %u programs", n);
+		out->counters_fd = opts->counters_fd;
+		return 0;
+	}
+	fd = linked_counters_create(nslots);
+	if (fd < 0)
+		return xdpl_err(XDPL_ERR_CHAIN, fd, "cannot create the counters map: %s",
+				strerror(-fd));
+	out->counters_fd = fd;
+	out->counters_owned = true;
+	return 0;
+}
+
+/* The stack plan's view of component i: its frames, from the verifier's depths. */
+static void stack_need(struct build *b, const struct linked_input *in, unsigned int i)
+{
+	const struct linked_prog *p = in[i].prog;
+	__u32 *depths = calloc(p->insn_cnt, sizeof(*depths));
+	int cnt = depths ? linked_prog_stack_depths(p, depths, p->insn_cnt) : -ENOMEM;
+
+	b->plan[i].need_known =
+		cnt > 0 && !linked_stack_need(p->insns, p->insn_cnt, depths, cnt, &b->plan[i].need);
+	if (b->plan[i].need_known)
+		b->gen[i].stack = depths[0];
+	else
+		pr_debug("%s: its stack depths are unknown (%s): it stays a call\n", in[i].label,
+			 strerror(cnt < 0 ? -cnt : EINVAL));
+	free(depths);
+}
+
+/*
+ * Which components to inline: each one that can be, unless the stack says
+ * otherwise. The verifier's stack depths are needed only when some inlined
+ * component uses its stack (then the dispatcher's frame is no longer empty and
+ * every chain of frames shifts by it).
+ */
+static void plan_inline(struct build *b, const struct linked_input *in, unsigned int n,
+			bool counters, bool no_inline)
+{
+	unsigned int i, reached = linked_gen_reached(b->gen, n);
+	struct linked_inline_info info;
+	bool stack = false;
+
+	for (i = 0; i < n; i++) {
+		memset(&b->plan[i], 0, sizeof(b->plan[i]));
+		b->plan[i].why =
+			no_inline ? "--no-inline"
+				  : linked_inline_check(b->insns[i], b->gen[i].insn_cnt, &info);
+		if (!b->plan[i].why && info.uses_stack)
+			stack = true;
+	}
+	for (i = 0; stack && i < reached; i++) {
+		stack_need(b, in, i);
+		if (!b->plan[i].why && !b->plan[i].need_known)
+			b->plan[i].why = "stack: its depth is unknown";
+	}
+	linked_inline_plan(b->gen, b->insns, n, counters, b->plan);
+}
+
+/* Generate, merge BTF and load the layout b->gen[] says. */
+static int build_and_load(struct build *b, const struct linked_input *in, unsigned int n,
+			  const char *name, struct linked_composite *out)
+{
+	const struct linked_gen_counters *cfg = out->counters_fd >= 0 ? &b->cnt_cfg : NULL;
+	unsigned int i;
+	int err, fd;
+
+	out->reached = linked_gen_reached(b->gen, n);
+	for (i = 0; i < n; i++) {
+		out->inlined[i] = b->gen[i].inlined;
+		out->call_reason[i] = b->gen[i].inlined	 ? NULL
+				      : i < out->reached ? b->plan[i].why
+							 : "never reached";
+	}
+	out->frame = linked_gen_frame(b->gen, b->insns, n, cfg != NULL);
+	err = linked_gen_composite(b->gen, b->insns, n, cfg, &b->prog, &b->cnt, out->bases,
+				   out->places);
+	if (err)
+		return xdpl_err(XDPL_ERR_CHAIN, err, "cannot generate the dispatcher: %s",
+				strerror(-err));
+	out->insn_cnt = b->cnt;
+	out->dispatcher_len = b->cnt;
+	for (i = 0; i < out->reached; i++) {
+		__u32 start = out->inlined[i] ? out->places[i].sub_base : out->places[i].base;
+
+		if ((!out->inlined[i] || out->places[i].main_len < b->gen[i].insn_cnt) &&
+		    start < out->dispatcher_len)
+			out->dispatcher_len = start;
+	}
+	err = merge_btf(b, in, out->reached, out, name);
+	if (err)
+		return err;
+	out->func_info_cnt = b->merged.func_info_cnt;
+	out->line_info_cnt = b->merged.line_info_cnt;
+	fd = load_composite(b, in, n, name, out);
+	if (fd < 0)
+		return fd;
+	out->prog_fd = fd;
+	return 0;
+}
+
 int linked_compose(const struct linked_input *in, unsigned int n,
 		   const struct linked_compose_opts *opts, struct linked_composite *out)
 {
 	struct linked_compose_opts def = { .counters_fd = -1 };
-	const struct linked_gen_counters *cfg;
 	const char *name;
 	struct build *b;
-	unsigned int i, nslots;
-	int err, fd;
+	unsigned int i;
+	bool any;
+	int err;
 
 	if (!opts)
 		opts = &def;
@@ -459,30 +534,9 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 	for (i = 0; i < n; i++)
 		out->gpl &= in[i].prog->gpl_compatible;
 	out->prog_flags = composite_flags(in, n);
-
-	nslots = n;
-	for (i = 0; opts->counter_slots && i < n; i++)
-		if (in[i].counter_slot + 1 > nslots)
-			nslots = in[i].counter_slot + 1;
-	if (!opts->no_counters) {
-		if (opts->counters_fd > 0) {
-			err = counters_fit(opts->counters_fd, nslots);
-			if (err)
-				return xdpl_err(XDPL_ERR_CHAIN, err,
-						"the counters map given does not fit %u "
-						"programs",
-						n);
-			out->counters_fd = opts->counters_fd;
-		} else {
-			fd = linked_counters_create(nslots);
-			if (fd < 0)
-				return xdpl_err(XDPL_ERR_CHAIN, fd,
-						"cannot create the counters map: %s",
-						strerror(-fd));
-			out->counters_fd = fd;
-			out->counters_owned = true;
-		}
-	}
+	err = setup_counters(in, n, opts, out);
+	if (err)
+		goto fail;
 
 	b = calloc(1, sizeof(*b));
 	if (!b) {
@@ -499,7 +553,7 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 	if (out->counters_fd >= 0) {
 		b->cnt_cfg.map_fd = out->counters_fd;
 		b->cnt_cfg.slots = b->slots;
-		b->cnt_cfg.key_fd = b->key_fd = key_map_create();
+		b->cnt_cfg.key_fd = b->key_fd = linked_counters_key_create();
 		if (b->key_fd < 0) {
 			err = xdpl_err(XDPL_ERR_CHAIN, b->key_fd,
 				       "cannot create the counters' key map: %s",
@@ -507,26 +561,31 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 			goto fail_build;
 		}
 	}
-	cfg = out->counters_fd >= 0 ? &b->cnt_cfg : NULL;
-	out->dispatcher_len = linked_gen_dispatcher_len(b->gen, n, cfg);
-	err = linked_gen_composite(b->gen, b->insns, n, cfg, &b->prog, &b->cnt, out->bases);
-	if (err) {
-		xdpl_err(XDPL_ERR_CHAIN, err, "cannot generate the dispatcher: %s", strerror(-err));
-		goto fail_build;
-	}
-	out->insn_cnt = b->cnt;
-	out->reached = linked_gen_reached(b->gen, n);
-	err = merge_btf(b, in, out->reached, out->bases, name);
+	err = read_btfs(b, in, n);
 	if (err)
 		goto fail_build;
-	out->func_info_cnt = b->merged.func_info_cnt;
-	out->line_info_cnt = b->merged.line_info_cnt;
-	fd = load_composite(b, in, n, name, out);
-	if (fd < 0) {
-		err = fd;
-		goto fail_build;
+	plan_inline(b, in, n, out->counters_fd >= 0, opts->no_inline);
+	any = lgen_any_inlined(b->gen, n);
+	err = build_and_load(b, in, n, name, out);
+	if (err && any && err != -ENOMEM) {
+		/*
+		 * Inlining is ours to prove, and the kernel has the last word: when
+		 * it refuses the inlined chain, the called layout gets its own
+		 * verdict (and, if it fails too, the error is that one's).
+		 */
+		pr_debug("the kernel refused the inlined chain (%s); calling every program\n%s\n",
+			 xdpl_last_error()->msg, xdpl_last_error()->log);
+		xdpl_err_clear();
+		build_reset(b);
+		for (i = 0; i < n; i++) {
+			if (b->gen[i].inlined)
+				b->plan[i].why = "the kernel refused the inlined chain";
+			b->gen[i].inlined = false;
+		}
+		err = build_and_load(b, in, n, name, out);
 	}
-	out->prog_fd = fd;
+	if (err)
+		goto fail_build;
 	build_free(b, n);
 	return 0;
 fail_build:

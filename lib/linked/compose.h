@@ -19,8 +19,11 @@
  *  - tail calls: the kernel's budget of 33 per packet is shared by the whole
  *    chain (a tail call replaces only the calling component's frame; its target's
  *    return goes back to the dispatcher and is checked against the chain mask).
- *  - stack: 512 bytes across all frames; the dispatcher's frame uses none (the
- *    counters' lookup key is a map value), so a component has all of it.
+ *  - stack: 512 bytes across all frames (below a tail-calling frame, 256). In
+ *    the called layout the dispatcher's frame uses none (the counters' lookup
+ *    key is a map value), so a component has all of it; inlined components'
+ *    stacks share one region of the dispatcher's frame, and when that does not
+ *    fit with every chain of frames the largest fall back to calls (inline.h).
  *  - kfuncs from kernel modules are refused (vmlinux kfuncs are fine).
  *  - frags: SEC("xdp.frags") for every component or for none.
  *  - license: the composite is GPL only if every component is GPL-compatible;
@@ -33,11 +36,12 @@
 #include "chain.h"
 #include "linked/capture.h"
 #include "linked/codegen.h"
+#include "linked/counters.h"
 
 #define LINKED_MAX_COMPONENTS XDPL_CHAIN_MAX /* chain.h: what a chain holds */
-#define LINKED_MAX_FUNCS 256 /* BPF_MAX_SUBPROGS */
-#define LINKED_MAX_MAPS 64   /* MAX_USED_MAPS */
-#define LINKED_MAX_FRAMES 8  /* MAX_CALL_FRAMES */
+#define LINKED_MAX_FUNCS 256		     /* BPF_MAX_SUBPROGS */
+#define LINKED_MAX_MAPS 64		     /* MAX_USED_MAPS */
+#define LINKED_MAX_FRAMES 8		     /* MAX_CALL_FRAMES */
 #define LINKED_MAX_COMP_DEPTH (LINKED_MAX_FRAMES - 1)
 
 struct linked_input {
@@ -56,6 +60,7 @@ struct linked_compose_opts {
 	 */
 	bool counter_slots;
 	const char *name; /* composite program name, default XDPL_DISP_PROG_NAME */
+	bool no_inline;	  /* call every component (the layout before inlining) */
 };
 
 struct linked_composite {
@@ -63,8 +68,13 @@ struct linked_composite {
 	int counters_fd; /* -1 without counters; created unless given, the caller closes it */
 	bool counters_owned;
 	__u32 insn_cnt;
-	__u32 dispatcher_len;
+	__u32 dispatcher_len; /* the dispatcher's main function, inlined components included */
 	__u32 bases[LINKED_MAX_COMPONENTS];
+	struct linked_gen_place places[LINKED_MAX_COMPONENTS];
+	/* inlined into the dispatcher, or called: why (a phrase; NULL when inlined) */
+	bool inlined[LINKED_MAX_COMPONENTS];
+	const char *call_reason[LINKED_MAX_COMPONENTS];
+	__u32 frame;	      /* bytes of stack in the dispatcher's own frame */
 	unsigned int reached; /* components after one with an empty chain mask never run */
 	__u32 prog_flags;
 	bool gpl;
@@ -83,14 +93,5 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 
 /* Close the fds of a composite (the counters map only when we created it). */
 void linked_composite_close(struct linked_composite *c);
-
-/* A counters map for n components (per-CPU array, one entry). Returns fd or -errno. */
-int linked_counters_create(unsigned int n);
-
-/*
- * Sum the per-CPU counters of component idx from a counters map into
- * packets[XDPL_DISP_SLOTS]. Returns 0 or -errno (-ERANGE when idx is past the map).
- */
-int linked_counters_read(int map_fd, unsigned int idx, __u64 *packets);
 
 #endif

@@ -127,12 +127,18 @@ static bool is_jump(const struct bpf_insn *insn)
 	return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT;
 }
 
-static void emit_ref(struct linked_emit *e, struct bpf_insn insn, int label)
+static bool is_func_ref(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW) && insn->src_reg == BPF_PSEUDO_FUNC;
+}
+
+/* insns[0] refers to label; an ld_imm64 brings its second slot along */
+static void emit_ref(struct linked_emit *e, const struct bpf_insn *insns, __u32 cnt, int label)
 {
 	if (!grow(e, (void **)&e->refs, &e->refs_cap, (size_t)e->nrefs + 1, sizeof(*e->refs)))
 		return;
 	e->refs[e->nrefs++] = (struct linked_emit_ref){ .slot = e->len, .label = label };
-	linked_emit_insns(e, &insn, 1);
+	linked_emit_insns(e, insns, cnt);
 }
 
 void linked_emit_jump(struct linked_emit *e, struct bpf_insn jump, int label)
@@ -141,12 +147,21 @@ void linked_emit_jump(struct linked_emit *e, struct bpf_insn jump, int label)
 		fail(e, -EINVAL);
 		return;
 	}
-	emit_ref(e, jump, label);
+	emit_ref(e, &jump, 1, label);
 }
 
 void linked_emit_call(struct linked_emit *e, int label)
 {
-	emit_ref(e, BPF_CALL_REL(0), label);
+	const struct bpf_insn call = BPF_CALL_REL(0);
+
+	emit_ref(e, &call, 1, label);
+}
+
+void linked_emit_func_ref(struct linked_emit *e, __u8 dst, int label)
+{
+	const struct bpf_insn ld[] = { BPF_LD_IMM64_RAW(dst, BPF_PSEUDO_FUNC, 0) };
+
+	emit_ref(e, ld, 2, label);
 }
 
 int linked_emit_finish(struct linked_emit *e)
@@ -163,7 +178,7 @@ int linked_emit_finish(struct linked_emit *e)
 
 		if (target < 0)
 			return e->err = -EINVAL;
-		if (is_call(insn) || is_long_goto(insn)) {
+		if (is_call(insn) || is_long_goto(insn) || is_func_ref(insn)) {
 			if (rel < INT_MIN || rel > INT_MAX)
 				return e->err = -ERANGE;
 			insn->imm = (__s32)rel;

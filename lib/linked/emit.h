@@ -174,6 +174,13 @@ void linked_emit_jump(struct linked_emit *e, struct bpf_insn jump, int label);
 void linked_emit_call(struct linked_emit *e, int label);
 
 /*
+ * dst = the function at label (ld_imm64 with src_reg BPF_PSEUDO_FUNC, a
+ * callback for bpf_loop and the like): finish sets its immediate, which is
+ * PC-relative like a call's.
+ */
+void linked_emit_func_ref(struct linked_emit *e, __u8 dst, int label);
+
+/*
  * Resolve every jump and call. Returns the number of slots, or -ENOMEM,
  * -EINVAL (a label never placed, placed twice or not made by this emitter,
  * or a jump that is not one), -ERANGE (a jump offset outside 16 bits),

@@ -211,5 +211,45 @@ class WholeRun(unittest.TestCase):
         self.assertEqual(target(A.analyse(raw), "native_vs_iptables")["status"], "not measured")
 
 
+class InliningRun(unittest.TestCase):
+    """The inlining dispatcher's variants: inlined vs called vs single, against drop alone."""
+
+    NS = {("drop", 1): (10.0, 10.0, 10.0),
+          ("linked", 10): (10.5, 11.0, 11.5), ("linked+cnt", 10): (13.0, 14.0, 15.0),
+          ("called", 10): (25.0, 25.0, 25.0), ("called+cnt", 10): (26.0, 26.0, 26.0),
+          ("hand", 10): (24.0, 24.0, 24.0), ("single", 10): (10.0, 10.0, 10.0)}
+
+    @classmethod
+    def setUpClass(cls):
+        raw = fixture.raw()
+        raw["datapath"]["rows"] = [{"rep": r, "variant": v, "n": n, "ns": ns[r], "kernel_ns": int(ns[r]),
+                                    "retval": 1} for (v, n), ns in cls.NS.items() for r in fixture.REPS]
+        cls.res = A.analyse(raw)
+
+    def test_chain_of_ten_against_drop(self):
+        t = target(self.res, "chain10_vs_drop")
+        self.assertEqual(t["status"], "met")
+        self.assertAlmostEqual(t["value"], 1.1)
+        t = target(self.res, "chain10_cnt_vs_drop")
+        self.assertEqual(t["status"], "met")
+        self.assertAlmostEqual(t["value"], 1.4)
+
+    def test_inlined_vs_single_met_but_marginal(self):
+        t = target(self.res, "inlined_vs_single")
+        self.assertEqual(t["status"], "met")
+        self.assertAlmostEqual(t["value"], 1.1)
+        self.assertTrue(t["marginal"])  # 1.05, 1.1, 1.15: on both sides
+
+    def test_counters_per_component(self):
+        t = target(self.res, "counters_per_comp")
+        self.assertAlmostEqual(t["value"], 0.3)
+        self.assertEqual(t["status"], "met")
+
+    def test_table_has_both_layouts(self):
+        row = self.res["datapath"]["table"][0]
+        self.assertEqual(row["called"]["median"], 25.0)
+        self.assertAlmostEqual(A.median(row["called/drop"]), 2.5)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -220,6 +220,23 @@ static void test_call_targets(void **state)
 	linked_emit_free(&e);
 }
 
+/* a callback reference: an ld_imm64 whose imm is PC-relative, the second slot untouched */
+static void test_func_ref(void **state)
+{
+	struct linked_emit e = LINKED_EMIT_INIT;
+	int cb = linked_emit_new_label(&e);
+
+	LINKED_EMIT(&e, BPF_MOV64_IMM(BPF_REG_1, 4));
+	linked_emit_func_ref(&e, BPF_REG_2, cb);
+	LINKED_EMIT(&e, BPF_EMIT_CALL(BPF_FUNC_loop), BPF_EXIT_INSN());
+	linked_emit_label_place(&e, cb);
+	LINKED_EMIT(&e, BPF_MOV64_IMM(BPF_REG_0, 0), BPF_EXIT_INSN());
+	assert_int_equal(linked_emit_finish(&e), 7);
+	assert_insn(&e.insns[1], I(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_FUNC, 0, 5 - 2), 1);
+	assert_insn(&e.insns[2], I(0, 0, 0, 0, 0), 2);
+	linked_emit_free(&e);
+}
+
 static void test_unplaced_label(void **state)
 {
 	struct linked_emit e = LINKED_EMIT_INIT;
@@ -351,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_label_backward),
 		cmocka_unit_test(test_ld_imm64_two_slots),
 		cmocka_unit_test(test_call_targets),
+		cmocka_unit_test(test_func_ref),
 		cmocka_unit_test(test_unplaced_label),
 		cmocka_unit_test(test_label_misuse),
 		cmocka_unit_test(test_error_sticks),

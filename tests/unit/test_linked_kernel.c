@@ -92,11 +92,14 @@ static void close_comp(struct tcomp *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* compose() calls every component (--no-inline) while this is set */
+static bool no_inline;
+
 static int compose(struct tcomp *t, const __u32 *masks, unsigned int n, bool counters,
 		   struct linked_composite *out)
 {
 	struct linked_input in[MAXC + 8];
-	struct linked_compose_opts o = { .no_counters = !counters };
+	struct linked_compose_opts o = { .no_counters = !counters, .no_inline = no_inline };
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -606,10 +609,18 @@ static void test_no_func_info(void **state)
 	rmdir(dir);
 	assert_int_equal(t[0].lp->func_info_cnt, 0);
 	open_comp(&t[1], "linked_loop", NULL);
+	no_inline = true;
 	compose_ok(t, NULL, 2, true, &c);
+	no_inline = false;
 	/* dispatcher + 7 generated + bpf_loop's entry and callback */
 	assert_int_equal(c.func_info_cnt, 1 + 7 + 2);
 	assert_int_equal(c.line_info_cnt, 0);
+	assert_int_equal(run(c.prog_fd, 1, NULL), XDP_PASS);
+	linked_composite_close(&c);
+	/* inlined, the two main functions are the dispatcher's: their records go */
+	compose_ok(t, NULL, 2, true, &c);
+	assert_true(c.inlined[0] && c.inlined[1]);
+	assert_int_equal(c.func_info_cnt, 1 + 6 + 1);
 	assert_int_equal(run(c.prog_fd, 1, NULL), XDP_PASS);
 	linked_composite_close(&c);
 	close_comp(&t[0]);

@@ -18,6 +18,7 @@ static void sample(struct linked_manifest *m, int n)
 	m->generation = 7;
 	m->mode = XDP_MODE_SKB;
 	m->counters = true;
+	m->no_inline = n % 2;
 	m->netns_ino = 4026531840ULL;
 	m->next_uid = n + 3;
 	m->n = n;
@@ -32,6 +33,9 @@ static void sample(struct linked_manifest *m, int n)
 		snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", i % 2 ? "/sys/fs/bpf/p" : "");
 		for (k = 0; k < XDPL_DISP_SLOTS; k++)
 			c->base[k] = (i + 1) * 1000003ULL * (k + 1) + (k == 7 ? 1ULL << 62 : 0);
+		c->inlined = i % 3 == 0;
+		snprintf(c->call_reason, sizeof(c->call_reason), "%s",
+			 c->inlined ? "" : "tail call in its main function");
 	}
 }
 
