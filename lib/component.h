@@ -45,7 +45,7 @@ struct component {
 int component_open(struct component *c, const struct component_req *req, unsigned int order);
 void component_close(struct component *c);
 
-/* Read a whole file; returns 0 or -errno. The caller frees *buf. */
-int read_file(const char *path, void **buf, size_t *len);
+/* read_file(), for the saved copies, moved to objfile.h */
+#include "objfile.h"
 
 #endif
