@@ -151,7 +151,7 @@ int component_open(struct component *c, const struct component_req *req, unsigne
 	if (err) {
 		c->obj = NULL;
 		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: not a valid eBPF object: %s", c->label,
-				strerror(-err));
+				objcheck_strerror(err));
 	}
 	err = select_prog(c, req);
 	if (err)

@@ -215,6 +215,15 @@ static int trial_parse(void *p)
 	return CHILD_PARSED;
 }
 
+const char *objcheck_strerror(int err)
+{
+	static char buf[128];
+
+	if (libbpf_strerror(err, buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "%s", strerror(err < 0 ? -err : err));
+	return buf;
+}
+
 static void signame(int sig, char *out, size_t sz)
 {
 	const char *abbrev = sigabbrev_np(sig);

@@ -54,4 +54,7 @@ void objcheck_stage(const char *stage);
 int objcheck_parse(const char *label, const void *buf, size_t len,
 		   const struct bpf_object_open_opts *opts);
 
+/* libbpf's words for its error codes (4001 "BPF object format invalid"), else strerror. */
+const char *objcheck_strerror(int err);
+
 #endif
