@@ -9,6 +9,8 @@
 #   tests/*.bats     -> run by `make check`
 #   tests/bench/test_*.py -> bench/'s analysis and report (unittest), run by `make check`
 #   build/xdpload.bash  the bash completion, generated from the command tables
+#   tests/fuzz/fuzz_NAME.c -> build-fuzz/fuzz/fuzz_NAME (libFuzzer), run by `make check-fuzz`
+#                       and for a few seconds each by `make check` (tests/fuzz/README.md)
 
 -include config.mk
 
@@ -43,6 +45,7 @@ XDPLOAD  := $(BUILD)/xdpload
 COMPLETION := $(BUILD)/xdpload.bash
 
 .PHONY: all deps test-deps check check-unit check-bench-analysis check-bats check-faults check-vm check-vm-if-possible demo bench install uninstall clean distclean format
+.PHONY: check-asan check-fuzz check-malformed fuzz-build fuzz-bins asan-build asan-bins
 
 all: $(XDPLOAD) $(PROG_OBJS) $(COMPLETION)
 
@@ -143,6 +146,7 @@ check: test-deps
 	$(MAKE) check-bench-analysis || status=1; \
 	$(MAKE) check-bats || status=1; \
 	$(MAKE) check-vm-if-possible || status=1; \
+	$(MAKE) check-fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) || status=1; \
 	tests/tally $(RESULTS)/*.tap || status=1; \
 	exit $$status
 
@@ -173,6 +177,46 @@ check-vm-if-possible: all $(TEST_PROG_OBJS)
 	@mkdir -p $(RESULTS)
 	@if [ -x tests/vm/check-vm ]; then tests/vm/check-vm --if-possible --tap $(RESULTS)/vm.tap; \
 	else echo "check-vm: skipped (no VM lab in this tree)"; fi
+
+# ---- sanitizers and fuzzing: separate build directories, the normal build is untouched ----
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ASAN_BUILD := build-asan
+FUZZ_BUILD := build-fuzz
+FUZZ_SECONDS ?= 30
+CHECK_FUZZ_SECONDS ?= 10
+MALFORMED_COUNT ?= 2400
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+# With BUILD=$(FUZZ_BUILD) and the fuzz CFLAGS, as fuzz-build calls it.
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/common.c tests/fuzz/fuzz.h $(BUILD)/libxdpload.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $< \
+		tests/fuzz/common.c $(BUILD)/libxdpload.a $(LDLIBS)
+fuzz-bins: $(FUZZ_BINS)
+asan-bins: $(XDPLOAD) $(UNIT_BINS)
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(CLANG) \
+		CFLAGS="-O1 -g $(SAN_FLAGS) -fsanitize=fuzzer-no-link" fuzz-bins
+asan-build:
+	$(MAKE) BUILD=$(ASAN_BUILD) CC=$(CLANG) CFLAGS="-O1 -g $(SAN_FLAGS)" asan-bins
+
+# Every harness for FUZZ_SECONDS, seeded from this repo's objects; TAP in $(RESULTS)/fuzz.tap.
+check-fuzz: fuzz-build $(PROG_OBJS) $(TEST_PROG_OBJS)
+	@mkdir -p $(RESULTS)
+	tests/fuzz/run --seconds $(FUZZ_SECONDS) --tap $(RESULTS)/fuzz.tap --work $(FUZZ_BUILD)/runs \
+		$(patsubst $(BUILD)/%,$(FUZZ_BUILD)/%,$(FUZZ_BINS)) -- $(PROG_OBJS) $(TEST_PROG_OBJS)
+
+# The unit tests and every bats suite against an ASan+UBSan xdpload (tests/asan/run).
+check-asan: asan-build all $(TEST_PROG_OBJS)
+	tests/asan/run $(ASAN_BUILD)
+
+# tests/malformed.bats with MALFORMED_COUNT (2,400) damaged objects instead of 200.
+check-malformed: all $(TEST_PROG_OBJS)
+	@mkdir -p $(RESULTS)
+	@set -o pipefail; MALFORMED_COUNT=$(MALFORMED_COUNT) MALFORMED_REPORT=$(RESULTS)/malformed.txt \
+		bats --tap tests/malformed.bats | tee $(RESULTS)/malformed.tap
 
 demo: deps
 	$(MAKE) all
@@ -206,10 +250,11 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpload
 
 format:
-	clang-format -i lib/*.[ch] lib/*/*.[ch] loader/*.[ch] progs/*.c headers/xdpload/*.h tests/unit/*.c
+	clang-format -i lib/*.[ch] lib/*/*.[ch] loader/*.[ch] progs/*.c headers/xdpload/*.h tests/unit/*.c \
+		tests/fuzz/*.[ch]
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 distclean: clean
 	rm -f config.mk

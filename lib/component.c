@@ -11,58 +11,12 @@
 #include "builtin.h"
 #include "component.h"
 #include "log.h"
-
-#ifndef EM_BPF
-#define EM_BPF 247
-#endif
-
-int read_file(const char *path, void **buf, size_t *len)
-{
-	struct stat st;
-	ssize_t got;
-	size_t off = 0;
-	int fd, err = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		err = errno ? -errno : -EINVAL;
-		goto out;
-	}
-	*buf = malloc(st.st_size ? st.st_size : 1);
-	if (!*buf) {
-		err = -ENOMEM;
-		goto out;
-	}
-	while (off < (size_t)st.st_size) {
-		got = read(fd, (char *)*buf + off, st.st_size - off);
-		if (got <= 0) {
-			err = got ? -errno : -EIO;
-			free(*buf);
-			*buf = NULL;
-			goto out;
-		}
-		off += got;
-	}
-	*len = off;
-out:
-	close(fd);
-	return err;
-}
-
-static bool is_bpf_elf(const void *buf, size_t len)
-{
-	const Elf64_Ehdr *eh = buf;
-
-	return len >= sizeof(*eh) && !memcmp(eh->e_ident, ELFMAG, SELFMAG) &&
-	       eh->e_ident[EI_CLASS] == ELFCLASS64 && eh->e_machine == EM_BPF;
-}
+#include "objcheck.h"
+#include "objfile.h"
 
 static int load_bytes(struct component *c, const char *source)
 {
 	const struct builtin_prog *b;
-	int err;
 
 	if (!source_is_file(source)) {
 		b = builtin_find(source);
@@ -79,17 +33,7 @@ static int load_bytes(struct component *c, const char *source)
 		memcpy(c->buf, b->start, c->len);
 		return 0;
 	}
-	err = read_file(source, &c->buf, &c->len);
-	if (err == -ENOENT)
-		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: no such file (check the path)", source);
-	if (err)
-		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: cannot read: %s", source,
-				strerror(-err));
-	if (!is_bpf_elf(c->buf, c->len))
-		return xdpl_err(XDPL_ERR_NOFILE, ENOEXEC,
-				"%s: not an eBPF ELF object (build it with clang -target bpf)",
-				source);
-	return 0;
+	return objfile_read(source, &c->buf, &c->len);
 }
 
 /* "a, b, c" of the XDP programs (by section or by name) in obj, for error messages. */
@@ -205,11 +149,19 @@ int component_open(struct component *c, const struct component_req *req, unsigne
 		return err;
 	component_object_name(req->source, objname, sizeof(objname));
 	oopts.object_name = objname;
+	/*
+	 * A user's file is untrusted: a child parses it first (objcheck.h says why).
+	 * Bundled objects and the copies xdpload saved (checked when first loaded,
+	 * kept in root's 0700 directory) are not.
+	 */
+	err = c->builtin || req->saved_copy ? 0 : objcheck_parse(c->label, c->buf, c->len, &oopts);
+	if (err)
+		return err;
 	c->obj = bpf_object__open_mem(c->buf, c->len, &oopts);
 	if (!c->obj) {
 		err = -errno;
 		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: not a valid eBPF object: %s", c->label,
-				strerror(-err));
+				objcheck_strerror(err));
 	}
 	err = select_prog(c, req);
 	if (!err)

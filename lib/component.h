@@ -51,7 +51,6 @@ void component_close(struct component *c);
  */
 void component_object_name(const char *source, char *buf, size_t sz);
 
-/* Read a whole file; returns 0 or -errno. The caller frees *buf. */
-int read_file(const char *path, void **buf, size_t *len);
+#include "objfile.h"
 
 #endif
