@@ -120,7 +120,9 @@ static const struct opt_def test_opts[] = {
 	OPT_END,
 };
 
-static const struct opt_group test_groups[] = { { .id = 1 }, { .id = 2 }, { .id = 0 } };
+static const struct opt_group test_groups[] = { { .id = 1 },
+						{ .id = 2, .exclusive = true },
+						{ .id = 0 } };
 
 static int test_check(struct cmd_ctx *ctx, void *cfg)
 {
