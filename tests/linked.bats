@@ -279,7 +279,7 @@ pin_dir_b() {
 	wait
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | wc -l)" -eq 2 ]
-	echo "$output" | jq -e -s 'map(.programs[] | select(.name == "drop") | .packets.XDP_DROP) | add > 0'
+	echo "$output" | jq -e -s 'map(.programs[] | select(.name == "drop") | .packets_delta.XDP_DROP) | add > 0'
 	echo "$output" | jq -e -s '.[0].programs[0].pps.XDP_PASS > 0'
 	run xdpl_b stats veth0 -i 0.1 -c 1
 	[ "$status" -eq 0 ]

@@ -76,7 +76,7 @@ teardown() {
 status_of() {
 	local line
 	line=$("$XDPLOAD" status "${1:-$IF}" --json | jq -r --arg i "${1:-$IF}" '
-		if type == "array" then .[] else . end | select(.name == $i) |
+		if type == "array" then .[] else . end | select(.interface == $i) |
 		[.backend, .dispatcher_id,
 		 ([.programs[].name] | join(",")),
 		 ([.programs[] | .priority // "-" | tostring] | join(",")),
