@@ -214,6 +214,13 @@ static const struct opt_def status_opts[] = {
 	OPT_END,
 };
 
+static int status_check(struct cmd_ctx *ctx, void *cfg)
+{
+	if (((struct status_cfg *)cfg)->all_netns && ctx->nargs)
+		return usage_error("status", "--all-netns shows every interface: give no IFACE");
+	return 0;
+}
+
 static int status_run(struct cmd_ctx *ctx, void *cfg)
 {
 	const struct status_cfg *c = cfg;
@@ -223,10 +230,6 @@ static int status_run(struct cmd_ctx *ctx, void *cfg)
 
 	if (!s)
 		return -ENOMEM;
-	if (c->all_netns && ctx->has_iface) {
-		free(s);
-		return usage_error("status", "--all-netns shows every interface: give no IFACE");
-	}
 	if (output_json) {
 		s->jw = jw_new(stdout);
 		jw_start_array(s->jw);
@@ -270,5 +273,6 @@ const struct cmd_def cmd_status = {
 	.cfg_size = sizeof(struct status_cfg),
 	.needs_privs = true,
 	.json_output = true,
+	.check = status_check,
 	.run = status_run,
 };
