@@ -14,7 +14,7 @@ static const char *const kind_names[] = {
 	[XDPL_ERR_NOPROG] = "program",	   [XDPL_ERR_NOIFACE] = "interface",
 	[XDPL_ERR_VERIFIER] = "verifier",  [XDPL_ERR_PERM] = "permission",
 	[XDPL_ERR_CHAIN] = "chain",	   [XDPL_ERR_BUSY] = "busy",
-	[XDPL_ERR_NOTFOUND] = "not-found",
+	[XDPL_ERR_NOTFOUND] = "not-found", [XDPL_ERR_EXPECT] = "expectation",
 };
 
 const char *xdpl_err_kind_name(enum xdpl_err_kind kind)

@@ -25,6 +25,7 @@ enum xdpl_err_kind {
 	XDPL_ERR_CHAIN,	   /* the chain cannot be built or composed */
 	XDPL_ERR_BUSY,	   /* the interface holds a program xdpload did not attach */
 	XDPL_ERR_NOTFOUND, /* no such attached program, or the bundled program is not loaded */
+	XDPL_ERR_EXPECT,   /* test: a packet did not get the verdict it was expected to */
 };
 
 #define XDPL_ERR_MSG_LEN 1024

@@ -25,6 +25,13 @@ struct prog_status {
 	char call_reason[64];
 	bool has_counters;
 	__u64 packets[XDPL_ACTION_COUNT]; /* per returned action, when has_counters */
+	/*
+	 * Bytes per returned action, where the program's own maps give them (the
+	 * bundled count, which always passes); the dispatcher counts no bytes yet.
+	 * own_counts: packets[] came from those maps too (no dispatcher counters).
+	 */
+	bool has_bytes, own_counts;
+	__u64 bytes[XDPL_ACTION_COUNT];
 };
 
 struct iface_status {
@@ -38,6 +45,8 @@ struct iface_status {
 	__u32 dispatcher_id; /* 0 without a dispatcher */
 	char dispatcher_name[XDPL_NAME_LEN];
 	bool owned; /* attached by xdpload */
+	/* the dispatcher counts per program and action (linked, without --no-stats) */
+	bool dispatcher_counts;
 	int nprogs;
 	struct prog_status progs[XDPL_MAX_PROGS];
 };
@@ -47,6 +56,15 @@ int status_collect(const struct xdpl_iface *iface, struct iface_status *st);
 
 /* Fill a prog_status's name, id and tag from a program fd. */
 int prog_status_from_fd(int fd, struct prog_status *ps);
+
+/*
+ * What the per-program counters of st are: "dispatcher" (the linked dispatcher
+ * counts), "off" (linked, loaded with --no-stats), "unavailable" (libxdp, or
+ * one program alone), NULL with nothing attached.
+ */
+const char *status_counters_kind(const struct iface_status *st);
+/* Without dispatcher counters: which figures the kernel cannot give there, and how to get them. */
+const char *status_counters_note(const struct iface_status *st);
 
 /* Find an attached program by kernel ID or name; NULL if none. */
 const struct prog_status *status_find(const struct iface_status *st, __u32 id, const char *name);

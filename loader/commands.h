@@ -14,6 +14,7 @@ extern const struct cmd_def cmd_filter;
 extern const struct cmd_def cmd_ratelimit;
 extern const struct cmd_def cmd_stats;
 extern const struct cmd_def cmd_watch;
+extern const struct cmd_def cmd_test;
 extern const struct cmd_def cmd_help;
 
 /* Every command, in the order usage lists them; NULL-terminated. */

@@ -17,6 +17,7 @@ enum xdpl_exit {
 	XDPL_EXIT_CHAIN = 8,	 /* the chain cannot be built or composed */
 	XDPL_EXIT_BUSY = 9,	 /* the interface holds a program xdpload did not attach */
 	XDPL_EXIT_NOTFOUND = 10, /* no such attached program, or filter not loaded */
+	XDPL_EXIT_EXPECT = 11,	 /* test: a packet's verdict was not the one expected */
 };
 
 /* The exit code of a command that returned ret with error e recorded. */

@@ -8,6 +8,7 @@
 #include "output.h"
 
 bool output_json;
+bool output_error_done;
 
 /* Kinds and exit codes are one to one; the table keeps them apart by design. */
 static const enum xdpl_exit kind_exit[] = {
@@ -16,7 +17,7 @@ static const enum xdpl_exit kind_exit[] = {
 	[XDPL_ERR_NOPROG] = XDPL_EXIT_NOPROG,	  [XDPL_ERR_NOIFACE] = XDPL_EXIT_NOIFACE,
 	[XDPL_ERR_VERIFIER] = XDPL_EXIT_VERIFIER, [XDPL_ERR_PERM] = XDPL_EXIT_PERM,
 	[XDPL_ERR_CHAIN] = XDPL_EXIT_CHAIN,	  [XDPL_ERR_BUSY] = XDPL_EXIT_BUSY,
-	[XDPL_ERR_NOTFOUND] = XDPL_EXIT_NOTFOUND,
+	[XDPL_ERR_NOTFOUND] = XDPL_EXIT_NOTFOUND, [XDPL_ERR_EXPECT] = XDPL_EXIT_EXPECT,
 };
 
 enum xdpl_exit exit_code_of(const struct xdpl_error *e, int ret)
@@ -77,6 +78,8 @@ int output_error(int ret)
 		snprintf(fallback, sizeof(fallback), "%s", strerror(ret < 0 ? -ret : EINVAL));
 		msg = fallback;
 	}
+	if (output_json && output_error_done)
+		return code;
 	if (output_json) {
 		error_json(e, code, msg);
 		return code;

@@ -11,6 +11,12 @@
 /* --json was given: errors are JSON too. */
 extern bool output_json;
 
+/*
+ * The command's --json output already carries its error (test's result names the
+ * failed expectations): output_error() then only returns the exit code.
+ */
+extern bool output_error_done;
+
 /* Install the print callback for lib/, libbpf and libxdp. */
 void output_init(void);
 

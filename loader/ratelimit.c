@@ -93,6 +93,9 @@ static int ratelimit_run(struct cmd_ctx *ctx, void *cfg)
 	ret = ratelimit_get_config(prog_fd, &cur_rate, &cur_burst);
 	if (!ret)
 		ret = ratelimit_configure(prog_fd, c->rate ?: cur_rate, c->burst ?: cur_burst);
+	/* under --json a change prints what is now in force, as reading it would */
+	if (!ret && output_json)
+		ret = show(ifname, prog_fd);
 	close(prog_fd);
 	if (ret == -ENOENT)
 		return xdpl_err(XDPL_ERR_NOTFOUND, ret,

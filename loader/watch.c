@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "actions.h"
 #include "attached.h"
 #include "commands.h"
 #include "json_writer.h"
@@ -67,7 +68,8 @@ static void print_json(const struct xdpl_watch_event *ev, const struct watch_ctx
 		if (ev->l4proto == 1 || ev->l4proto == 58)
 			jw_uint_field(jw, "icmp_type", ev->icmp_type);
 	}
-	jw_string_field(jw, "verdict", watch_verdict_str(ev->verdict));
+	/* action names as every command's JSON has them (XDP_PASS) */
+	jw_string_field(jw, "verdict", action_name(ev->verdict) ?: "unknown");
 	jw_end_object(jw);
 	jw_destroy(&jw);
 }
@@ -126,17 +128,34 @@ static void summary(const char *ifname, const struct watch_ctx *c, const struct 
 		    const struct xdpl_watch_stats *b)
 {
 	unsigned long long rl = b->rate_limited - a->rate_limited,
-			   full = b->ring_full - a->ring_full;
+			   full = b->ring_full - a->ring_full, other = b->filtered - a->filtered;
 
 	fprintf(stderr,
 		"xdpload: watch %s: %llu events shown, %llu frames seen, %llu not reported "
-		"(%llu over the event rate, %llu ring full)\n",
-		ifname, c->count, (unsigned long long)(b->seen - a->seen), rl + full, rl, full);
+		"(%llu over the event rate, %llu ring full), %llu not of --proto\n",
+		ifname, c->count, (unsigned long long)(b->seen - a->seen), rl + full, rl, full,
+		other);
 }
 
 struct watch_cfg {
 	__u64 count, rate;
+	__u32 protos;
 };
+
+static int parse_protos(const char *cmd, const char *arg, void *dst)
+{
+	char *bad = NULL;
+	int err = watch_parse_protos(arg, dst, &bad);
+
+	if (!err)
+		return 0;
+	usage_error(cmd,
+		    "bad protocol '%s': tcp, udp, icmp, icmp6, sctp, arp, ipv4, ipv6 or other, "
+		    "comma-separated",
+		    bad ?: arg);
+	free(bad);
+	return -EINVAL;
+}
 
 static const struct opt_def watch_opts[] = {
 	{ "count", 'c', OPT_U64, offsetof(struct watch_cfg, count), .metavar = "COUNT",
@@ -144,8 +163,12 @@ static const struct opt_def watch_opts[] = {
 	  .help = "stop after COUNT events; by default runs until interrupted" },
 	{ "rate", 0, OPT_U64, offsetof(struct watch_cfg, rate), .metavar = "EVENTS", .min = 1,
 	  .max = WATCH_MAX_RATE,
-	  .help = "events per second and CPU the program reports, for every reader; by "
+	  .help = "events per second and CPU the program reports to this reader; by "
 		  "default 1000" },
+	{ "proto", 0, OPT_CUSTOM, offsetof(struct watch_cfg, protos), .metavar = "PROTOS",
+	  .parse = parse_protos,
+	  .help = "only these frames, comma-separated: tcp, udp, icmp, icmp6, sctp, arp, "
+		  "ipv4, ipv6, other; the rest spend none of the rate" },
 	OPT_END,
 };
 
@@ -156,8 +179,11 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 	struct xdpl_watch_stats before = {}, after = {};
 	struct watch_ctx ctx = { .json = output_json };
 	struct sigaction sa = {};
+	struct watch_settings set = { .rate = c->rate, .protos = c->protos };
 	struct timespec now;
 	struct watch *w = NULL;
+	bool gone = false;
+	__u32 other = 0;
 	int prog_fd, ret;
 
 	ctx.max = c->count;
@@ -166,11 +192,6 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 	prog_fd = attached_prog_fd(&cmd->iface, "watch");
 	if (prog_fd < 0)
 		return prog_fd;
-	if (c->rate) {
-		ret = watch_set_rate(prog_fd, c->rate);
-		if (ret)
-			goto map_error;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ctx.start_ns = now.tv_sec * 1000000000ULL + now.tv_nsec;
 	ret = watch_get_stats(prog_fd, &before);
@@ -178,6 +199,18 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 		ret = watch_open(prog_fd, on_event, &ctx, &w);
 	if (ret)
 		goto map_error;
+	ret = watch_claim(w, &set, &other);
+	if (ret) {
+		watch_close(w);
+		close(prog_fd);
+		if (ret == -EBUSY)
+			return xdpl_err(XDPL_ERR_BUSY, ret,
+					"%s: another xdpload watch (pid %u) reads it; one reader "
+					"at a time (its settings are its own)",
+					ifname, other);
+		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot set up the watch program: %s",
+				ifname, strerror(-ret));
+	}
 
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -188,6 +221,13 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 		ret = watch_poll(w, 200);
 		if (ret == WATCH_DONE)
 			break;
+		/* unloaded (or its interface gone): nothing more will come */
+		if (watch_attached(w, &cmd->iface) == 0) {
+			gone = true;
+			ret = 0;
+			break;
+		}
+		watch_renew(w);
 		if (ret == -EINTR) {
 			ret = 0;
 			continue;
@@ -198,6 +238,7 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 			break;
 		}
 	}
+	watch_release(w);
 	if (ret >= 0 || ret == WATCH_DONE) {
 		ret = 0;
 		if (!watch_get_stats(prog_fd, &after))
@@ -205,6 +246,10 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 	}
 	watch_close(w);
 	close(prog_fd);
+	if (gone)
+		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
+				"%s: the watch program was unloaded (or the interface went away)",
+				ifname);
 	return ret;
 
 map_error:
@@ -222,8 +267,10 @@ const struct cmd_def cmd_watch = {
 	.name = "watch",
 	.summary = "Print the frames the 'watch' program attached to IFACE reports",
 	.description = "Load it first: xdpload load IFACE watch. One line (or JSON object) per "
-		       "frame, until\ninterrupted or COUNT events; the frames over the event "
-		       "rate are counted as not\nreported and summed up on exit.\n",
+		       "frame, until\ninterrupted, COUNT events, or the program is unloaded "
+		       "(exit 10); the frames over the\nevent rate are counted as not reported "
+		       "and summed up on exit. --rate and --proto\nare this reader's: one "
+		       "reader at a time, and the next one starts from the defaults.\n",
 	.opts = watch_opts,
 	.args = watch_args,
 	.min_args = 1,

@@ -38,16 +38,12 @@ struct {
 } wt_stats SEC(".maps");
 
 /* Per-CPU GCRA with burst = rate: per-CPU state needs no atomics. */
-static __always_inline int may_report(void)
+static __always_inline int may_report(const struct xdpl_watch_config *cfg, __u64 now)
 {
-	struct xdpl_watch_config *cfg;
 	struct xdpl_watch_bucket *b;
-	__u64 rate = 0, interval, now, tat;
+	__u64 rate = cfg->events_per_sec, interval, tat;
 	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&wt_cfg, &zero);
-	if (cfg)
-		rate = cfg->events_per_sec;
 	if (!rate)
 		rate = XDPL_WATCH_DEFAULT_RATE;
 	if (rate > NSEC_PER_SEC)
@@ -56,7 +52,6 @@ static __always_inline int may_report(void)
 	if (!b)
 		return 0;
 	interval = NSEC_PER_SEC / rate;
-	now = bpf_ktime_get_ns();
 	tat = b->tat_ns < now ? now : b->tat_ns;
 	if (tat - now > interval * (rate - 1))
 		return 0;
@@ -64,19 +59,58 @@ static __always_inline int may_report(void)
 	return 1;
 }
 
+/* The XDPL_WATCH_P_* classes a frame belongs to. */
+static __always_inline __u32 proto_bits(const struct xdpl_pkt *p)
+{
+	__u32 b;
+
+	if (p->family == XDPL_AF_INET)
+		b = XDPL_WATCH_P_IPV4;
+	else if (p->family == XDPL_AF_INET6)
+		b = XDPL_WATCH_P_IPV6;
+	else
+		return p->eth_proto == ETH_P_ARP ? XDPL_WATCH_P_ARP : XDPL_WATCH_P_OTHER;
+	if (p->l4proto == IPPROTO_TCP)
+		b |= XDPL_WATCH_P_TCP;
+	else if (p->l4proto == IPPROTO_UDP)
+		b |= XDPL_WATCH_P_UDP;
+	else if (p->l4proto == IPPROTO_SCTP)
+		b |= XDPL_WATCH_P_SCTP;
+	else if (p->l4proto == IPPROTO_ICMP && p->family == XDPL_AF_INET)
+		b |= XDPL_WATCH_P_ICMP;
+	else if (p->l4proto == IPPROTO_ICMPV6 && p->family == XDPL_AF_INET6)
+		b |= XDPL_WATCH_P_ICMP6;
+	return b;
+}
+
 SEC("xdp")
 int watch(struct xdp_md *ctx)
 {
+	struct xdpl_watch_config *cfg;
 	struct xdpl_watch_event *ev;
 	struct xdpl_watch_stats *st;
 	struct xdpl_pkt pkt = {};
 	__u32 zero = 0;
+	__u64 now;
 
 	st = bpf_map_lookup_elem(&wt_stats, &zero);
-	if (!st)
+	cfg = bpf_map_lookup_elem(&wt_cfg, &zero);
+	if (!st || !cfg)
 		return XDP_PASS;
 	st->seen++;
-	if (!may_report()) {
+	/* nobody reads: report nothing */
+	if (!cfg->reader_until_ns)
+		return XDP_PASS;
+	now = bpf_ktime_get_ns();
+	if (now > cfg->reader_until_ns)
+		return XDP_PASS;
+	/* the reader's protocols first: what it does not want spends none of its budget */
+	xdpl_parse(ctx, &pkt);
+	if (cfg->protos && !(proto_bits(&pkt) & cfg->protos)) {
+		st->filtered++;
+		return XDP_PASS;
+	}
+	if (!may_report(cfg, now)) {
 		st->rate_limited++;
 		return XDP_PASS;
 	}
@@ -85,8 +119,7 @@ int watch(struct xdp_md *ctx)
 		st->ring_full++;
 		return XDP_PASS;
 	}
-	xdpl_parse(ctx, &pkt);
-	ev->ts_ns = bpf_ktime_get_ns();
+	ev->ts_ns = now;
 	ev->ifindex = ctx->ingress_ifindex;
 	ev->rx_queue = ctx->rx_queue_index;
 	ev->len = pkt.len;

@@ -96,6 +96,7 @@ stats veth0 -c 1 -i 0.1
 filter veth0 list
 ratelimit veth0
 watch veth0 -c 1
+test --iface veth0 --pcap /dev/null
 unload veth0 -n count
 help load
 EOF
@@ -345,7 +346,7 @@ man_synopsis()
 	command -v groff >/dev/null || skip "groff missing"
 	diff <(man_synopsis "$ROOT/man/xdpload.8") <("$XDPLOAD" help --synopsis)
 	# the subcommand pages: the same options as the tables, no more, no fewer
-	for c in filter ratelimit watch; do
+	for c in filter ratelimit watch test; do
 		syn=$(man_synopsis "$ROOT/man/xdpload-$c.8" | grep "^xdpload $c ")
 		echo "$c: $syn"
 		diff <(grep -Eo -- '(^| |\[|\(|\|)--?[a-z][-a-z]*' <<<"$syn" | tr -d ' [(|' | sort -u) \

@@ -230,7 +230,7 @@ pin_dir_b() {
 @test "linked: composition errors name the program and change nothing" {
 	lk count
 	# everything but the counters, which stray packets may move
-	shape() { xdpl_b status veth0 --json | jq -c 'del(.[].programs[].packets)'; }
+	shape() { xdpl_b status veth0 --json | jq -c 'del(.[].programs[].packets, .[].programs[].bytes)'; }
 	before=$(shape)
 	run lk "$LP/linked_deep8.o"
 	[ "$status" -eq 8 ]
@@ -263,12 +263,21 @@ pin_dir_b() {
 }
 
 @test "linked: --no-stats leaves the counters out" {
-	lk --no-stats count
+	lk --no-stats pass
 	[ "$(xdpl_b status veth0 --json | jq '.[0].programs[0] | has("packets")')" = false ]
+	[ "$(xdpl_b status veth0 --json | jq -r '.[0].counters')" = off ]
+	[[ "$(xdpl_b status veth0 --json | jq -r '.[0].counters_note')" == *"--no-stats"* ]]
 	run xdpl_b stats veth0 -c 1 -i 0.1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"no counters"* ]]
+	[[ "$output" == *"nothing counts here: loaded with --no-stats"* ]]
 	ping_ok 2
+	# the bundled count still counts on its own: packets and bytes, and stats shows them
+	xdpl_b load veth0 count
+	ping_ok 2
+	[ "$(xdpl_b status veth0 --json | jq -r '.[0].programs[0] | [.name, .packets.XDP_PASS > 0, .bytes.XDP_PASS > 0] | join(" ")')" = "count true true" ]
+	run xdpl_b stats veth0 -c 1 -i 0.1 --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.programs[0] | has("bytes_delta") and has("bps")' <<<"${lines[-1]}")" = true ]
 }
 
 @test "linked: stats reports packets and rates per program and action" {
@@ -279,7 +288,7 @@ pin_dir_b() {
 	wait
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | wc -l)" -eq 2 ]
-	echo "$output" | jq -e -s 'map(.programs[] | select(.name == "drop") | .packets.XDP_DROP) | add > 0'
+	echo "$output" | jq -e -s 'map(.programs[] | select(.name == "drop") | .packets_delta.XDP_DROP) | add > 0'
 	echo "$output" | jq -e -s '.[0].programs[0].pps.XDP_PASS > 0'
 	run xdpl_b stats veth0 -i 0.1 -c 1
 	[ "$status" -eq 0 ]

@@ -57,7 +57,7 @@ check_json_entry()
 	[ "$status" -eq 0 ]
 	echo "$output" | jq -e . >/dev/null
 	kid=$(xdp_id_b)
-	entry=$(echo "$output" | jq -c '.[] | select(.name == "veth0")')
+	entry=$(echo "$output" | jq -c '.[] | select(.interface == "veth0")')
 	[ "$(echo "$entry" | jq -r .backend)" = "$backend" ]
 	[ "$(echo "$entry" | jq -r .mode)" = skb ]
 	[ "$(echo "$entry" | jq -r .ifindex)" = "$(ip -n "$LAB_B" -j link show veth0 | jq .[0].ifindex)" ]
@@ -77,7 +77,7 @@ check_json_entry()
 	[ "$(echo "$entry" | jq -r .programs[0].priority)" = 90 ]
 	[ "$(echo "$entry" | jq -c .programs[0].chain_actions)" = '["XDP_PASS"]' ]
 	# lo has nothing attached and is listed with no programs
-	[ "$(echo "$output" | jq -r '.[] | select(.name == "lo") | .programs | length')" = 0 ]
+	[ "$(echo "$output" | jq -r '.[] | select(.interface == "lo") | .programs | length')" = 0 ]
 }
 
 @test "status --json matches what the kernel reports (default backend)" {

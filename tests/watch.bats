@@ -51,7 +51,7 @@ watch_wait()
 	[ "$(echo "$udp" | jq -r .len)" = 52 ]
 	[ "$(echo "$udp" | jq -r .smac)" = "$LAB_MAC_A" ]
 	[ "$(echo "$udp" | jq -r .dmac)" = "$LAB_MAC_B" ]
-	[ "$(echo "$udp" | jq -r .verdict)" = pass ]
+	[ "$(echo "$udp" | jq -r .verdict)" = XDP_PASS ]
 	[ "$(echo "$udp" | jq -r .interface)" = veth0 ]
 	udp6=$(jq -c 'select(.proto == "udp" and .family == "ipv6")' "$OUT")
 	[ "$(echo "$udp6" | jq -r .src)" = 2001:db8::1 ]
@@ -128,4 +128,67 @@ for i in range(20000):
 	done
 	run xdpl_b watch nosuch0
 	[ "$status" -eq 5 ]
+}
+
+@test "--proto: only those frames are reported, the rest spend none of the rate; icmp6 is icmp6" {
+	watch_bg 3 --json --proto icmp,icmp6 --rate 5
+	on_a python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(2000):
+    s.sendto(b"x", ("192.0.2.2", 9))
+'
+	on_a ping -c 2 -i 0.2 -W 1 "$LAB_IP_B" >/dev/null
+	on_a ping -6 -c 2 -i 0.2 -W 1 "$LAB_IP6_B" >/dev/null
+	watch_wait
+	cat "$OUT" "$ERR"
+	# the UDP flood was filtered before the budget of 5: every ping is there
+	[ "$(jq -c 'select(.proto == "icmp" and .icmp_type == 8)' "$OUT" | wc -l)" -eq 2 ]
+	[ "$(jq -c 'select(.proto == "icmp6" and .icmp_type == 128)' "$OUT" | wc -l)" -eq 2 ]
+	[ "$(jq -c 'select(.proto != "icmp" and .proto != "icmp6")' "$OUT" | wc -l)" -eq 0 ]
+	[[ "$(cat "$ERR")" =~ ([0-9]+)\ not\ of\ --proto ]]
+	[ "${BASH_REMATCH[1]}" -ge 2000 ]
+	run xdpl_b watch veth0 --proto icmp,frob
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"bad protocol 'frob'"* ]]
+}
+
+@test "--rate and --proto are the reader's: the next reader starts from the defaults; one reader at a time" {
+	watch_bg 1 --rate 1 --proto arp
+	watch_wait
+	# a reader without options sees every frame again, at the default rate
+	watch_bg 2 --json
+	on_a bash -c 'for i in 1 2 3 4 5 6; do printf x > /dev/udp/192.0.2.2/4000; done'
+	watch_wait
+	[ "$(jq -c 'select(.dport == 4000)' "$OUT" | wc -l)" -eq 6 ]
+	# with no reader the program reports nothing: the ring stays empty
+	sleep 2.2
+	on_a bash -c 'printf x > /dev/udp/192.0.2.2/4001'
+	watch_bg 1 --json
+	watch_wait
+	[ "$(jq -c 'select(.dport == 4001)' "$OUT" | wc -l)" -eq 0 ]
+	# a second reader while the first one reads: refused, exit 9
+	watch_bg 3
+	run xdpl_b watch veth0 -c 1
+	echo "$output"
+	[ "$status" -eq 9 ]
+	[[ "$output" == *"another xdpload watch (pid "*") reads it"* ]]
+	watch_wait
+}
+
+@test "watch exits 10 when its program is unloaded" {
+	xdpl_b load veth0 count
+	ip netns exec "$LAB_B" timeout 20 "$XDPLOAD" watch veth0 >"$OUT" 2>"$ERR" &
+	pid=$!
+	sleep 0.5
+	xdpl_b unload veth0 -n count # a rebuild: watch stays, and so does the reader
+	sleep 0.6
+	kill -0 "$pid"
+	xdpl_b unload veth0 -n watch
+	rc=0
+	wait "$pid" || rc=$?
+	cat "$ERR"
+	[ "$rc" -eq 10 ]
+	grep -q "the watch program was unloaded" "$ERR"
+	grep -q "events shown" "$ERR"
 }

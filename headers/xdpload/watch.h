@@ -7,6 +7,11 @@
  * each CPU may report per second, so a flood costs user space a bounded
  * amount of work; what the bucket refuses, or what does not fit in the ring,
  * is counted as not reported.
+ *
+ * The settings belong to the one reader (xdpload watch): it claims the
+ * program with its rate and protocols and renews a lease while it reads; with
+ * no reader, or once the lease ran out (a reader killed -9), the program
+ * reports nothing and costs one lookup and a clock read per frame.
  */
 #ifndef XDPLOAD_WATCH_H
 #define XDPLOAD_WATCH_H
@@ -26,9 +31,28 @@
  * it in the chain passed the frame. Programs after watch may still drop it. */
 #define XDPL_WATCH_VERDICT_UNKNOWN 0xff
 
-/* Value of "wt_cfg" (array, one entry, key 0). Zero means the default. */
+/* Which frames a reader wants (xdpl_watch_config.protos); 0: every frame. */
+enum xdpl_watch_proto {
+	XDPL_WATCH_P_TCP = 1 << 0,
+	XDPL_WATCH_P_UDP = 1 << 1,
+	XDPL_WATCH_P_ICMP = 1 << 2,  /* ICMP over IPv4 */
+	XDPL_WATCH_P_ICMP6 = 1 << 3, /* ICMPv6, neighbour discovery included */
+	XDPL_WATCH_P_SCTP = 1 << 4,
+	XDPL_WATCH_P_ARP = 1 << 5,
+	XDPL_WATCH_P_IPV4 = 1 << 6,  /* any IPv4 frame */
+	XDPL_WATCH_P_IPV6 = 1 << 7,  /* any IPv6 frame */
+	XDPL_WATCH_P_OTHER = 1 << 8, /* neither IP nor ARP */
+};
+
+/* How long a reader's claim lasts unless renewed (it renews every poll). */
+#define XDPL_WATCH_LEASE_NS (2ULL * 1000000000ULL)
+
+/* Value of "wt_cfg" (array, one entry, key 0): the reader's settings. */
 struct xdpl_watch_config {
-	__u64 events_per_sec; /* per CPU, also the burst */
+	__u64 events_per_sec;  /* per CPU, also the burst; 0: the default */
+	__u64 reader_until_ns; /* CLOCK_MONOTONIC: a reader reads until then; 0: none */
+	__u32 protos;	       /* XDPL_WATCH_P_* bits, 0 for all */
+	__u32 reader_pid;      /* who claimed it, for the message to a second reader */
 };
 
 /* Value of "wt_bucket" (per-CPU array, one entry). */
@@ -39,6 +63,7 @@ struct xdpl_watch_bucket {
 /* Value of "wt_stats" (per-CPU array, one entry). */
 struct xdpl_watch_stats {
 	__u64 seen;	    /* frames that went through watch */
+	__u64 filtered;	    /* not reported: not of the reader's protocols */
 	__u64 reported;	    /* events written to the ring */
 	__u64 rate_limited; /* not reported: over the per-CPU event rate */
 	__u64 ring_full;    /* not reported: ring buffer full */

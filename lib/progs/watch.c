@@ -13,12 +13,18 @@
 #include <bpf/libbpf.h>
 
 #include "attached.h"
+#include "error.h"
+#include "ops.h"
 #include "percpu.h"
+#include "pktsum.h"
 #include "progs/watch.h"
 
 struct watch {
 	struct ring_buffer *rb;
-	int map_fd;
+	int map_fd, cfg_fd;
+	__u32 map_id;	   /* the events map: the same program still has it */
+	__u32 attached_id; /* the interface's XDP program when last checked */
+	struct xdpl_watch_config cfg;
 	watch_event_fn fn;
 	void *ctx;
 };
@@ -33,6 +39,14 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return 0;
 	memcpy(&ev, data, sizeof(ev));
 	return w->fn(&ev, w->ctx);
+}
+
+static __u32 map_id_of(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
 }
 
 int watch_open(int prog_fd, watch_event_fn fn, void *ctx, struct watch **out)
@@ -51,9 +65,13 @@ int watch_open(int prog_fd, watch_event_fn fn, void *ctx, struct watch **out)
 		free(w);
 		return err;
 	}
-	w->rb = ring_buffer__new(w->map_fd, on_sample, w, NULL);
+	w->cfg_fd = prog_map_fd_by_name(prog_fd, XDPL_WATCH_MAP_CFG);
+	w->map_id = map_id_of(w->map_fd);
+	w->rb = w->cfg_fd < 0 ? NULL : ring_buffer__new(w->map_fd, on_sample, w, NULL);
 	if (!w->rb) {
-		err = -errno;
+		err = w->cfg_fd < 0 ? w->cfg_fd : -errno;
+		if (w->cfg_fd >= 0)
+			close(w->cfg_fd);
 		close(w->map_fd);
 		free(w);
 		return err;
@@ -72,42 +90,130 @@ void watch_close(struct watch *w)
 	if (!w)
 		return;
 	ring_buffer__free(w->rb);
+	close(w->cfg_fd);
 	close(w->map_fd);
 	free(w);
 }
 
-int watch_set_rate(int prog_fd, __u64 events_per_sec)
+static __u64 mono_ns(void)
 {
-	struct xdpl_watch_config cfg = { .events_per_sec = events_per_sec };
-	__u32 key = 0;
-	int fd, err = 0;
+	struct timespec ts;
 
-	if (!events_per_sec || events_per_sec > WATCH_MAX_RATE)
-		return -EINVAL;
-	fd = prog_map_fd_by_name(prog_fd, XDPL_WATCH_MAP_CFG);
-	if (fd < 0)
-		return fd;
-	if (bpf_map_update_elem(fd, &key, &cfg, BPF_ANY))
-		err = -errno;
-	close(fd);
-	return err;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-int watch_get_rate(int prog_fd, __u64 *events_per_sec)
+static int write_cfg(struct watch *w)
 {
-	struct xdpl_watch_config cfg;
 	__u32 key = 0;
-	int fd, err = 0;
 
-	fd = prog_map_fd_by_name(prog_fd, XDPL_WATCH_MAP_CFG);
-	if (fd < 0)
-		return fd;
-	if (bpf_map_lookup_elem(fd, &key, &cfg))
-		err = -errno;
-	close(fd);
-	if (!err)
-		*events_per_sec = cfg.events_per_sec ? cfg.events_per_sec : XDPL_WATCH_DEFAULT_RATE;
-	return err;
+	return bpf_map_update_elem(w->cfg_fd, &key, &w->cfg, BPF_ANY) ? -errno : 0;
+}
+
+int watch_claim(struct watch *w, const struct watch_settings *s, __u32 *other_pid)
+{
+	struct xdpl_watch_config cur;
+	__u32 key = 0;
+
+	if (s->rate > WATCH_MAX_RATE)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(w->cfg_fd, &key, &cur))
+		return -errno;
+	/* another reader's lease runs: the ring has one consumer, and the settings are its */
+	if (cur.reader_until_ns > mono_ns() && cur.reader_pid != (__u32)getpid()) {
+		*other_pid = cur.reader_pid;
+		return -EBUSY;
+	}
+	w->cfg = (struct xdpl_watch_config){ .events_per_sec = s->rate ?: XDPL_WATCH_DEFAULT_RATE,
+					     .protos = s->protos,
+					     .reader_pid = getpid(),
+					     .reader_until_ns = mono_ns() + XDPL_WATCH_LEASE_NS };
+	return write_cfg(w);
+}
+
+int watch_renew(struct watch *w)
+{
+	w->cfg.reader_until_ns = mono_ns() + XDPL_WATCH_LEASE_NS;
+	return write_cfg(w);
+}
+
+void watch_release(struct watch *w)
+{
+	struct xdpl_watch_config cur;
+	__u32 key = 0;
+
+	/* only our own claim: a reader that took over after our lease ran out keeps its */
+	if (bpf_map_lookup_elem(w->cfg_fd, &key, &cur) || cur.reader_pid != (__u32)getpid())
+		return;
+	memset(&w->cfg, 0, sizeof(w->cfg));
+	write_cfg(w);
+}
+
+int watch_attached(struct watch *w, const struct xdpl_iface *iface)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	const struct prog_status *ps;
+	struct iface_status *st;
+	int fd, mfd, found = 0;
+
+	if (bpf_xdp_query(iface->ifindex, 0, &q))
+		return 0; /* the interface is gone */
+	if (q.prog_id && q.prog_id == w->attached_id)
+		return 1;
+	/* the chain changed (or this is the first look): is our watch still in it? */
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	if (!xdpl_status(iface, st) && (ps = status_find(st, 0, "watch"))) {
+		fd = bpf_prog_get_fd_by_id(ps->id);
+		mfd = fd < 0 ? -1 : prog_map_fd_by_name(fd, XDPL_WATCH_MAP_EVENTS);
+		found = mfd >= 0 && map_id_of(mfd) == w->map_id;
+		if (mfd >= 0)
+			close(mfd);
+		if (fd >= 0)
+			close(fd);
+	}
+	xdpl_err_clear(); /* a status that failed here says nothing to the user */
+	free(st);
+	if (found)
+		w->attached_id = q.prog_id;
+	return found;
+}
+
+static const struct {
+	const char *name;
+	__u32 bit;
+} proto_words[] = {
+	{ "tcp", XDPL_WATCH_P_TCP },	     { "udp", XDPL_WATCH_P_UDP },
+	{ "icmp", XDPL_WATCH_P_ICMP },	     { "icmp6", XDPL_WATCH_P_ICMP6 },
+	{ "ipv6-icmp", XDPL_WATCH_P_ICMP6 }, { "sctp", XDPL_WATCH_P_SCTP },
+	{ "arp", XDPL_WATCH_P_ARP },	     { "ipv4", XDPL_WATCH_P_IPV4 },
+	{ "ip", XDPL_WATCH_P_IPV4 },	     { "ipv6", XDPL_WATCH_P_IPV6 },
+	{ "ip6", XDPL_WATCH_P_IPV6 },	     { "other", XDPL_WATCH_P_OTHER },
+};
+
+int watch_parse_protos(const char *list, __u32 *mask, char **bad)
+{
+	char *copy = strdup(list), *w, *save = NULL;
+	size_t i;
+
+	if (!copy)
+		return -ENOMEM;
+	*mask = 0;
+	*bad = NULL;
+	for (w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < sizeof(proto_words) / sizeof(proto_words[0]); i++)
+			if (!strcmp(w, proto_words[i].name))
+				break;
+		if (i == sizeof(proto_words) / sizeof(proto_words[0])) {
+			*bad = strdup(w);
+			free(copy);
+			return -EINVAL;
+		}
+		*mask |= proto_words[i].bit;
+	}
+	free(copy);
+	return *mask ? 0 : -EINVAL;
 }
 
 int watch_get_stats(int prog_fd, struct xdpl_watch_stats *st)
@@ -126,6 +232,7 @@ int watch_get_stats(int prog_fd, struct xdpl_watch_stats *st)
 	} else {
 		for (i = 0; i < ncpu; i++) {
 			st->seen += vals[i].seen;
+			st->filtered += vals[i].filtered;
 			st->reported += vals[i].reported;
 			st->rate_limited += vals[i].rate_limited;
 			st->ring_full += vals[i].ring_full;
@@ -150,20 +257,8 @@ __u64 watch_event_realtime_ns(__u64 ktime_ns)
 
 const char *watch_proto_str(__u8 proto, char *buf, size_t len)
 {
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_ICMPV6:
-		return "ipv6-icmp";
-	case IPPROTO_SCTP:
-		return "sctp";
-	}
-	snprintf(buf, len, "%u", proto);
-	return buf;
+	/* the names every command uses (test, trace, watch) */
+	return pkt_proto_name(proto, buf, len);
 }
 
 const char *watch_verdict_str(__u8 verdict)

@@ -76,7 +76,7 @@ teardown() {
 status_of() {
 	local line
 	line=$("$XDPLOAD" status "${1:-$IF}" --json | jq -r --arg i "${1:-$IF}" '
-		if type == "array" then .[] else . end | select(.name == $i) |
+		if type == "array" then .[] else . end | select(.interface == $i) |
 		[.backend, .dispatcher_id,
 		 ([.programs[].name] | join(",")),
 		 ([.programs[] | .priority // "-" | tostring] | join(",")),
@@ -273,6 +273,43 @@ load_linked() {
 	pings_pass
 	"$XDPLOAD" unload "$IF" --all
 	[ "$(attached_id)" = 0 ]
+}
+
+@test "libxdp: status and stats say what the kernel cannot count; count's own packets and bytes" {
+	"$XDPLOAD" load --dispatcher libxdp "$IF" count drop
+	pings_lost
+	run "$XDPLOAD" status "$IF"
+	echo "$output"
+	[[ "$output" == *"counters: libxdp's dispatcher counts nothing per program"*"--dispatcher linked"* ]]
+	[[ "$output" == *"packets: XDP_PASS=3  bytes: XDP_PASS="*"(its own count)"* ]]
+	[ "$("$XDPLOAD" status "$IF" --json | jq -r '.[0] | [.counters, .programs[0].packets.XDP_PASS,
+		.programs[0].bytes.XDP_PASS > 0, (.programs[1] | has("packets"))] | map(tostring) | join(" ")')" = \
+		"unavailable 3 true false" ]
+	run "$XDPLOAD" stats "$IF" -c 1 -i 0.2
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"only the programs' own counts: libxdp's dispatcher"* ]]
+	[[ "$output" == *"(not counted)"* ]]
+	"$XDPLOAD" unload "$IF" -n count
+	run "$XDPLOAD" stats "$IF" -c 1 -i 0.2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"nothing counts here: libxdp's dispatcher"* ]]
+}
+
+@test "test on the stock kernel: the programs composed, and the libxdp chain attached" {
+	pcap="$BATS_TEST_TMPDIR/in.pcap"
+	python3 "$BATS_TEST_DIRNAME/../lib/pktgen.py" write "$pcap" icmp udp,dport=53 arp
+	run "$XDPLOAD" test --pcap "$pcap" count drop
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *": count pass, drop drop => XDP_DROP by drop" ]]
+	"$XDPLOAD" load --dispatcher libxdp "$IF" count drop
+	run "$XDPLOAD" test --iface "$IF" --pcap "$pcap" --expect drop --json
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.source, .traced, .verdicts.XDP_DROP, (.packets[0].decided_by // "?"),
+		(.note | test("--dispatcher linked"))] | map(tostring) | join(" ")' <<<"$output")" = \
+		"libxdp false 3 ? true" ]
 }
 
 # ns per packet through BPF_PROG_TEST_RUN; prints "RETVAL NS".

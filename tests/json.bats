@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# One JSON schema for every command (doc/json-schema.json, xdpload(8) JSON OUTPUT):
+# each command's --json output, and its errors, checked against it with jq.
+
+load lib/common
+
+SCHEMA="$BATS_TEST_DIRNAME/../doc/json-schema.json"
+PKTGEN="python3 $BATS_TEST_DIRNAME/lib/pktgen.py"
+
+# conforms DEF: the JSON document(s) on stdin follow $defs/DEF (each, for JSON lines)
+conforms()
+{
+	local errs
+	errs=$(jq -r -L "$BATS_TEST_DIRNAME/lib" --slurpfile S "$SCHEMA" --arg d "$1" \
+		'include "jsonschema"; validate($S[0]; $d)') || return 1
+	[ -z "$errs" ] || {
+		echo "not $1: $errs"
+		return 1
+	}
+}
+
+@test "the schema is JSON, and the checker finds what breaks it" {
+	jq -e '.version == 1 and (."$defs" | has("status") and has("stats_report") and has("error"))' "$SCHEMA"
+	echo '[{"interface": "x", "ifindex": 1}]' | { ! conforms status; }
+	echo '{"error": "e", "kind": "usage", "exit_code": 2, "errno": ""}' | conforms error
+	echo '{"error": "e", "kind": "frob", "exit_code": 2.5, "errno": ""}' | { ! conforms error; }
+}
+
+@test "status, progs, filter, ratelimit, stats, watch and test --json follow the schema" {
+	on_a sysctl -qw net.ipv6.conf.veth0.disable_ipv6=1
+	xdpl_b load -m skb veth0 count filter ratelimit watch
+	xdpl_b filter veth0 port add 5353 --udp
+	ping_ok 3
+	xdpl_b status --json | conforms status
+	xdpl_b status veth0 --json | conforms status
+	# the interface is "interface" everywhere, counters and bytes as documented
+	[ "$(xdpl_b status veth0 --json | jq -r '.[0] | [.interface, .counters] | join(" ")')" = "veth0 dispatcher" ]
+	[ "$(xdpl_b status veth0 --json | jq '.[0].programs[0].bytes.XDP_PASS > 0')" = true ]
+	"$XDPLOAD" progs --json | conforms progs
+	xdpl_b filter veth0 list --json | conforms filter_list
+	xdpl_b filter veth0 policy --json | conforms filter_policy
+	xdpl_b ratelimit veth0 --json | conforms ratelimit
+	# a change under --json prints what is in force now
+	run xdpl_b ratelimit veth0 set --rate 500 --json
+	[ "$status" -eq 0 ]
+	conforms ratelimit <<<"$output"
+	[ "$(jq .rate_pps <<<"$output")" = 500 ]
+	on_a ping -q -c 30 -i 0.02 "$LAB_IP_B" >/dev/null 2>&1 &
+	run xdpl_b stats veth0 -i 0.2 -c 3 --json
+	wait
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	printf '%s\n' "${lines[@]}" | conforms stats_report
+	# times in ns: each report's time differs, intervals close to 0.2 s
+	[ "$(printf '%s\n' "${lines[@]}" | jq -s '[.[].time_ns] | unique | length')" = 3 ]
+	printf '%s\n' "${lines[@]}" | jq -e -s 'all(.[]; .interval_ns > 150000000 and .interval_ns < 1000000000)'
+	# totals and deltas apart: the delta never exceeds the total
+	printf '%s\n' "${lines[@]}" | jq -e -s \
+		'all(.[].programs[] | select(.packets); .packets_delta.XDP_PASS <= .packets.XDP_PASS)'
+	ip netns exec "$LAB_B" timeout --preserve-status -s INT 2 "$XDPLOAD" watch veth0 --json \
+		>"$BATS_TEST_TMPDIR/ev" &
+	sleep 0.5
+	ping_ok 2
+	wait
+	[ -s "$BATS_TEST_TMPDIR/ev" ]
+	conforms watch_event <"$BATS_TEST_TMPDIR/ev"
+	$PKTGEN write "$BATS_TEST_TMPDIR/in.pcap" icmp udp,dport=5353 arp tcp icmp6 raw
+	xdpl_b test --iface veth0 --pcap "$BATS_TEST_TMPDIR/in.pcap" --json | conforms test
+	"$XDPLOAD" test --pcap "$BATS_TEST_TMPDIR/in.pcap" count drop --json | conforms test
+	run "$XDPLOAD" test --pcap "$BATS_TEST_TMPDIR/in.pcap" count --expect drop --json
+	[ "$status" -eq 11 ]
+	conforms test <<<"$output"
+}
+
+@test "status --all-netns: the labs' namespaces from the host, text and JSON" {
+	xdpl_b load -m skb veth0 count
+	run "$XDPLOAD" status --all-netns --json
+	[ "$status" -eq 0 ]
+	conforms status <<<"$output"
+	# B's veth0 is seen from here, with its namespace named, and A's too
+	[ "$(jq -r --arg b "$LAB_B" '.[] | select(.netns.name == $b and .interface == "veth0") | .programs[0].name' <<<"$output")" = count ]
+	[ "$(jq -r --arg a "$LAB_A" '[.[] | select(.netns.name == $a and .interface == "veth0")] | length' <<<"$output")" = 1 ]
+	# each namespace once, ours marked
+	[ "$(jq '[.[] | .netns.inode] | unique | length' <<<"$output")" = "$(jq '[.[] | .netns | select(.) | .inode] | unique | length' <<<"$output")" ]
+	[ "$(jq '[.[] | select(.netns.current)] | length > 0' <<<"$output")" = true ]
+	run "$XDPLOAD" status --all-netns
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"netns $LAB_B (inode "* ]]
+	run "$XDPLOAD" status --all-netns veth0
+	[ "$status" -eq 2 ]
+}
+
+@test "errors under --json follow the schema, for every command" {
+	for c in $("$XDPLOAD" help --synopsis | awk 'NR > 1 { print $2 }'); do
+		run ip netns exec "$LAB_B" "$XDPLOAD" "$c" --frob --json
+		conforms error <<<"$output"
+	done
+	for args in "stats veth0" "watch veth0" "ratelimit veth0" "filter veth0 list" \
+		"status nosuch0" "test --iface veth0 --pcap /dev/null" "test --pcap /nonexistent drop"; do
+		# shellcheck disable=SC2086
+		run ip netns exec "$LAB_B" "$XDPLOAD" $args --json
+		echo "$args -> $status: $output"
+		[ "$status" -ne 0 ]
+		conforms error <<<"$output"
+	done
+}
