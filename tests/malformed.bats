@@ -29,8 +29,10 @@ state_key_b()
 
 	id=$(xdp_id_b)
 	for d in /sys/fs/bpf/xdpload/*/; do
-		[ "$(bpftool -j prog show pinned "$d/dispatcher" 2>/dev/null | jq -r .id)" = "$id" ] &&
-			basename "$d"
+		for p in "$d"dispatcher_*; do
+			[ "$(bpftool -j prog show pinned "$p" 2>/dev/null | jq -r .id)" = "$id" ] &&
+				basename "$d"
+		done
 	done
 	return 0
 }
