@@ -17,7 +17,7 @@ const struct builtin_opt ratelimit_builtin_options[] = {
 	  XDPL_RL_DEFAULT_RATE },
 	{ "burst", "N", "packets a source may send at once after being idle", 1,
 	  RATELIMIT_MAX_BURST, XDPL_RL_DEFAULT_BURST },
-	{ NULL },
+	{ .name = NULL },
 };
 
 int ratelimit_builtin_configure(struct bpf_object *obj, const __u64 *vals)

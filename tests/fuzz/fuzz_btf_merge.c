@@ -197,7 +197,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					       flags & FLAG_LINES ? nf : 0,
 					       insns0,
 					       off + 2,
-					       base };
+					       base,
+					       false,
+					       0,
+					       0 };
 	base += off + 2;
 	if (flags & FLAG_NOBTF) {
 		cnt = r.n / sizeof(struct bpf_insn);
@@ -205,13 +208,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(insns1, 0, sizeof(insns1));
 		memcpy(insns1, r.p,
 		       r.n < cnt * sizeof(struct bpf_insn) ? r.n : cnt * sizeof(struct bpf_insn));
-		comps[n++] = (struct linked_btf_comp){ "fuzz1", NULL,	NULL, 0,   NULL,
-						       0,	insns1, cnt,  base };
+		comps[n++] = (struct linked_btf_comp){ "fuzz1", NULL, NULL, 0,	   NULL, 0,
+						       insns1,	cnt,  base, false, 0,	 0 };
 		base += cnt;
 	}
 	if (flags & FLAG_TWICE)
-		comps[n++] = (struct linked_btf_comp){ "fuzz2", nf ? b : NULL, fi,	nf,  NULL,
-						       0,	insns0,	       off + 2, base };
+		comps[n++] =
+			(struct linked_btf_comp){ "fuzz2", nf ? b : NULL, fi,	nf,    NULL, 0,
+						  insns0,  off + 2,	  base, false, 0,    0 };
 	xdpl_err_clear();
 	if (linked_btf_merge(comps, n, DISP, &m)) {
 		if (xdpl_last_error()->kind == XDPL_ERR_NONE)
