@@ -24,7 +24,7 @@ VERSION  := 0.1.0
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 CPPFLAGS += -Ilib -Iheaders -I$(BUILD) -D_GNU_SOURCE -DXDPLOAD_VERSION='"$(VERSION)"' $(DEP_CFLAGS)
-LDLIBS   += $(or $(DEP_LIBS),-lxdp -lbpf -lelf -lz -ljson-c)
+LDLIBS   += $(or $(DEP_LIBS),-lxdp -lbpf -lelf -lz -ljson-c -lyaml)
 BPF_CFLAGS := -O2 -g -Wall -Werror -fno-builtin-abort -target bpf -Iheaders -I$(BPF_ARCH_INC)
 
 LIB_SRCS    := $(wildcard lib/*.c lib/*/*.c)
