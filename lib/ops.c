@@ -13,8 +13,8 @@
 #include "ops.h"
 
 /* A bundled program's options go into its object before anything is loaded. */
-static int configure_builtin(const struct component *c, const struct component_req *creq,
-			     const struct builtin_cfg *cfgs)
+int configure_builtin(const struct component *c, const struct component_req *creq,
+		      const struct builtin_cfg *cfgs)
 {
 	const struct builtin_prog *b;
 	__u64 vals[BUILTIN_MAX_OPTS] = {};

@@ -42,6 +42,12 @@ int xdpl_status(const struct xdpl_iface *iface, struct iface_status *st);
  */
 int xdpl_object_programs(const char *source,
 			 void (*fn)(const char *section, const char *name, void *ctx), void *ctx);
+/*
+ * Set a bundled program's options (cfgs indexed like builtin_progs[], or NULL
+ * for the defaults) in c, opened and not loaded; nothing for other programs.
+ */
+int configure_builtin(const struct component *c, const struct component_req *creq,
+		      const struct builtin_cfg *cfgs);
 /* The name of the backend whose chain is on iface ("linked", "libxdp", ...), or NULL. */
 const char *xdpl_backend_name(const struct xdpl_iface *iface);
 
