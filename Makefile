@@ -191,18 +191,30 @@ $(BUILD)/bench/bpf/%.o: bench/bpf/%.bpf.c
 bench: all $(BENCH_BINS) $(BENCH_BPF)
 	@if [ -x bench/run ]; then bench/run; else echo "bench: no benchmarks in this tree yet"; exit 1; fi
 
-install: all
+# The boot units (systemd/*.in) name the installed binary.
+SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITS := $(patsubst systemd/%.in,$(BUILD)/systemd/%,$(wildcard systemd/*.in))
+$(BUILD)/systemd/%: systemd/%.in Makefile
+	@mkdir -p $(dir $@)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $< >$@
+
+install: all $(UNITS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/bpf/xdpload $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(SYSTEMD_UNITDIR) $(DESTDIR)/etc/xdpload
 	install -m 0755 $(XDPLOAD) $(DESTDIR)$(PREFIX)/sbin/xdpload
 	install -m 0644 $(PROG_OBJS) $(DESTDIR)$(PREFIX)/lib/bpf/xdpload/
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpload
+	install -m 0644 $(UNITS) $(DESTDIR)$(SYSTEMD_UNITDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/xdpload
 	rm -rf $(DESTDIR)$(PREFIX)/lib/bpf/xdpload
 	rm -f $(patsubst man/%,$(DESTDIR)$(PREFIX)/share/man/man8/%,$(wildcard man/*.8))
+	rm -f $(patsubst man/%,$(DESTDIR)$(PREFIX)/share/man/man5/%,$(wildcard man/*.5))
+	rm -f $(patsubst $(BUILD)/systemd/%,$(DESTDIR)$(SYSTEMD_UNITDIR)/%,$(UNITS))
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpload
 
 format:

@@ -255,20 +255,25 @@ static void plan_free(struct plan *p)
 /* Swap every prepared chain in; on a failure, undo the ones swapped already. */
 static int swap_all(struct run *r)
 {
-	int i, k, err = 0;
+	int i, err = 0;
 
 	for (i = 0; i < r->n && !err; i++) {
-		err = linked_apply_swap(&r->p[i].la);
+		if (r->p[i].rebuild && xdpl_fault_fail("apply:swap"))
+			err = xdpl_err(XDPL_ERR_FAIL, EIO, "%s: swap refused (XDPLOAD_FAIL)",
+				       r->p[i].iface.name);
+		else
+			err = linked_apply_swap(&r->p[i].la);
 		if (!err && r->p[i].la.swapped)
 			xdpl_fault_point("apply:swapped");
 	}
 	if (!err)
 		return 0;
-	for (k = i - 2; k >= 0; k--)
-		if (linked_apply_swap_back(&r->p[k].la))
+	/* the ones swapped in already go back, the last first */
+	for (i = r->n - 1; i >= 0; i--)
+		if (r->p[i].la.swapped && linked_apply_swap_back(&r->p[i].la))
 			pr_warn("%s: the new chain stays attached; 'xdpload apply' again, or unload "
 				"it\n",
-				r->p[k].iface.name);
+				r->p[i].iface.name);
 	return err;
 }
 
