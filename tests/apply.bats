@@ -248,6 +248,16 @@ EOF
 	[ "$status" -eq 3 ]
 }
 
+@test "the example of xdpload-chainfile(5) parses (aliases too)" {
+	sed -n '/^\.SH EXAMPLE/,/^\.fi/p' "$ROOT/man/xdpload-chainfile.5" | sed '1,2d;$d' >"$CF"
+	grep -q 'eth1: \*edge' "$CF"
+	# past the parse: the lab has no eth0
+	run xdpl_b apply --check "$CF"
+	echo "$output"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *eth0* ]]
+}
+
 @test "boot: the unit's command restores chains, rules and settings after a wipe" {
 	command -v systemd-analyze >/dev/null || skip "systemd-analyze missing"
 	units="$BATS_TEST_TMPDIR/units"
