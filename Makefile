@@ -111,7 +111,7 @@ $(BUILD)/libxdpload.a: $(LIB_OBJS) $(BUILD)/builtin_table.o $(BUILD)/builtin_obj
 	$(AR) rcs $@ $^
 
 $(XDPLOAD): $(LOADER_OBJS) $(BUILD)/libxdpload.a
-	$(CC) $(CFLAGS) -o $@ $(LOADER_OBJS) $(BUILD)/libxdpload.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(LOADER_OBJS) $(BUILD)/libxdpload.a $(LDLIBS)
 
 # The command line's number parser is the loader's; its test links it alone.
 $(BUILD)/tests/test_number: tests/unit/test_number.c $(BUILD)/loader/number.o $(HEADERS)
