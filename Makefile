@@ -42,7 +42,7 @@ XDPLOAD  := $(BUILD)/xdpload
 # generated from the command tables by the binary itself (loader/completion.c)
 COMPLETION := $(BUILD)/xdpload.bash
 
-.PHONY: all deps test-deps check check-unit check-bench-analysis check-bats check-faults check-vm check-vm-if-possible demo bench install uninstall clean distclean format
+.PHONY: all deps test-deps contrib-deps check-contrib check check-unit check-bench-analysis check-bats check-faults check-vm check-vm-if-possible demo bench install uninstall clean distclean format
 
 all: $(XDPLOAD) $(PROG_OBJS) $(COMPLETION)
 
@@ -165,6 +165,21 @@ check-bats: all $(TEST_PROG_OBJS)
 check-faults: all $(TEST_PROG_OBJS)
 	@mkdir -p $(RESULTS)
 	@set -o pipefail; tests/faults/soak --tap $(RESULTS)/faults-soak.tap
+
+# Packaging and deployment (contrib/check-contrib): the Debian package and lintian,
+# the Ansible role on lab namespaces, the boot units installed, the Kubernetes
+# manifests offline. Long, and it installs the package for a while: not in `check`.
+CONTRIB_DEPS := build-essential debhelper devscripts fakeroot lintian ansible-core python3-apt \
+	yamllint python3-yaml systemd jq
+contrib-deps:
+	@missing=; for p in $(CONTRIB_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; if [ -n "$$missing" ]; then echo "check-contrib: apt-get install$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+
+check-contrib: contrib-deps all
+	@mkdir -p $(RESULTS)
+	contrib/check-contrib --tap $(RESULTS)/contrib.tap
 
 check-vm: all $(TEST_PROG_OBJS)
 	tests/vm/check-vm
