@@ -31,6 +31,8 @@ struct plan {
 	struct component *comps; /* the file's programs, opened */
 	int ncomps;
 	int match[XDPL_CHAIN_MAX];  /* per file program: the committed component it is, or -1 */
+	/* and that component's uid: its index changes when the new chain is committed */
+	unsigned int match_uid[XDPL_CHAIN_MAX];
 	bool keep[XDPL_CHAIN_MAX];  /* per committed component: it stays */
 	struct component *news[XDPL_CHAIN_MAX];
 	int nnew;
@@ -150,6 +152,7 @@ static int plan_iface(struct run *r, struct plan *p)
 			if (!p->keep[k] &&
 			    linked_apply_same(&p->la, k, &p->comps[i], p->want->progs[i].pin_dir)) {
 				p->match[i] = k;
+				p->match_uid[i] = cur->comps[k].uid;
 				p->keep[k] = true;
 			}
 	}
@@ -225,12 +228,13 @@ static int prepare_iface(struct plan *p, const struct apply_opts *o)
 /* The settings of the programs that stayed, once every chain is committed. */
 static int settings_iface(struct plan *p)
 {
-	int i, fd, err = 0;
+	int i, k, fd, err = 0;
 
 	for (i = 0; i < p->ncomps && !err; i++) {
 		if (p->match[i] < 0)
 			continue;
-		fd = linked_apply_comp_fd(&p->la, p->match[i]);
+		k = linked_apply_find_uid(&p->la, p->match_uid[i]);
+		fd = k < 0 ? -ENOENT : linked_apply_comp_fd(&p->la, k);
 		if (fd < 0)
 			return xdpl_err(XDPL_ERR_FAIL, fd, "%s: %s: cannot open its program: %s",
 					p->iface.name, p->comps[i].entry.name, strerror(-fd));

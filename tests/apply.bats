@@ -104,6 +104,15 @@ EOF
 	[ "$(xdp_id_b)" = "$disp" ]
 	ping_ok 3
 	[ "$(xdpl_b ratelimit veth0 --json | jq -r .rate_pps)" = 700 ]
+	# a program goes and rules change in one apply: each setting reaches its program
+	ids=$(ids_b)
+	write_file "$LAB_IP_A" 800
+	sed -i '/- count/d' "$CF"
+	xdpl_b apply "$CF"
+	[ "$(chain_b)" = "filter ratelimit" ]
+	[ "$(ids_b)" = "${ids#* }" ]
+	ping_none 2
+	[ "$(xdpl_b ratelimit veth0 --json | jq -r .rate_pps)" = 800 ]
 }
 
 @test "apply --check: exit 11 while changes are pending, 0 once none are; changes nothing" {

@@ -123,6 +123,17 @@ int linked_apply_comp_fd(const struct linked_apply *la, int k)
 	return fd;
 }
 
+int linked_apply_find_uid(const struct linked_apply *la, unsigned int uid)
+{
+	const struct linked_manifest *m = linked_apply_current(la);
+	int k;
+
+	for (k = 0; m && k < m->n; k++)
+		if (m->comps[k].uid == uid)
+			return k;
+	return -1;
+}
+
 __u32 linked_apply_comp_id(const struct linked_apply *la, int k)
 {
 	struct bpf_prog_info info = {};

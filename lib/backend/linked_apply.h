@@ -40,6 +40,8 @@ bool linked_apply_same(const struct linked_apply *la, int k, const struct compon
 		       const char *pin_dir);
 /* The program of the committed chain's component k alone (the chain's maps), or -errno. */
 int linked_apply_comp_fd(const struct linked_apply *la, int k);
+/* The index of the committed component with this uid, or -1. */
+int linked_apply_find_uid(const struct linked_apply *la, unsigned int uid);
 /* The ID of that program (0 when unknown). */
 __u32 linked_apply_comp_id(const struct linked_apply *la, int k);
 
