@@ -30,10 +30,10 @@ struct plan {
 	bool open;
 	struct component *comps; /* the file's programs, opened */
 	int ncomps;
-	int match[XDPL_CHAIN_MAX];  /* per file program: the committed component it is, or -1 */
+	int match[XDPL_CHAIN_MAX]; /* per file program: the committed component it is, or -1 */
 	/* and that component's uid: its index changes when the new chain is committed */
 	unsigned int match_uid[XDPL_CHAIN_MAX];
-	bool keep[XDPL_CHAIN_MAX];  /* per committed component: it stays */
+	bool keep[XDPL_CHAIN_MAX]; /* per committed component: it stays */
 	struct component *news[XDPL_CHAIN_MAX];
 	int nnew;
 	bool rebuild;
@@ -117,8 +117,7 @@ static void describe(const struct chain_entry *e, char *buf, size_t sz)
 	char actions[128];
 
 	actions_format(e->actions, actions, sizeof(actions));
-	snprintf(buf, sz, "%s (%s, priority %u, actions %s)", e->name, e->label, e->prio,
-		 actions);
+	snprintf(buf, sz, "%s (%s, priority %u, actions %s)", e->name, e->label, e->prio, actions);
 }
 
 /* What differs on one interface: matched programs stay, the others come or go. */
@@ -275,7 +274,8 @@ static int swap_all(struct run *r)
 	/* the ones swapped in already go back, the last first */
 	for (i = r->n - 1; i >= 0; i--)
 		if (r->p[i].la.swapped && linked_apply_swap_back(&r->p[i].la))
-			pr_warn("%s: the new chain stays attached; 'xdpload apply' again, or unload "
+			pr_warn("%s: the new chain stays attached; 'xdpload apply' again, or "
+				"unload "
 				"it\n",
 				r->p[i].iface.name);
 	return err;
@@ -294,10 +294,11 @@ static int find_ifaces(struct run *r, const struct chainfile *cf)
 		if (ci->foreign)
 			continue; /* not xdpload's: left alone */
 		if (ci->backend == DISPATCHER_LIBXDP)
-			return xdpl_err(XDPL_ERR_USAGE, EOPNOTSUPP,
-					"%s:%d: %s: apply builds linked chains only (libxdp cannot "
-					"replace a whole chain at once); use backend: linked or auto",
-					ci->file, ci->line, ci->name);
+			return xdpl_err(
+				XDPL_ERR_USAGE, EOPNOTSUPP,
+				"%s:%d: %s: apply builds linked chains only (libxdp cannot "
+				"replace a whole chain at once); use backend: linked or auto",
+				ci->file, ci->line, ci->name);
 		err = iface_resolve(ci->name, &p->iface);
 		if (err)
 			return err;

@@ -33,8 +33,8 @@ struct apply_opts {
 };
 
 struct apply_result {
-	int changes;		/* how many changes (0: the interfaces matched the file) */
-	int ifaces;		/* interfaces of the file looked at */
+	int changes;		     /* how many changes (0: the interfaces matched the file) */
+	int ifaces;		     /* interfaces of the file looked at */
 	bool changed[CF_MAX_IFACES]; /* per interface of the file, in its order */
 };
 

@@ -70,8 +70,7 @@ int cf_need_map(const char *file, const yaml_node_t *n, const char *what)
 	return cf_error(file, n, "%s must be a mapping (KEY: VALUE lines)", what);
 }
 
-int cf_unknown_key(const char *file, const yaml_node_t *key, const char *what,
-		   const char *fields)
+int cf_unknown_key(const char *file, const yaml_node_t *key, const char *what, const char *fields)
 {
 	if (!cf_scalar(key))
 		return cf_error(file, key, "the keys of %s are words (fields: %s)", what, fields);
@@ -82,9 +81,9 @@ int cf_unknown_key(const char *file, const yaml_node_t *key, const char *what,
 void cf_put_scalar(FILE *out, const char *s)
 {
 	const char *p;
-	bool plain = *s && !strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]) &&
-		     strcmp(s, "true") && strcmp(s, "false") && strcmp(s, "null") &&
-		     s[strlen(s) - 1] != ' ' && !strstr(s, ": ") && !strstr(s, " #");
+	bool plain = *s && !strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]) && strcmp(s, "true") &&
+		     strcmp(s, "false") && strcmp(s, "null") && s[strlen(s) - 1] != ' ' &&
+		     !strstr(s, ": ") && !strstr(s, " #");
 
 	for (p = s; *p && plain; p++)
 		plain = *p >= 0x20 && *p < 0x7f;
@@ -120,8 +119,8 @@ static int check_keys(const struct cf_parse *p, const yaml_node_t *map, const ch
 		for (b = map->data.mapping.pairs.start; b < a; b++)
 			if (!strcmp(cf_scalar(node(p, a->key)), cf_scalar(node(p, b->key))))
 				return cf_error(p->file, node(p, a->key),
-						"'%s' appears twice in %s", cf_scalar(node(p, a->key)),
-						what);
+						"'%s' appears twice in %s",
+						cf_scalar(node(p, a->key)), what);
 	}
 	return 0;
 }
@@ -160,8 +159,9 @@ static int get_actions(const struct cf_parse *p, const yaml_node_t *n, unsigned 
 	if (cf_scalar(n)) {
 		if (!actions_parse_list(cf_scalar(n), mask, &bad))
 			return 0;
-		a = cf_error(p->file, n, "bad action '%s' (XDP_ABORTED, XDP_DROP, XDP_PASS, "
-					 "XDP_TX, XDP_REDIRECT)",
+		a = cf_error(p->file, n,
+			     "bad action '%s' (XDP_ABORTED, XDP_DROP, XDP_PASS, "
+			     "XDP_TX, XDP_REDIRECT)",
 			     bad ?: cf_scalar(n));
 		free(bad);
 		return a;
@@ -174,8 +174,9 @@ static int get_actions(const struct cf_parse *p, const yaml_node_t *n, unsigned 
 
 		a = cf_scalar(v) ? action_parse(cf_scalar(v)) : -EINVAL;
 		if (a < 0)
-			return cf_error(p->file, v, "bad action '%s' (XDP_ABORTED, XDP_DROP, "
-						    "XDP_PASS, XDP_TX, XDP_REDIRECT)",
+			return cf_error(p->file, v,
+					"bad action '%s' (XDP_ABORTED, XDP_DROP, "
+					"XDP_PASS, XDP_TX, XDP_REDIRECT)",
 					cf_scalar(v) ?: "");
 		one = 1U << a;
 		*mask |= one;
@@ -319,7 +320,8 @@ static int parse_iface(const struct cf_parse *p, const yaml_node_t *k, const yam
 		} else if (!strcmp(key, "backend")) {
 			err = cf_scalar(v) && !dispatcher_parse(cf_scalar(v), &ci->backend)
 				      ? 0
-				      : cf_error(p->file, v, "backend must be auto, linked or libxdp");
+				      : cf_error(p->file, v,
+						 "backend must be auto, linked or libxdp");
 		} else if (!strcmp(key, "counters")) {
 			err = get_bool(p, v, "counters", &ci->counters);
 		} else if (!strcmp(key, "foreign")) {
@@ -331,8 +333,9 @@ static int parse_iface(const struct cf_parse *p, const yaml_node_t *k, const yam
 		}
 	}
 	if (!err && ci->foreign && ci->nprogs)
-		err = cf_error(p->file, k, "%s: a foreign interface lists no programs (xdpload "
-					   "leaves it alone)",
+		err = cf_error(p->file, k,
+			       "%s: a foreign interface lists no programs (xdpload "
+			       "leaves it alone)",
 			       ci->name);
 	return err;
 }
@@ -393,8 +396,8 @@ int chainfile_parse(const char *name, const char *text, size_t len, const char *
 	if (!yaml_parser_load(&parser, &doc)) {
 		err = xdpl_err(XDPL_ERR_USAGE, EINVAL, "%s:%zu:%zu: %s%s%s", name,
 			       parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-			       parser.problem ?: "syntax error",
-			       parser.context ? " " : "", parser.context ?: "");
+			       parser.problem ?: "syntax error", parser.context ? " " : "",
+			       parser.context ?: "");
 		yaml_parser_delete(&parser);
 		return err;
 	}

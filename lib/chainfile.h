@@ -20,11 +20,11 @@
 #define CF_FILE_MAX (1 << 20) /* bytes: a chain file is written by hand */
 
 struct cf_prog {
-	char *source;  /* a bundled name, or an object's path (made absolute) */
-	char *section; /* or NULL */
-	char *name;    /* the program's name, or NULL */
-	char *pin_dir; /* or NULL */
-	int prio;      /* -1: the object's */
+	char *source;	      /* a bundled name, or an object's path (made absolute) */
+	char *section;	      /* or NULL */
+	char *name;	      /* the program's name, or NULL */
+	char *pin_dir;	      /* or NULL */
+	int prio;	      /* -1: the object's */
 	unsigned int actions; /* mask of 1 << XDP_*, 0: the object's */
 	struct cf_settings settings;
 	int line; /* where it starts, counted from 1 */
@@ -76,8 +76,7 @@ int cf_u64(const char *file, const yaml_node_t *n, const char *what, __u64 min, 
 /* A mapping node, or an error: "WHAT must be a mapping". */
 int cf_need_map(const char *file, const yaml_node_t *n, const char *what);
 /* "unknown field 'k' in WHAT (fields: a, b, c)" */
-int cf_unknown_key(const char *file, const yaml_node_t *key, const char *what,
-		   const char *fields);
+int cf_unknown_key(const char *file, const yaml_node_t *key, const char *what, const char *fields);
 /* Write s as a YAML scalar: plain where that is safe, double-quoted otherwise. */
 void cf_put_scalar(FILE *out, const char *s);
 

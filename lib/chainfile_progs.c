@@ -150,7 +150,8 @@ static int parse_filter(const char *file, yaml_document_t *doc, const yaml_node_
 			if (cf_scalar(v) && !*cf_scalar(v))
 				continue;
 			if (v->type != YAML_SEQUENCE_NODE)
-				return cf_error(file, v, "rules must be a list ('- ip: PREFIX' lines)");
+				return cf_error(file, v,
+						"rules must be a list ('- ip: PREFIX' lines)");
 			for (it = v->data.sequence.items.start;
 			     !err && it < v->data.sequence.items.top; it++)
 				err = parse_rule(file, doc, nd(doc, *it), s);
@@ -196,8 +197,9 @@ int cf_settings_parse(const char *file, yaml_document_t *doc, const yaml_node_t 
 	const char *k = cf_scalar(key);
 
 	if (strcmp(k, source))
-		return cf_error(file, key, "'%s' settings belong to the bundled '%s' program, not "
-					   "to %s",
+		return cf_error(file, key,
+				"'%s' settings belong to the bundled '%s' program, not "
+				"to %s",
 				k, k, source);
 	if (!strcmp(k, "filter"))
 		return parse_filter(file, doc, val, s);
@@ -349,8 +351,9 @@ static int apply_filter(int prog_fd, const char *label, const struct cf_settings
 		if (err)
 			rule_str(&want->rules[i], r, sizeof(r));
 		if (err == -ENOSPC)
-			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot add %s: the filter holds %d "
-							   "rules already",
+			err = xdpl_err(XDPL_ERR_FAIL, err,
+				       "%s: cannot add %s: the filter holds %d "
+				       "rules already",
 				       label, r, XDPL_FILTER_MAX_RULES);
 		else if (err)
 			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot add %s: %s", label, r,

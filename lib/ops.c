@@ -43,8 +43,7 @@ int configure_builtin(const struct component *c, const struct component_req *cre
  * Like xdp-loader, load adds a program whose name is in the chain already as one
  * more copy; a script run twice then gets two. Say so, and what re-runs want.
  */
-static void warn_duplicates(const struct xdpl_iface *iface, const struct component *comps,
-			    int n)
+static void warn_duplicates(const struct xdpl_iface *iface, const struct component *comps, int n)
 {
 	struct iface_status *st = malloc(sizeof(*st));
 	int i;

@@ -61,8 +61,7 @@ enum xdp_attach_mode linked_apply_mode(const struct linked_apply *la)
 }
 
 /* Does the object saved for component uid hold exactly these bytes? */
-static bool same_bytes(const struct linked_state *st, unsigned int uid, const void *buf,
-		       size_t len)
+static bool same_bytes(const struct linked_state *st, unsigned int uid, const void *buf, size_t len)
 {
 	char name[32], path[LINKED_PATH_LEN];
 	void *saved = NULL;
@@ -162,9 +161,8 @@ static int prepare_detach(struct linked_apply *la)
 	return 0;
 }
 
-int linked_apply_prepare(struct linked_apply *la, const bool *keep,
-			 struct component *const *comps, int n, const struct load_opts *opts,
-			 bool counters)
+int linked_apply_prepare(struct linked_apply *la, const bool *keep, struct component *const *comps,
+			 int n, const struct load_opts *opts, bool counters)
 {
 	const struct linked_manifest *cur = linked_apply_current(la);
 	int i, nkeep = 0, err;

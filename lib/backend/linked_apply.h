@@ -16,10 +16,10 @@
 struct linked_apply {
 	struct linked_state *st;
 	struct linked_build b;
-	bool fresh;   /* no chain was there: the state goes again if apply fails */
-	bool build;   /* a new chain is prepared */
-	bool detach;  /* the chain goes (the file lists no program) */
-	bool swapped; /* the new chain (or none, for detach) is attached */
+	bool fresh;    /* no chain was there: the state goes again if apply fails */
+	bool build;    /* a new chain is prepared */
+	bool detach;   /* the chain goes (the file lists no program) */
+	bool swapped;  /* the new chain (or none, for detach) is attached */
 	int detach_fd; /* detach: the chain attached now */
 };
 
@@ -50,9 +50,8 @@ __u32 linked_apply_comp_id(const struct linked_apply *la, int k);
  * (new, opened by the caller). With none of either, the chain is to be detached.
  * counters applies to a chain that is not there yet.
  */
-int linked_apply_prepare(struct linked_apply *la, const bool *keep,
-			 struct component *const *comps, int n, const struct load_opts *opts,
-			 bool counters);
+int linked_apply_prepare(struct linked_apply *la, const bool *keep, struct component *const *comps,
+			 int n, const struct load_opts *opts, bool counters);
 /* A new component's program alone, after prepare (its maps are the new chain's). */
 int linked_apply_new_fd(const struct linked_apply *la, const struct component *c);
 int linked_apply_swap(struct linked_apply *la);

@@ -127,8 +127,8 @@ static void test_errors(void **state)
 	assert_error("interfaces:\n  eth0:\n    programs:\n      - program: drop\n"
 		     "        prio: 3\n",
 		     "t.yaml:5:9: ", "unknown field 'prio' in a program (fields: program,");
-	assert_error("interfaces:\n  eth0:\n    programs:\n      - dorp\n", "t.yaml:4:9: ",
-		     "dorp: no such bundled program");
+	assert_error("interfaces:\n  eth0:\n    programs:\n      - dorp\n",
+		     "t.yaml:4:9: ", "dorp: no such bundled program");
 	assert_error("interfaces:\n  eth0:\n    programs:\n      - program: filter\n"
 		     "        filter:\n          rules:\n            - ip: 10.0.0.1/8\n",
 		     "t.yaml:7:19: ", "host bits set");
@@ -139,8 +139,8 @@ static void test_errors(void **state)
 		     "        filter: {}\n",
 		     "t.yaml:5:9: ", "belong to the bundled 'filter' program");
 	assert_error("interfaces:\n  eth0:\n    mode: fast\n", "t.yaml:3:11: ", "mode must be");
-	assert_error("interfaces:\n  eth0:\n    mode: skb\n    mode: native\n", "t.yaml:4:5: ",
-		     "'mode' appears twice");
+	assert_error("interfaces:\n  eth0:\n    mode: skb\n    mode: native\n",
+		     "t.yaml:4:5: ", "'mode' appears twice");
 	assert_error("interfaces:\n  eth0:\n    programs:\n      - program: drop\n"
 		     "        priority: -1\n",
 		     "t.yaml:5:19: ", "not a number");
@@ -151,13 +151,13 @@ static void test_errors(void **state)
 	assert_error("interface:\n", "t.yaml:1:1: ", "unknown field 'interface' in a chain file");
 	assert_error("interfaces:\n  eth0:\n    foreign: true\n    programs: [drop]\n",
 		     "t.yaml:2:3: ", "a foreign interface lists no programs");
-	assert_error("interfaces:\n  eth0: {}\n---\ninterfaces: {}\n", "t.yaml:4:1: ",
-		     "one document");
+	assert_error("interfaces:\n  eth0: {}\n---\ninterfaces: {}\n",
+		     "t.yaml:4:1: ", "one document");
 	assert_error("interfaces:\n  eth0:\n    programs:\n      - program: ratelimit\n"
 		     "        ratelimit: {rate: 0}\n",
 		     "t.yaml:5:27: ", "rate 0 is outside");
-	assert_error("interfaces:\n  this-name-is-too-long0:\n", "t.yaml:2:3: ",
-		     "not an interface name");
+	assert_error("interfaces:\n  this-name-is-too-long0:\n",
+		     "t.yaml:2:3: ", "not an interface name");
 }
 
 /* What save writes of the settings, apply reads back the same. */
@@ -175,7 +175,8 @@ static void test_settings_round_trip(void **state)
 	assert_non_null(out);
 	cf_settings_format(out, &want, "        ");
 	fclose(out);
-	assert_true(asprintf(&doc, "interfaces:\n  eth0:\n    programs:\n      - program: filter\n%s",
+	assert_true(asprintf(&doc,
+			     "interfaces:\n  eth0:\n    programs:\n      - program: filter\n%s",
 			     text) > 0);
 	assert_int_equal(parse(doc), 0);
 	assert_int_equal(cf.ifaces[0].progs[0].settings.nrules, want.nrules);
@@ -199,8 +200,9 @@ static void test_scalar_quoting(void **state)
 		out = open_memstream(&text, &len);
 		cf_put_scalar(out, names[i]);
 		fclose(out);
-		assert_true(asprintf(&doc, "interfaces:\n  eth0:\n    programs:\n      - program: "
-					   "%s\n",
+		assert_true(asprintf(&doc,
+				     "interfaces:\n  eth0:\n    programs:\n      - program: "
+				     "%s\n",
 				     text) > 0);
 		assert_int_equal(parse(doc), 0);
 		assert_string_equal(cf.ifaces[0].progs[0].source, names[i]);
@@ -218,10 +220,8 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_settings_round_trip),
+		cmocka_unit_test(test_full),	       cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_errors),	       cmocka_unit_test(test_settings_round_trip),
 		cmocka_unit_test(test_scalar_quoting),
 	};
 
