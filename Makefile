@@ -26,7 +26,7 @@ VERSION  := 0.1.0
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 CPPFLAGS += -Ilib -Iheaders -I$(BUILD) -D_GNU_SOURCE -DXDPLOAD_VERSION='"$(VERSION)"' $(DEP_CFLAGS)
-LDLIBS   += $(or $(DEP_LIBS),-lxdp -lbpf -lelf -lz -ljson-c -lpcap)
+LDLIBS   += $(or $(DEP_LIBS),-lxdp -lbpf -lelf -lz -ljson-c -lpcap -lyaml)
 BPF_CFLAGS := -O2 -g -Wall -Werror -fno-builtin-abort -target bpf -Iheaders -I$(BPF_ARCH_INC)
 
 LIB_SRCS    := $(wildcard lib/*.c lib/*/*.c)
@@ -44,7 +44,7 @@ XDPLOAD  := $(BUILD)/xdpload
 # generated from the command tables by the binary itself (loader/completion.c)
 COMPLETION := $(BUILD)/xdpload.bash
 
-.PHONY: all deps test-deps check check-unit check-bench-analysis check-bats check-faults check-vm check-vm-if-possible demo bench install uninstall clean distclean format
+.PHONY: all deps test-deps contrib-deps check-contrib check check-unit check-bench-analysis check-bats check-faults check-vm check-vm-if-possible demo bench install uninstall clean distclean format
 .PHONY: check-asan check-fuzz check-malformed fuzz-build fuzz-bins asan-build asan-bins
 
 all: $(XDPLOAD) $(PROG_OBJS) $(COMPLETION)
@@ -114,7 +114,7 @@ $(BUILD)/libxdpload.a: $(LIB_OBJS) $(BUILD)/builtin_table.o $(BUILD)/builtin_obj
 	$(AR) rcs $@ $^
 
 $(XDPLOAD): $(LOADER_OBJS) $(BUILD)/libxdpload.a
-	$(CC) $(CFLAGS) -o $@ $(LOADER_OBJS) $(BUILD)/libxdpload.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(LOADER_OBJS) $(BUILD)/libxdpload.a $(LDLIBS)
 
 # The command line's number parser is the loader's; its test links it alone.
 $(BUILD)/tests/test_number: tests/unit/test_number.c $(BUILD)/loader/number.o $(HEADERS)
@@ -169,6 +169,21 @@ check-bats: all $(TEST_PROG_OBJS)
 check-faults: all $(TEST_PROG_OBJS)
 	@mkdir -p $(RESULTS)
 	@set -o pipefail; tests/faults/soak --tap $(RESULTS)/faults-soak.tap
+
+# Packaging and deployment (contrib/check-contrib): the Debian package and lintian,
+# the Ansible role on lab namespaces, the boot units installed, the Kubernetes
+# manifests offline. Long, and it installs the package for a while: not in `check`.
+CONTRIB_DEPS := build-essential debhelper devscripts fakeroot lintian ansible-core python3-apt \
+	yamllint python3-yaml systemd jq
+contrib-deps:
+	@missing=; for p in $(CONTRIB_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; if [ -n "$$missing" ]; then echo "check-contrib: apt-get install$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+
+check-contrib: contrib-deps all
+	@mkdir -p $(RESULTS)
+	contrib/check-contrib --tap $(RESULTS)/contrib.tap
 
 check-vm: all $(TEST_PROG_OBJS)
 	tests/vm/check-vm
@@ -235,18 +250,30 @@ $(BUILD)/bench/bpf/%.o: bench/bpf/%.bpf.c
 bench: all $(BENCH_BINS) $(BENCH_BPF)
 	@if [ -x bench/run ]; then bench/run; else echo "bench: no benchmarks in this tree yet"; exit 1; fi
 
-install: all
+# The boot units (systemd/*.in) name the installed binary.
+SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITS := $(patsubst systemd/%.in,$(BUILD)/systemd/%,$(wildcard systemd/*.in))
+$(BUILD)/systemd/%: systemd/%.in Makefile
+	@mkdir -p $(dir $@)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $< >$@
+
+install: all $(UNITS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/bpf/xdpload $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(SYSTEMD_UNITDIR) $(DESTDIR)/etc/xdpload
 	install -m 0755 $(XDPLOAD) $(DESTDIR)$(PREFIX)/sbin/xdpload
 	install -m 0644 $(PROG_OBJS) $(DESTDIR)$(PREFIX)/lib/bpf/xdpload/
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpload
+	install -m 0644 $(UNITS) $(DESTDIR)$(SYSTEMD_UNITDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/xdpload
 	rm -rf $(DESTDIR)$(PREFIX)/lib/bpf/xdpload
 	rm -f $(patsubst man/%,$(DESTDIR)$(PREFIX)/share/man/man8/%,$(wildcard man/*.8))
+	rm -f $(patsubst man/%,$(DESTDIR)$(PREFIX)/share/man/man5/%,$(wildcard man/*.5))
+	rm -f $(patsubst $(BUILD)/systemd/%,$(DESTDIR)$(SYSTEMD_UNITDIR)/%,$(UNITS))
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpload
 
 format:

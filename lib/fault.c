@@ -19,3 +19,17 @@ void xdpl_fault_point(const char *step)
 	if (++hits == nth)
 		kill(getpid(), SIGKILL);
 }
+
+bool xdpl_fault_fail(const char *step)
+{
+	static int hits;
+	const char *want = getenv("XDPLOAD_FAIL");
+	size_t len = strlen(step);
+	int nth = 1;
+
+	if (!want || strncmp(want, step, len) || (want[len] && want[len] != ':'))
+		return false;
+	if (want[len] == ':')
+		nth = atoi(want + len + 1);
+	return ++hits == nth;
+}

@@ -9,6 +9,15 @@
 #ifndef XDPL_FAULT_H
 #define XDPL_FAULT_H
 
+#include <stdbool.h>
+
 void xdpl_fault_point(const char *step);
+
+/*
+ * The same switch for a failure instead of a kill: with XDPLOAD_FAIL=STEP (or
+ * STEP:N) in the environment, returns true at that step, and the caller fails
+ * there as if the kernel had refused (tests of apply's swap back).
+ */
+bool xdpl_fault_fail(const char *step);
 
 #endif

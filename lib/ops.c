@@ -39,6 +39,25 @@ int configure_builtin(const struct component *c, const struct component_req *cre
 	return b->configure(c->obj, vals);
 }
 
+/*
+ * Like xdp-loader, load adds a program whose name is in the chain already as one
+ * more copy; a script run twice then gets two. Say so, and what re-runs want.
+ */
+static void warn_duplicates(const struct xdpl_iface *iface, const struct component *comps, int n)
+{
+	struct iface_status *st = malloc(sizeof(*st));
+	int i;
+
+	if (st && !status_collect(iface, st))
+		for (i = 0; i < n; i++)
+			if (status_find(st, 0, comps[i].entry.name))
+				pr_warn("%s: a program named '%s' is in the chain already: this "
+					"adds another one (for a chain that stays the same however "
+					"often a script runs, use 'xdpload apply')\n",
+					iface->name, comps[i].entry.name);
+	free(st);
+}
+
 static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_req *req)
 {
 	const struct backend_ops *be;
@@ -66,6 +85,8 @@ static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_re
 		if (!err)
 			err = configure_builtin(&comps[i], &req->progs[i], req->builtin_cfgs);
 	}
+	if (!err)
+		warn_duplicates(iface, comps, n);
 	if (!err)
 		err = be->load(iface, comps, n, &req->opts);
 	for (i = 0; i < n; i++)

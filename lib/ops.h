@@ -44,7 +44,7 @@ int xdpl_object_programs(const char *source,
 			 void (*fn)(const char *section, const char *name, void *ctx), void *ctx);
 /*
  * Set a bundled program's options (cfgs indexed like builtin_progs[], or NULL
- * for the defaults) in its opened object; nothing for other programs.
+ * for the defaults) in c, opened and not loaded; nothing for other programs.
  */
 int configure_builtin(const struct component *c, const struct component_req *creq,
 		      const struct builtin_cfg *cfgs);

@@ -15,6 +15,8 @@ extern const struct cmd_def cmd_ratelimit;
 extern const struct cmd_def cmd_stats;
 extern const struct cmd_def cmd_watch;
 extern const struct cmd_def cmd_test;
+extern const struct cmd_def cmd_apply;
+extern const struct cmd_def cmd_save;
 extern const struct cmd_def cmd_help;
 
 /* Every command, in the order usage lists them; NULL-terminated. */

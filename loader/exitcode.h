@@ -18,7 +18,11 @@ enum xdpl_exit {
 	XDPL_EXIT_BUSY = 9,	 /* the interface holds a program xdpload did not attach */
 	XDPL_EXIT_NOTFOUND = 10, /* no such attached program, or filter not loaded */
 	XDPL_EXIT_EXPECT = 11,	 /* test: a packet's verdict was not the one expected */
+	XDPL_EXIT_PENDING = 12,	 /* apply --check/--diff: the interfaces differ from the file */
 };
+
+/* The exit code of a command that succeeded (0 unless it sets another; main.c). */
+extern int xdpl_exit_status;
 
 /* The exit code of a command that returned ret with error e recorded. */
 enum xdpl_exit exit_code_of(const struct xdpl_error *e, int ret);

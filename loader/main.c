@@ -16,8 +16,11 @@
 
 const struct cmd_def *const xdpl_commands[] = {
 	&cmd_load,   &cmd_unload,    &cmd_status, &cmd_clean, &cmd_progs, &cmd_stats,
-	&cmd_filter, &cmd_ratelimit, &cmd_watch,  &cmd_test,  &cmd_help,  NULL,
+	&cmd_filter, &cmd_ratelimit, &cmd_watch,  &cmd_test,  &cmd_apply, &cmd_save,
+	&cmd_help,   NULL,
 };
+
+int xdpl_exit_status;
 
 struct main_cfg {
 	bool version;
@@ -126,5 +129,5 @@ int main(int argc, char **argv)
 	}
 	cmd = command_find(ctx.args[0]);
 	err = cmd ? run_command(cmd, ctx.nargs, ctx.args) : unknown_command(ctx.nargs, ctx.args);
-	return err < 0 ? output_error(err) : 0;
+	return err < 0 ? output_error(err) : xdpl_exit_status;
 }

@@ -98,12 +98,15 @@ ratelimit veth0
 watch veth0 -c 1
 test --iface veth0 --pcap /dev/null
 unload veth0 -n count
+apply --check $BATS_TEST_TMPDIR/empty.yaml
+save veth0
 help load
 EOF
 }
 
 @test "-v and --json are accepted by every command, and --json output is JSON" {
 	xdpl_b load -m skb veth0 pass filter ratelimit watch
+	echo "version: 1" >"$BATS_TEST_TMPDIR/empty.yaml"
 	[ "$(good_runs | awk '{ print $1 }' | sort)" = "$(commands | sort)" ]
 	# frames for watch -c 1 to report
 	on_a ping -q -c 2000 -i 0.02 "$LAB_IP_B" >/dev/null 2>&1 &
@@ -148,7 +151,7 @@ EOF
 		[ "$(jq -r .exit_code <<<"$output")" = 2 ]
 	done
 	# an interface that does not exist, for every command that takes one
-	for c in load unload status clean stats filter ratelimit watch; do
+	for c in load unload status clean stats filter ratelimit watch save; do
 		case $c in
 		load) args="nosuch0 drop" ;;
 		unload) args="nosuch0 --all" ;;
@@ -346,8 +349,10 @@ man_synopsis()
 	command -v groff >/dev/null || skip "groff missing"
 	diff <(man_synopsis "$ROOT/man/xdpload.8") <("$XDPLOAD" help --synopsis)
 	# the subcommand pages: the same options as the tables, no more, no fewer
-	for c in filter ratelimit watch test; do
-		syn=$(man_synopsis "$ROOT/man/xdpload-$c.8" | grep "^xdpload $c ")
+	for c in filter ratelimit watch apply save test; do
+		page=$c
+		[ "$c" != save ] || page=apply
+		syn=$(man_synopsis "$ROOT/man/xdpload-$page.8" | grep "^xdpload $c ")
 		echo "$c: $syn"
 		diff <(grep -Eo -- '(^| |\[|\(|\|)--?[a-z][-a-z]*' <<<"$syn" | tr -d ' [(|' | sort -u) \
 			<("$XDPLOAD" help --synopsis "$c" | grep -Eo -- '(^| |\[|\(|\|)--?[a-z][-a-z]*' |

@@ -417,12 +417,12 @@ static int stage(struct linked_build *b, const struct linked_manifest *next)
 	return err;
 }
 
-int linked_build_and_swap(struct linked_build *b)
+int linked_build_prepare(struct linked_build *b)
 {
-	struct linked_manifest *next = malloc(sizeof(*next));
 	int i, err = 0;
 
-	if (!next)
+	b->next = malloc(sizeof(*b->next));
+	if (!b->next)
 		return -ENOMEM;
 	qsort(b->lc, b->n, sizeof(b->lc[0]), cmp_lcomp);
 	for (i = 0; i < b->n && !err; i++)
@@ -434,27 +434,86 @@ int linked_build_and_swap(struct linked_build *b)
 		err = setup_counters(b);
 	if (!err)
 		err = compose_chain(b);
-	if (err)
-		goto out;
-	next_manifest(b, next);
-	err = stage(b, next);
-	if (!err)
-		err = swap_in(b);
 	if (err) {
-		linked_state_unstage(b->st, next->generation);
-		goto out;
+		free(b->next);
+		b->next = NULL;
+		return err;
 	}
+	next_manifest(b, b->next);
+	err = stage(b, b->next);
+	if (err)
+		linked_build_abort(b);
+	return err;
+}
+
+int linked_build_swap(struct linked_build *b)
+{
+	return swap_in(b);
+}
+
+int linked_build_swap_back(struct linked_build *b)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
+	const struct xdpl_iface *iface = &b->st->iface;
+
+	/* the kernel checks that our chain is still the one there */
+	ao.old_prog_fd = b->comp.prog_fd;
+	if (!bpf_xdp_attach(iface->ifindex, b->old_fd, b->attach_flags | XDP_FLAGS_REPLACE, &ao))
+		return 0;
+	return xdpl_err(XDPL_ERR_FAIL, errno,
+			"%s: cannot put its previous XDP program back: %s; the new chain stays "
+			"attached",
+			iface->name, strerror(errno));
+}
+
+void linked_build_abort(struct linked_build *b)
+{
+	if (!b->next)
+		return;
+	linked_state_unstage(b->st, b->next->generation);
+	free(b->next);
+	b->next = NULL;
+}
+
+void linked_build_commit(struct linked_build *b)
+{
+	int err;
+
 	xdpl_fault_point("linked:swapped");
 	/* the chain runs: the commit is one rename, and leftovers go with the next command */
-	err = linked_state_commit(b->st, next);
+	err = linked_state_commit(b->st, b->next);
 	if (err < 0)
 		pr_warn("%s: the chain runs, but its commit failed (%s); the next xdpload "
 			"command finishes it\n",
 			b->st->iface.name, strerror(-err));
-	err = 0;
-out:
-	free(next);
-	return err;
+	free(b->next);
+	b->next = NULL;
+}
+
+int linked_build_comp_fd(const struct linked_build *b, const struct component *c)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->lc[i]->c == c)
+			return b->lc[i]->standalone_fd;
+	return -1;
+}
+
+int linked_build_and_swap(struct linked_build *b)
+{
+	int err;
+
+	err = linked_build_prepare(b);
+	if (err)
+		return err;
+	err = linked_build_swap(b);
+	if (err) {
+		linked_build_abort(b);
+		return err;
+	}
+	linked_build_commit(b);
+	return 0;
 }
 
 void linked_build_free(struct linked_build *b)
@@ -468,6 +527,8 @@ void linked_build_free(struct linked_build *b)
 		lcomp_free(b->lc[i]);
 	}
 	b->n = 0;
+	free(b->next);
+	b->next = NULL;
 	linked_composite_close(&b->comp);
 	if (b->counters_fd >= 0)
 		close(b->counters_fd);

@@ -30,6 +30,7 @@ struct linked_build {
 	struct linked_composite comp;
 	int old_fd; /* the program on the interface now, or -1 */
 	__u32 attach_flags;
+	struct linked_manifest *next; /* staged by linked_build_prepare(), or NULL */
 };
 
 void linked_build_init(struct linked_build *b, struct linked_state *st);
@@ -48,6 +49,27 @@ int linked_build_add_new(struct linked_build *b, struct component *c);
 
 /* Build the chain b->lc[0..n), swap it in, commit. */
 int linked_build_and_swap(struct linked_build *b);
+
+/*
+ * The same in steps, for a change of several interfaces at once (lib/apply.c):
+ * prepare every one, swap every one, then commit every one; or, when a later
+ * swap fails, swap the earlier ones back and abort all. linked_build_and_swap()
+ * is prepare, swap, commit.
+ *
+ * Prepare: capture, verify, compose, and stage generation G (nothing on the
+ * interface changes; on error nothing staged stays).
+ */
+int linked_build_prepare(struct linked_build *b);
+/* Attach the prepared chain in place of the program that was there. */
+int linked_build_swap(struct linked_build *b);
+/* After a swap: attach the old program (or none) again in place of the new chain. */
+int linked_build_swap_back(struct linked_build *b);
+/* Undo a prepared generation that is not (or no longer) attached. */
+void linked_build_abort(struct linked_build *b);
+/* After a swap: the rename that commits generation G. */
+void linked_build_commit(struct linked_build *b);
+/* The fd of a new component's program alone (its maps are the chain's), or -1. */
+int linked_build_comp_fd(const struct linked_build *b, const struct component *c);
 
 void linked_build_free(struct linked_build *b);
 

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The bundled programs' settings in chain files (see chainfile_progs.h). Only
+ * this file calls the filter's and the ratelimit's user-space halves for apply
+ * and save.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "chainfile.h"
+#include "chainfile_progs.h"
+#include "log.h"
+#include "progs/filter.h"
+#include "progs/ratelimit.h"
+
+bool cf_settings_key(const char *key)
+{
+	return !strcmp(key, "filter") || !strcmp(key, "ratelimit");
+}
+
+static yaml_node_t *nd(yaml_document_t *doc, int id)
+{
+	return yaml_document_get_node(doc, id);
+}
+
+/* ---- the filter ---- */
+
+#define RULE_FIELDS "ip, port, ether, dir, proto"
+
+static int rule_dir(const char *file, const yaml_node_t *v, struct filter_rule *r)
+{
+	const char *s = cf_scalar(v);
+
+	if (s && !strcmp(s, "src"))
+		r->dir = XDPL_FILTER_SRC;
+	else if (s && !strcmp(s, "dst"))
+		r->dir = XDPL_FILTER_DST;
+	else
+		return cf_error(file, v, "dir must be src or dst");
+	return 0;
+}
+
+static int rule_proto(const char *file, const yaml_node_t *v, unsigned int *protos)
+{
+	const char *s = cf_scalar(v);
+
+	if (s && !strcmp(s, "tcp"))
+		*protos = FILTER_PROTO_TCP;
+	else if (s && !strcmp(s, "udp"))
+		*protos = FILTER_PROTO_UDP;
+	else
+		return cf_error(file, v, "proto must be tcp or udp (leave it out for both)");
+	return 0;
+}
+
+/* One rule; a port rule for both protocols becomes two, as filter_list() shows them. */
+static int parse_rule(const char *file, yaml_document_t *doc, const yaml_node_t *n,
+		      struct cf_settings *s)
+{
+	const yaml_node_t *what = NULL, *dir = NULL, *proto = NULL, *k, *v;
+	struct filter_rule r = { .dir = XDPL_FILTER_SRC };
+	unsigned int protos = FILTER_PROTO_TCP | FILTER_PROTO_UDP, bit;
+	yaml_node_pair_t *p;
+	char why[160];
+	const char *key;
+	int err = 0;
+
+	err = cf_need_map(file, n, "a rule (ip: PREFIX, port: N or ether: MAC)");
+	for (p = n->data.mapping.pairs.start; !err && p < n->data.mapping.pairs.top; p++) {
+		k = nd(doc, p->key);
+		v = nd(doc, p->value);
+		key = cf_scalar(k) ?: "";
+		if (!strcmp(key, "ip") || !strcmp(key, "port") || !strcmp(key, "ether")) {
+			if (what)
+				return cf_error(file, k, "a rule is one of ip, port or ether");
+			what = k;
+			if (!cf_scalar(v))
+				return cf_error(file, v, "%s: expected a value", key);
+			if (!strcmp(key, "ip"))
+				err = filter_parse_ip(cf_scalar(v), &r, why, sizeof(why));
+			else if (!strcmp(key, "port"))
+				err = filter_parse_port(cf_scalar(v), &r, why, sizeof(why));
+			else
+				err = filter_parse_mac(cf_scalar(v), &r, why, sizeof(why));
+			if (err)
+				return cf_error(file, v, "%s", why);
+		} else if (!strcmp(key, "dir")) {
+			dir = v;
+		} else if (!strcmp(key, "proto")) {
+			proto = v;
+		} else {
+			return cf_unknown_key(file, k, "a rule", RULE_FIELDS);
+		}
+	}
+	if (err)
+		return err;
+	if (!what)
+		return cf_error(file, n, "a rule needs ip, port or ether");
+	/* the defaults of 'xdpload filter': addresses match the source, ports the destination */
+	if (r.kind == FILTER_PORT)
+		r.dir = XDPL_FILTER_DST;
+	if (dir && (err = rule_dir(file, dir, &r)))
+		return err;
+	if (proto && r.kind != FILTER_PORT)
+		return cf_error(file, proto, "proto only applies to port rules");
+	if (proto && (err = rule_proto(file, proto, &protos)))
+		return err;
+	for (bit = FILTER_PROTO_TCP; bit <= FILTER_PROTO_UDP; bit <<= 1) {
+		struct filter_rule *nr;
+
+		if (r.kind == FILTER_PORT && !(protos & bit))
+			continue;
+		nr = realloc(s->rules, (s->nrules + 1) * sizeof(*nr));
+		if (!nr)
+			return -ENOMEM;
+		s->rules = nr;
+		nr[s->nrules] = r;
+		nr[s->nrules++].protos = r.kind == FILTER_PORT ? bit : 0;
+		if (r.kind != FILTER_PORT)
+			break;
+	}
+	return 0;
+}
+
+static int parse_filter(const char *file, yaml_document_t *doc, const yaml_node_t *n,
+			struct cf_settings *s)
+{
+	const yaml_node_t *k, *v;
+	yaml_node_pair_t *p;
+	yaml_node_item_t *it;
+	const char *key;
+	int err;
+
+	s->filter = true;
+	s->policy = XDPL_FILTER_DENY;
+	if (cf_scalar(n) && !*cf_scalar(n))
+		return 0; /* "filter:" alone: no rules, policy deny */
+	err = cf_need_map(file, n, "filter");
+	for (p = n->data.mapping.pairs.start; !err && p < n->data.mapping.pairs.top; p++) {
+		k = nd(doc, p->key);
+		v = nd(doc, p->value);
+		key = cf_scalar(k) ?: "";
+		if (!strcmp(key, "policy")) {
+			if (cf_scalar(v) && !strcmp(cf_scalar(v), "allow"))
+				s->policy = XDPL_FILTER_ALLOW;
+			else if (!cf_scalar(v) || strcmp(cf_scalar(v), "deny"))
+				err = cf_error(file, v, "policy must be allow or deny");
+		} else if (!strcmp(key, "rules")) {
+			if (cf_scalar(v) && !*cf_scalar(v))
+				continue;
+			if (v->type != YAML_SEQUENCE_NODE)
+				return cf_error(file, v,
+						"rules must be a list ('- ip: PREFIX' lines)");
+			for (it = v->data.sequence.items.start;
+			     !err && it < v->data.sequence.items.top; it++)
+				err = parse_rule(file, doc, nd(doc, *it), s);
+		} else {
+			err = cf_unknown_key(file, k, "filter", "policy, rules");
+		}
+	}
+	return err;
+}
+
+/* ---- the ratelimit ---- */
+
+static int parse_ratelimit(const char *file, yaml_document_t *doc, const yaml_node_t *n,
+			   struct cf_settings *s)
+{
+	yaml_node_pair_t *p;
+	const char *key;
+	int err;
+
+	s->ratelimit = true;
+	s->rate = XDPL_RL_DEFAULT_RATE;
+	s->burst = XDPL_RL_DEFAULT_BURST;
+	if (cf_scalar(n) && !*cf_scalar(n))
+		return 0;
+	err = cf_need_map(file, n, "ratelimit");
+	for (p = n->data.mapping.pairs.start; !err && p < n->data.mapping.pairs.top; p++) {
+		key = cf_scalar(nd(doc, p->key)) ?: "";
+		if (!strcmp(key, "rate"))
+			err = cf_u64(file, nd(doc, p->value), "rate", 1, RATELIMIT_MAX_RATE,
+				     &s->rate);
+		else if (!strcmp(key, "burst"))
+			err = cf_u64(file, nd(doc, p->value), "burst", 1, RATELIMIT_MAX_BURST,
+				     &s->burst);
+		else
+			err = cf_unknown_key(file, nd(doc, p->key), "ratelimit", "rate, burst");
+	}
+	return err;
+}
+
+int cf_settings_parse(const char *file, yaml_document_t *doc, const yaml_node_t *key,
+		      const yaml_node_t *val, const char *source, struct cf_settings *s)
+{
+	const char *k = cf_scalar(key);
+
+	if (strcmp(k, source))
+		return cf_error(file, key,
+				"'%s' settings belong to the bundled '%s' program, not "
+				"to %s",
+				k, k, source);
+	if (!strcmp(k, "filter"))
+		return parse_filter(file, doc, val, s);
+	return parse_ratelimit(file, doc, val, s);
+}
+
+void cf_settings_free(struct cf_settings *s)
+{
+	free(s->rules);
+	memset(s, 0, sizeof(*s));
+}
+
+void cf_settings_builtin_cfg(const struct cf_settings *s, const char *source,
+			     struct builtin_cfg *cfgs)
+{
+	const struct builtin_prog *b = builtin_find(source);
+	struct builtin_cfg *c;
+
+	if (!b || !s->ratelimit || strcmp(source, "ratelimit"))
+		return;
+	/* ratelimit_builtin_options[]: rate, then burst */
+	c = &cfgs[b - builtin_progs];
+	c->val[0] = s->rate;
+	c->val[1] = s->burst;
+	c->given[0] = c->given[1] = true;
+}
+
+/* ---- what runs ---- */
+
+int cf_settings_read(int prog_fd, const char *source, struct cf_settings *s)
+{
+	struct filter_maps m;
+	__u64 no_match;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	if (!strcmp(source, "ratelimit")) {
+		err = ratelimit_get_config(prog_fd, &s->rate, &s->burst);
+		s->ratelimit = !err;
+		return err;
+	}
+	if (strcmp(source, "filter"))
+		return 0;
+	err = filter_maps_open(prog_fd, &m);
+	if (err)
+		return err;
+	err = filter_policy_get(&m, &s->policy);
+	if (!err)
+		err = filter_list(&m, &s->rules, &s->nrules, &no_match);
+	filter_maps_close(&m);
+	s->filter = !err;
+	return err;
+}
+
+/* "ip src 10.0.0.0/8", "port dst 53/udp": a rule as diff shows it, and its identity. */
+static void rule_str(const struct filter_rule *r, char *buf, size_t sz)
+{
+	char key[64];
+
+	filter_rule_key_str(r, key, sizeof(key));
+	snprintf(buf, sz, "%s %s %s", filter_kind_str(r->kind), filter_dir_str(r->dir), key);
+}
+
+static bool has_rule(const struct cf_settings *s, const struct filter_rule *r)
+{
+	char a[128], b[128];
+	size_t i;
+
+	rule_str(r, a, sizeof(a));
+	for (i = 0; i < s->nrules; i++) {
+		rule_str(&s->rules[i], b, sizeof(b));
+		if (!strcmp(a, b))
+			return true;
+	}
+	return false;
+}
+
+static const char *policy_str(enum xdpl_filter_policy p)
+{
+	return p == XDPL_FILTER_ALLOW ? "allow" : "deny";
+}
+
+int cf_settings_diff(const struct cf_settings *want, const struct cf_settings *have,
+		     void (*fn)(void *ctx, const char *what), void *ctx)
+{
+	char line[192], r[128];
+	int n = 0;
+	size_t i;
+
+	if (want->filter) {
+		for (i = 0; i < want->nrules; i++) {
+			if (has_rule(have, &want->rules[i]))
+				continue;
+			rule_str(&want->rules[i], r, sizeof(r));
+			snprintf(line, sizeof(line), "filter: add %s", r);
+			fn(ctx, line);
+			n++;
+		}
+		for (i = 0; i < have->nrules; i++) {
+			if (has_rule(want, &have->rules[i]))
+				continue;
+			rule_str(&have->rules[i], r, sizeof(r));
+			snprintf(line, sizeof(line), "filter: delete %s", r);
+			fn(ctx, line);
+			n++;
+		}
+		if (want->policy != have->policy) {
+			snprintf(line, sizeof(line), "filter: policy %s -> %s",
+				 policy_str(have->policy), policy_str(want->policy));
+			fn(ctx, line);
+			n++;
+		}
+	}
+	if (want->ratelimit && (want->rate != have->rate || want->burst != have->burst)) {
+		snprintf(line, sizeof(line), "ratelimit: rate %llu -> %llu, burst %llu -> %llu",
+			 (unsigned long long)have->rate, (unsigned long long)want->rate,
+			 (unsigned long long)have->burst, (unsigned long long)want->burst);
+		fn(ctx, line);
+		n++;
+	}
+	return n;
+}
+
+static int apply_filter(int prog_fd, const char *label, const struct cf_settings *want)
+{
+	struct cf_settings have;
+	struct filter_maps m;
+	char r[128];
+	size_t i;
+	int err;
+
+	err = cf_settings_read(prog_fd, "filter", &have);
+	if (!err)
+		err = filter_maps_open(prog_fd, &m);
+	if (err) {
+		cf_settings_free(&have);
+		return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot read its filter rules: %s", label,
+				strerror(-err));
+	}
+	/*
+	 * New rules first, then the policy, then the rules that go: a rule kept in
+	 * both sets never stops matching, whatever order the kernel sees.
+	 */
+	for (i = 0; i < want->nrules && !err; i++) {
+		if (has_rule(&have, &want->rules[i]))
+			continue;
+		err = filter_add(&m, &want->rules[i]);
+		err = err > 0 ? 0 : err;
+		if (err)
+			rule_str(&want->rules[i], r, sizeof(r));
+		if (err == -ENOSPC)
+			err = xdpl_err(XDPL_ERR_FAIL, err,
+				       "%s: cannot add %s: the filter holds %d "
+				       "rules already",
+				       label, r, XDPL_FILTER_MAX_RULES);
+		else if (err)
+			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot add %s: %s", label, r,
+				       strerror(-err));
+	}
+	if (!err && have.policy != want->policy && (err = filter_policy_set(&m, want->policy)))
+		err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot set the policy: %s", label,
+			       strerror(-err));
+	for (i = 0; i < have.nrules && !err; i++) {
+		if (has_rule(want, &have.rules[i]))
+			continue;
+		err = filter_del(&m, &have.rules[i]);
+		if (err == -ENOENT)
+			err = 0; /* someone else deleted it meanwhile: what we wanted */
+		if (err) {
+			rule_str(&have.rules[i], r, sizeof(r));
+			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot delete %s: %s", label, r,
+				       strerror(-err));
+		}
+	}
+	filter_maps_close(&m);
+	cf_settings_free(&have);
+	return err;
+}
+
+int cf_settings_apply(int prog_fd, const char *label, const struct cf_settings *want)
+{
+	int err = 0;
+
+	if (want->filter)
+		err = apply_filter(prog_fd, label, want);
+	if (!err && want->ratelimit) {
+		err = ratelimit_configure(prog_fd, want->rate, want->burst);
+		if (err)
+			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot set rate and burst: %s",
+				       label, strerror(-err));
+	}
+	return err;
+}
+
+/* Is rules[i] the TCP half of a port rule whose UDP half follows? Then it is one rule. */
+static bool both_protos(const struct cf_settings *s, size_t i)
+{
+	const struct filter_rule *a = &s->rules[i], *b = i + 1 < s->nrules ? a + 1 : NULL;
+
+	return a->kind == FILTER_PORT && b && b->kind == FILTER_PORT && b->port == a->port &&
+	       b->dir == a->dir && a->protos == FILTER_PROTO_TCP && b->protos == FILTER_PROTO_UDP;
+}
+
+void cf_settings_format(FILE *out, const struct cf_settings *s, const char *in)
+{
+	const struct filter_rule *r;
+	char key[64];
+	size_t i;
+
+	if (s->ratelimit)
+		fprintf(out, "%sratelimit:\n%s  rate: %llu\n%s  burst: %llu\n", in, in,
+			(unsigned long long)s->rate, in, (unsigned long long)s->burst);
+	if (!s->filter)
+		return;
+	fprintf(out, "%sfilter:\n%s  policy: %s\n%s  rules:%s\n", in, in, policy_str(s->policy), in,
+		s->nrules ? "" : " []");
+	for (i = 0; i < s->nrules; i++) {
+		r = &s->rules[i];
+		if (r->kind == FILTER_PORT) {
+			fprintf(out, "%s    - port: %u\n%s      dir: %s\n", in, r->port, in,
+				filter_dir_str(r->dir));
+			if (both_protos(s, i))
+				i++;
+			else
+				fprintf(out, "%s      proto: %s\n", in,
+					r->protos == FILTER_PROTO_TCP ? "tcp" : "udp");
+			continue;
+		}
+		/* quoted: YAML 1.1 readers (PyYAML, Ansible) take 10:20:30:40:50:59 for a number */
+		filter_rule_key_str(r, key, sizeof(key));
+		fprintf(out, "%s    - %s: \"%s\"\n%s      dir: %s\n", in,
+			r->kind == FILTER_IP ? "ip" : "ether", key, in, filter_dir_str(r->dir));
+	}
+}
