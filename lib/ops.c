@@ -176,18 +176,20 @@ int xdpl_object_programs(const char *source,
 			return xdpl_err(XDPL_ERR_NOFILE, err, "%s: cannot read: %s", source,
 					strerror(-err));
 	}
+	xdpl_clear_verifier_log();
 	obj = bpf_object__open_mem(buf, len, NULL);
 	err = libbpf_get_error(obj);
 	if (err) {
-		char why[128];
+		char why[256];
 
 		free(buf);
-		libbpf_strerror(err, why, sizeof(why));
-		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: not a valid eBPF object: %s", source,
-				why);
+		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: libbpf cannot open it: %s", source,
+				xdpl_libbpf_reason(err, why, sizeof(why)));
 	}
+	/* untyped ones too: -s or -n loads them as XDP (component.c) */
 	bpf_object__for_each_program (p, obj)
-		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP)
+		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP ||
+		    bpf_program__type(p) == BPF_PROG_TYPE_UNSPEC)
 			fn(bpf_program__section_name(p), bpf_program__name(p), ctx);
 	bpf_object__close(obj);
 	free(buf);

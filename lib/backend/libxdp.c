@@ -12,6 +12,7 @@
 #include "backend/backend.h"
 #include "backend/legacy.h"
 #include "log.h"
+#include "objload.h"
 #include "verifier_log.h"
 
 /* libxdp names its dispatcher program so (lib/libxdp/xdp-dispatcher.c.in). */
@@ -127,19 +128,21 @@ static int libxdp_load(const struct xdpl_iface *iface, struct component *comps, 
 	progs = calloc(n, sizeof(*progs));
 	if (!progs)
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		progs[i] = comps[i].xprog;
+		err = err ?: objload_check_maps(comps[i].label, comps[i].obj);
+	}
+	if (err) {
+		free(progs);
+		return err;
+	}
 	xdpl_clear_verifier_log();
 	err = xdp_program__attach_multi(progs, n, iface->ifindex, opts->mode, 0);
 	free(progs);
 	if (err) {
-		if (*xdpl_last_verifier_log())
-			return verifier_report(n == 1 ? comps[0].label : "one of the programs",
-					       err);
-		if (err == -EOPNOTSUPP && opts->mode == XDP_MODE_NATIVE)
+		if (err == -EOPNOTSUPP && opts->mode == XDP_MODE_NATIVE && !*xdpl_last_verifier_log())
 			return backend_attach_error(iface, err, XDP_FLAGS_DRV_MODE);
-		return xdpl_err(XDPL_ERR_FAIL, err, "%s: libxdp could not attach: %s", iface->name,
-				strerror(-err));
+		return objload_error(n == 1 ? comps[0].label : "one of the programs", err);
 	}
 	/* libxdp fell back to attaching a single program directly: remember it is ours */
 	if (!bpf_xdp_query(iface->ifindex, 0, &q) && q.prog_id &&

@@ -14,6 +14,7 @@
 #include "fault.h"
 #include "linked/capture.h"
 #include "log.h"
+#include "objload.h"
 #include "verifier_log.h"
 
 /* One component of the chain being built: just loaded by the user, or already there. */
@@ -170,6 +171,9 @@ static int capture(struct lcomp *l)
 {
 	int err;
 
+	err = objload_check_maps(l->meta.entry.label, l->c->obj);
+	if (err)
+		return err;
 	err = linked_capture_arm(l->c->prog);
 	if (err)
 		return err;
@@ -177,11 +181,7 @@ static int capture(struct lcomp *l)
 	err = bpf_object__load(l->c->obj);
 	if (err) {
 		linked_capture_disarm(l->c->prog);
-		if (*xdpl_last_verifier_log())
-			return verifier_report(l->meta.entry.label, err);
-		return xdpl_err(err == -EPERM ? XDPL_ERR_PERM : XDPL_ERR_FAIL, err,
-				"%s: cannot load its maps: %s", l->meta.entry.label,
-				strerror(-err));
+		return objload_error(l->meta.entry.label, err);
 	}
 	return linked_capture_take(l->c->prog, &l->lp);
 }
