@@ -16,6 +16,14 @@
 int objload_check_maps(const char *label, struct bpf_object *obj);
 
 /*
+ * Maps pinned by name whose pin exists are reused, as libbpf does; but the
+ * kernel adds BPF_F_RDONLY_PROG to a devmap's or cpumap's flags, so libbpf 1.1
+ * refuses the very map it pinned. Take those flags from the pin so that its
+ * check passes; refuse a pin that is another map (exit 7, naming both).
+ */
+int objload_prepare_pins(const char *label, struct bpf_object *obj);
+
+/*
  * The error for bpf_object__load() (or libxdp's load) of label failing with err:
  * the verifier's log when there is one (exit 6), a pin that cannot be made or
  * reused (exit 7), no permission (exit 7), else libbpf's own reason in one line

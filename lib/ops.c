@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "backend/backend.h"
+#include "bpffs.h"
 #include "iface_lock.h"
 #include "log.h"
 #include "ops.h"
@@ -41,6 +42,7 @@ static int configure_builtin(const struct component *c, const struct component_r
 
 static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_req *req)
 {
+	char pin_root[XDPL_PATH_LEN];
 	const struct backend_ops *be;
 	struct component *comps;
 	int i, n = req->n, err;
@@ -60,9 +62,18 @@ static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_re
 	comps = calloc(n, sizeof(*comps));
 	if (!comps)
 		return -ENOMEM;
+	/*
+	 * libbpf pins maps pinned by name below -p DIR, or its default, on the real
+	 * bpffs even under `ip netns exec`; the linked backend moves those of a
+	 * chain without -p into the chain's own state (linked_build.c).
+	 */
+	err = bpffs_resolve(req->opts.pin_dir, pin_root, sizeof(pin_root));
 	/* Open everything before changing anything, so bad input changes nothing. */
 	for (i = 0; i < n && !err; i++) {
-		err = component_open(&comps[i], &req->progs[i], i);
+		struct component_req creq = req->progs[i];
+
+		creq.pin_dir = pin_root;
+		err = component_open(&comps[i], &creq, i);
 		if (!err)
 			err = configure_builtin(&comps[i], &req->progs[i], req->builtin_cfgs);
 	}

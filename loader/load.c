@@ -143,12 +143,14 @@ static int load_run(struct cmd_ctx *ctx, void *cfg)
 			.prog_name = c->prog_name,
 			.prio = opt_given(ctx, "prio") ? (int)c->prio : -1,
 			.actions = c->actions,
-			.pin_dir = c->pin_dir,
 		};
 	}
 	req = (struct xdpl_load_req){
 		.dispatcher = c->dispatcher,
-		.opts = { .mode = c->mode, .force = c->force, .no_stats = c->no_stats },
+		.opts = { .mode = c->mode,
+			  .force = c->force,
+			  .no_stats = c->no_stats,
+			  .pin_dir = c->pin_dir },
 		.progs = reqs,
 		.n = n,
 		.builtin_cfgs = ctx->builtin_cfgs,

@@ -21,6 +21,11 @@ struct load_opts {
 	enum xdp_attach_mode mode;
 	bool force;    /* replace a program xdpload did not attach */
 	bool no_stats; /* linked: leave out the per-component counters */
+	/*
+	 * load -p as given, or NULL: the backend decides where maps pinned by name
+	 * go (component_req.pin_dir is where libbpf puts them, resolved).
+	 */
+	const char *pin_dir;
 };
 
 struct unload_sel {

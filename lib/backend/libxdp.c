@@ -130,7 +130,8 @@ static int libxdp_load(const struct xdpl_iface *iface, struct component *comps, 
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		progs[i] = comps[i].xprog;
-		err = err ?: objload_check_maps(comps[i].label, comps[i].obj);
+		err = err ?: objload_check_maps(comps[i].label, comps[i].obj) ?:
+			     objload_prepare_pins(comps[i].label, comps[i].obj);
 	}
 	if (err) {
 		free(progs);
