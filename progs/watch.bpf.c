@@ -64,7 +64,7 @@ static __always_inline int may_report(void)
 	return 1;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int watch(struct xdp_md *ctx)
 {
 	struct xdpl_watch_event *ev;

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 #include "backend/legacy.h"
+#include "builtin.h"
 #include "bpffs.h"
 #include "backend/linked_build.h"
 #include "fault.h"
@@ -234,6 +235,30 @@ static int capture(struct lcomp *l)
 		return objload_error(l->meta.entry.label, err);
 	}
 	return linked_capture_take(l->c->prog, &l->lp);
+}
+
+/*
+ * The bundled programs handle frags (they read headers only) and are built
+ * with the flag; the chain handles frags only if every program does, so the
+ * user's programs decide: none with frags, the bundled ones drop the flag. A
+ * mix of the user's is left for compose to refuse, naming the right program.
+ */
+static void adapt_frags(struct linked_build *b)
+{
+	bool frags = false, plain = false;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		if (!source_is_file(b->lc[i]->meta.entry.label))
+			continue;
+		if (b->lc[i]->lp->prog_flags & BPF_F_XDP_HAS_FRAGS)
+			frags = true;
+		else
+			plain = true;
+	}
+	for (i = 0; plain && !frags && i < b->n; i++)
+		if (!source_is_file(b->lc[i]->meta.entry.label))
+			b->lc[i]->lp->prog_flags &= ~BPF_F_XDP_HAS_FRAGS;
 }
 
 static int standalone(const struct linked_state *st, struct lcomp *l)
@@ -466,6 +491,8 @@ int linked_build_and_swap(struct linked_build *b)
 	qsort(b->lc, b->n, sizeof(b->lc[0]), cmp_lcomp);
 	for (i = 0; i < b->n && !err; i++)
 		err = capture(b->lc[i]);
+	if (!err)
+		adapt_frags(b);
 	/* each one verified alone first: its verifier errors name it */
 	for (i = 0; i < b->n && !err; i++)
 		err = standalone(b->st, b->lc[i]);
