@@ -195,9 +195,16 @@ static struct bpf_program *find_prog(struct bpf_object *obj, const struct compon
 
 static int select_prog(struct component *c, const struct component_req *req)
 {
+	struct component_req sel;
 	char names[512];
 	int err;
 
+	/* -s and -n choose within files: a bundled program is the only one of its object */
+	if (c->builtin) {
+		sel = *req;
+		sel.section = sel.prog_name = NULL;
+		req = &sel;
+	}
 	c->prog = find_prog(c->obj, req);
 	if (c->prog) {
 		err = set_xdp(c->prog) ?: type_others(c);

@@ -40,6 +40,23 @@ static int configure_builtin(const struct component *c, const struct component_r
 	return b->configure(c->obj, vals);
 }
 
+/*
+ * LIBXDP_SKIP_DISPATCHER=1, as libxdp honours it: one program on an interface
+ * without a program attaches alone, no dispatcher, whichever backend auto would
+ * pick (libxdp's then attaches it directly); xdp-loader's tests rely on it.
+ */
+static enum dispatcher_choice skip_dispatcher(const struct xdpl_iface *iface,
+					      const struct xdpl_load_req *req)
+{
+	const char *env = secure_getenv("LIBXDP_SKIP_DISPATCHER");
+
+	if (req->dispatcher != DISPATCHER_AUTO || req->n != 1 || !env || strcmp(env, "1") ||
+	    backend_owner(iface))
+		return req->dispatcher;
+	pr_debug("%s: LIBXDP_SKIP_DISPATCHER=1: attaching the program alone\n", iface->name);
+	return DISPATCHER_LIBXDP;
+}
+
 static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_req *req)
 {
 	char pin_root[XDPL_PATH_LEN];
@@ -47,7 +64,7 @@ static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_re
 	struct component *comps;
 	int i, n = req->n, err;
 
-	err = backend_select(iface, req->dispatcher, &be);
+	err = backend_select(iface, skip_dispatcher(iface, req), &be);
 	if (err)
 		return err;
 	if (n > be->max_progs)

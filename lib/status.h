@@ -33,6 +33,8 @@ struct iface_status {
 	enum xdp_attach_mode mode;
 	__u32 dispatcher_id; /* 0 without a dispatcher */
 	char dispatcher_name[XDPL_NAME_LEN];
+	char dispatcher_tag[BPF_TAG_SIZE * 2 + 1];
+	__u32 link_id; /* a single program held by this bpf_link (another tool's), or 0 */
 	bool owned; /* attached by xdpload */
 	int nprogs;
 	struct prog_status progs[XDPL_MAX_PROGS];
@@ -43,6 +45,13 @@ int status_collect(const struct xdpl_iface *iface, struct iface_status *st);
 
 /* Fill a prog_status's name, id and tag from a program fd. */
 int prog_status_from_fd(int fd, struct prog_status *ps);
+
+/*
+ * The bpf_link that holds prog_id on ifindex, or 0 when it was attached without
+ * one (netlink, as xdpload, iproute2 and libxdp do). A link cannot be replaced
+ * through netlink, --force or not.
+ */
+__u32 xdp_link_of(int ifindex, __u32 prog_id);
 
 /* Find an attached program by kernel ID or name; NULL if none. */
 const struct prog_status *status_find(const struct iface_status *st, __u32 id, const char *name);

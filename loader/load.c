@@ -170,8 +170,9 @@ const struct cmd_def cmd_load = {
 	.name = "load",
 	.summary = "Add XDP programs to the chain on IFACE, in priority order",
 	.description = "A BUILTIN is a bundled program's name (xdpload progs lists them); a FILE "
-		       "has a '/'\nor ends in .o. -s, -n, -P and -A apply to every program of "
-		       "the command.\n",
+		       "has a '/'\nor ends in .o. -s and -n select in every file of the command "
+		       "(a bundled program\nis the only one of its object); -P and -A apply to "
+		       "every program.\n",
 	.opts = load_opts,
 	.groups = load_groups,
 	.args = load_args,

@@ -86,22 +86,6 @@ static int legacy_owns(const struct xdpl_iface *iface, __u32 attached_id)
 	return attached_id != 0;
 }
 
-/* The run config libxdp reads from a loaded program's BTF, when it has one. */
-static void read_metadata(__u32 id, struct prog_status *ps)
-{
-	struct xdp_program *p = xdp_program__from_id(id);
-	int a;
-
-	if (libxdp_get_error(p))
-		return;
-	ps->has_meta = true;
-	ps->prio = xdp_program__run_prio(p);
-	for (a = 0; a <= XDPL_ACTION_MAX; a++)
-		if (xdp_program__chain_call_enabled(p, a))
-			ps->actions |= 1U << a;
-	xdp_program__close(p);
-}
-
 static int legacy_status(const struct xdpl_iface *iface, struct iface_status *st)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -120,8 +104,8 @@ static int legacy_status(const struct xdpl_iface *iface, struct iface_status *st
 	close(fd);
 	if (err)
 		return err;
+	/* no dispatcher runs it: a priority or chain actions would be invented */
 	st->nprogs = 1;
-	read_metadata(q.prog_id, &st->progs[0]);
 	st->owned = legacy_is_ours(iface, q.prog_id);
 	return 0;
 }

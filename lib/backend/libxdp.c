@@ -90,6 +90,10 @@ static int check_room(const struct xdpl_iface *iface, int n, const struct load_o
 				strerror(errno));
 	chain = q.prog_id && libxdp_owns(iface, q.prog_id) > 0 && !libxdp_status(iface, &st);
 	if (q.prog_id && !chain) {
+		__u32 link = xdp_link_of(iface->ifindex, q.prog_id);
+
+		if (link)
+			return backend_link_error(iface, q.prog_id, link);
 		if (!freplace_supported())
 			return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
 					"%s: already has program %u, and this kernel refuses "

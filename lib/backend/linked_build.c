@@ -240,25 +240,31 @@ static int capture(struct lcomp *l)
 /*
  * The bundled programs handle frags (they read headers only) and are built
  * with the flag; the chain handles frags only if every program does, so the
- * user's programs decide: none with frags, the bundled ones drop the flag. A
- * mix of the user's is left for compose to refuse, naming the right program.
+ * user's programs decide: with none that has frags, the bundled ones drop the
+ * flag. The user's own programs must agree.
  */
-static void adapt_frags(struct linked_build *b)
+static int adapt_frags(struct linked_build *b)
 {
-	bool frags = false, plain = false;
+	const char *frags = NULL, *plain = NULL;
 	int i;
 
 	for (i = 0; i < b->n; i++) {
 		if (!source_is_file(b->lc[i]->meta.entry.label))
 			continue;
 		if (b->lc[i]->lp->prog_flags & BPF_F_XDP_HAS_FRAGS)
-			frags = true;
+			frags = frags ?: b->lc[i]->meta.entry.label;
 		else
-			plain = true;
+			plain = plain ?: b->lc[i]->meta.entry.label;
 	}
-	for (i = 0; plain && !frags && i < b->n; i++)
+	if (frags && plain)
+		return xdpl_err(XDPL_ERR_CHAIN, EINVAL,
+				"%s: not built for multi-buffer packets (SEC(\"xdp.frags\")) but "
+				"%s is; the chain handles frags only if every program does",
+				plain, frags);
+	for (i = 0; plain && i < b->n; i++)
 		if (!source_is_file(b->lc[i]->meta.entry.label))
 			b->lc[i]->lp->prog_flags &= ~BPF_F_XDP_HAS_FRAGS;
+	return 0;
 }
 
 static int standalone(const struct linked_state *st, struct lcomp *l)
@@ -417,6 +423,16 @@ static int swap_in(struct linked_build *b)
 	if (!bpf_xdp_attach(iface->ifindex, b->comp.prog_fd, flags, &ao))
 		return 0;
 	err = -errno;
+	if (err == -EEXIST || err == -EBUSY) {
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+		__u32 link = 0;
+
+		/* a link came (or was there): trying again cannot help */
+		if (!bpf_xdp_query(iface->ifindex, 0, &q))
+			link = xdp_link_of(iface->ifindex, q.prog_id);
+		if (link)
+			return backend_link_error(iface, q.prog_id, link);
+	}
 	if (err == -EEXIST || err == -EBUSY)
 		return xdpl_err(XDPL_ERR_BUSY, err,
 				"%s: its XDP program changed while the chain was built (another "
@@ -492,7 +508,7 @@ int linked_build_and_swap(struct linked_build *b)
 	for (i = 0; i < b->n && !err; i++)
 		err = capture(b->lc[i]);
 	if (!err)
-		adapt_frags(b);
+		err = adapt_frags(b);
 	/* each one verified alone first: its verifier errors name it */
 	for (i = 0; i < b->n && !err; i++)
 		err = standalone(b->st, b->lc[i]);
