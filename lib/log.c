@@ -10,7 +10,7 @@
 int xdpl_verbosity;
 
 static char *verifier_log;
-/* libbpf's first warning since the last clear: the reason behind its error code */
+/* libbpf's last warning since the last clear: the reason behind its error code */
 static char libbpf_reason[512];
 
 static void default_print(enum xdpl_log_level level, const char *fmt, va_list ap)
@@ -59,14 +59,15 @@ static void keep_verifier_log(const char *msg)
 }
 
 /*
- * The first line libbpf or libxdp warns with is the cause; what follows ("failed
- * to load object") only repeats it. Verifier logs are kept apart.
+ * The last line libbpf warns with before failing is the cause ("map 'x': failed
+ * to create", "extern ... not found"): earlier ones may be libxdp's probes, and
+ * "failed to load object" only repeats it. Verifier logs are kept apart.
  */
 static void keep_reason(const char *msg)
 {
 	size_t len;
 
-	if (libbpf_reason[0] || strstr(msg, "PROG LOAD LOG") || strstr(msg, "-- BEGIN") ||
+	if (strstr(msg, "PROG LOAD LOG") || strstr(msg, "-- BEGIN") ||
 	    strstr(msg, "failed to load object"))
 		return;
 	if (!strncmp(msg, "libbpf: ", 8))

@@ -35,7 +35,7 @@ const char *xdpl_last_verifier_log(void);
 /* Forgets the verifier log and libbpf's reason too: call before each libbpf load. */
 void xdpl_clear_verifier_log(void);
 /*
- * Why libbpf or libxdp failed with err, in one line: its first warning since
+ * Why libbpf or libxdp failed with err, in one line: its last warning since
  * xdpl_clear_verifier_log() ("map 'x': failed to create: ..."), else its own
  * text for err (libbpf_strerror, which knows libbpf's codes). Returns buf.
  */

@@ -114,6 +114,7 @@ static int legacy_unload(const struct xdpl_iface *iface, const struct unload_sel
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct prog_status ps = {};
+	__u32 link;
 	int fd;
 
 	if (bpf_xdp_query(iface->ifindex, 0, &q) || !q.prog_id)
@@ -128,6 +129,9 @@ static int legacy_unload(const struct xdpl_iface *iface, const struct unload_sel
 		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
 				"%s: no attached program with that %s (see xdpload status %s)",
 				iface->name, sel->name ? "name" : "ID", iface->name);
+	link = xdp_link_of(iface->ifindex, q.prog_id);
+	if (link)
+		return backend_link_error(iface, q.prog_id, link);
 	if (!sel->force && !legacy_is_ours(iface, q.prog_id))
 		return xdpl_err(XDPL_ERR_BUSY, EBUSY,
 				"%s: program %u (%s) was not attached by xdpload; use --force to "
