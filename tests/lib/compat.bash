@@ -45,11 +45,13 @@ _verdicts()
 }
 
 # The names of the maps program ID uses, sorted (internal maps by their suffix).
+# Not .rodata: libbpf binds an object's .rodata to each of its programs
+# (BPF_PROG_BIND_MAP), used or not; xdpload's copies hold the maps they use.
 _map_names()
 {
 	bpftool -j prog show id "$1" | jq -r '.map_ids[]?' | while read -r m; do
 		bpftool -j map show id "$m" | jq -r '.name'
-	done | sed 's/^.*\.\(data\|bss\|rodata\)/.\1/' | grep -v '^\.rodata\.str' | sort | tr '\n' ' '
+	done | sed 's/^.*\.\(data\|bss\|rodata\)/.\1/' | grep -v '^\.rodata' | sort | tr '\n' ' '
 }
 
 # Do pings from A reach B? "pass" or "lost".
