@@ -11,6 +11,7 @@
 #include <linux/if_link.h>
 #include "backend/backend.h"
 #include "backend/legacy.h"
+#include "backend/libxdp_clean.h"
 #include "log.h"
 #include "objload.h"
 #include "verifier_log.h"
@@ -188,9 +189,8 @@ out:
 
 static int libxdp_clean(const struct xdpl_iface *iface)
 {
-	int err = libxdp_clean_references(iface ? iface->ifindex : 0);
+	int err = libxdp_clean_safely(iface ? iface->ifindex : 0);
 
-	pr_debug("libxdp clean-up: %s\n", err < 0 ? strerror(-err) : "done");
 	/* Without a bpffs (ip netns exec hides it) libxdp has no pins to clean. */
 	if (err < 0 && err != -ENOENT && err != -EOPNOTSUPP)
 		return xdpl_err(XDPL_ERR_FAIL, err, "libxdp's clean-up failed: %s", strerror(-err));
