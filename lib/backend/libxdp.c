@@ -95,6 +95,8 @@ static int check_room(const struct xdpl_iface *iface, int n, const struct load_o
 
 		if (link)
 			return backend_link_error(iface, q.prog_id, link);
+		if (legacy_is_ours(iface, q.prog_id))
+			return backend_check_foreign(iface, q.prog_id, false);
 		if (!freplace_supported())
 			return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
 					"%s: already has program %u, and this kernel refuses "
