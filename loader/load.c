@@ -68,7 +68,8 @@ static const struct opt_def load_opts[] = {
 	  .help = "chain-call actions, comma-separated, e.g. XDP_PASS,XDP_DROP; by default "
 		  "the object's, else XDP_PASS" },
 	{ "pin-path", 'p', OPT_DIR, LOAD_OPT(pin_dir), .metavar = "PIN_DIR",
-	  .help = "pin the objects' LIBBPF_PIN_BY_NAME maps in PIN_DIR" },
+	  .help = "pin the objects' LIBBPF_PIN_BY_NAME maps in PIN_DIR (kept after unload); "
+		  "without it a linked chain keeps them itself" },
 	{ "dispatcher", 0, OPT_ENUM, LOAD_OPT(dispatcher), .noun = "dispatcher",
 	  .values = dispatchers, .help = "the backend for an interface without a chain" },
 	{ "no-stats", 0, OPT_FLAG, LOAD_OPT(no_stats),
