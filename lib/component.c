@@ -135,8 +135,8 @@ static int set_xdp(struct bpf_program *p)
 {
 	if (bpf_program__type(p) == BPF_PROG_TYPE_XDP)
 		return 0;
-	return bpf_program__set_type(p, BPF_PROG_TYPE_XDP) ?:
-	       bpf_program__set_expected_attach_type(p, BPF_XDP);
+	return bpf_program__set_type(p, BPF_PROG_TYPE_XDP)
+		       ?: bpf_program__set_expected_attach_type(p, BPF_XDP);
 }
 
 /*

@@ -13,8 +13,8 @@ int objload_check_maps(const char *label, struct bpf_object *obj)
 
 	bpf_object__for_each_map (m, obj) {
 		/* libbpf sizes a perf event array to the CPUs itself */
-		if (bpf_map__max_entries(m) ||
-		    bpf_map__type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY || !bpf_map__autocreate(m))
+		if (bpf_map__max_entries(m) || bpf_map__type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+		    !bpf_map__autocreate(m))
 			continue;
 		return xdpl_err(XDPL_ERR_NOFILE, EINVAL,
 				"%s: the object expects its own loader to size map %s "
@@ -43,8 +43,9 @@ int objload_prepare_pins(const char *label, struct bpf_object *obj)
 		if (fd < 0 && errno == ENOENT)
 			continue; /* libbpf creates and pins it */
 		if (fd < 0)
-			return xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot open the pin of map %s: %s",
-					label, bpf_map__name(m), strerror(errno));
+			return xdpl_err(XDPL_ERR_PERM, errno,
+					"%s: cannot open the pin of map %s: %s", label,
+					bpf_map__name(m), strerror(errno));
 		memset(&info, 0, sizeof(info));
 		len = sizeof(info);
 		err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;

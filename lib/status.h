@@ -35,7 +35,7 @@ struct iface_status {
 	char dispatcher_name[XDPL_NAME_LEN];
 	char dispatcher_tag[BPF_TAG_SIZE * 2 + 1];
 	__u32 link_id; /* a single program held by this bpf_link (another tool's), or 0 */
-	bool owned; /* attached by xdpload */
+	bool owned;    /* attached by xdpload */
 	int nprogs;
 	struct prog_status progs[XDPL_MAX_PROGS];
 };

@@ -20,9 +20,9 @@
 #define NETDEV_A_DEV_XDP_RX_METADATA_FEATURES 5
 
 const struct xdp_feature_name xdp_feature_names[] = {
-	{ "NETDEV_XDP_ACT_BASIC", 1ULL << 0 },	      { "NETDEV_XDP_ACT_REDIRECT", 1ULL << 1 },
-	{ "NETDEV_XDP_ACT_NDO_XMIT", 1ULL << 2 },     { "NETDEV_XDP_ACT_XSK_ZEROCOPY", 1ULL << 3 },
-	{ "NETDEV_XDP_ACT_HW_OFFLOAD", 1ULL << 4 },   { "NETDEV_XDP_ACT_RX_SG", 1ULL << 5 },
+	{ "NETDEV_XDP_ACT_BASIC", 1ULL << 0 },	     { "NETDEV_XDP_ACT_REDIRECT", 1ULL << 1 },
+	{ "NETDEV_XDP_ACT_NDO_XMIT", 1ULL << 2 },    { "NETDEV_XDP_ACT_XSK_ZEROCOPY", 1ULL << 3 },
+	{ "NETDEV_XDP_ACT_HW_OFFLOAD", 1ULL << 4 },  { "NETDEV_XDP_ACT_RX_SG", 1ULL << 5 },
 	{ "NETDEV_XDP_ACT_NDO_XMIT_SG", 1ULL << 6 }, { NULL, 0 },
 };
 
@@ -82,7 +82,8 @@ static int transact(int sock, struct nl_req *r, void (*fn)(const struct nlattr *
 			       a->nla_len <= rem) {
 				fn(a, arg);
 				rem -= NLA_ALIGN(a->nla_len);
-				a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
+				a = (const struct nlattr *)((const char *)a +
+							    NLA_ALIGN(a->nla_len));
 			}
 		}
 	}

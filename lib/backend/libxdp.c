@@ -148,7 +148,8 @@ static int libxdp_load(const struct xdpl_iface *iface, struct component *comps, 
 	err = xdp_program__attach_multi(progs, n, iface->ifindex, opts->mode, 0);
 	free(progs);
 	if (err) {
-		if (err == -EOPNOTSUPP && opts->mode == XDP_MODE_NATIVE && !*xdpl_last_verifier_log())
+		if (err == -EOPNOTSUPP && opts->mode == XDP_MODE_NATIVE &&
+		    !*xdpl_last_verifier_log())
 			return backend_attach_error(iface, err, XDP_FLAGS_DRV_MODE);
 		return objload_error(n == 1 ? comps[0].label : "one of the programs", err);
 	}

@@ -58,7 +58,8 @@ static int for_each_other_netns(bool (*fn)(void *arg), void *arg, bool *found)
 	for (r = 0; r < 2 && !*found && !err; r++) {
 		dp = opendir(roots[r]);
 		while (dp && !*found && !err && (d = readdir(dp))) {
-			if (d->d_name[0] == '.' || (r == 1 && (d->d_name[0] < '0' || d->d_name[0] > '9')))
+			if (d->d_name[0] == '.' ||
+			    (r == 1 && (d->d_name[0] < '0' || d->d_name[0] > '9')))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s%s", roots[r], d->d_name,
 				 r ? "/ns/net" : "");

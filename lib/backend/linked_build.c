@@ -85,8 +85,8 @@ static void map_pin_name(const struct bpf_map *m, char *buf, size_t sz)
  * xdp-loader. Returns 1 with the pin's path in buf, 0 for a map not pinned by
  * name, or -errno.
  */
-static int chain_pin_path(struct linked_build *b, const struct lcomp *l,
-			  const struct bpf_map *m, char *buf, size_t sz)
+static int chain_pin_path(struct linked_build *b, const struct lcomp *l, const struct bpf_map *m,
+			  char *buf, size_t sz)
 {
 	int err;
 
@@ -221,8 +221,8 @@ static int capture(struct lcomp *l)
 	int err;
 
 	/* pins are checked now: an earlier component of this build may have made them */
-	err = objload_check_maps(l->meta.entry.label, l->c->obj) ?:
-	      objload_prepare_pins(l->meta.entry.label, l->c->obj);
+	err = objload_check_maps(l->meta.entry.label, l->c->obj)
+		      ?: objload_prepare_pins(l->meta.entry.label, l->c->obj);
 	if (err)
 		return err;
 	err = linked_capture_arm(l->c->prog);

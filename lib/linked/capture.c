@@ -186,9 +186,8 @@ int linked_capture_arm(struct bpf_program *prog)
 				"%s: linked_capture_init() was not called before opening it",
 				bpf_program__name(prog));
 	if (bpf_program__type(prog) != BPF_PROG_TYPE_XDP)
-		return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
-				"%s: not an XDP program (section '%s')", bpf_program__name(prog),
-				bpf_program__section_name(prog));
+		return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP, "%s: not an XDP program (section '%s')",
+				bpf_program__name(prog), bpf_program__section_name(prog));
 	linked_capture_disarm(prog);
 	s = calloc(1, sizeof(*s));
 	if (!s)
