@@ -9,7 +9,6 @@ extern const struct cmd_def cmd_load;
 extern const struct cmd_def cmd_unload;
 extern const struct cmd_def cmd_status;
 extern const struct cmd_def cmd_clean;
-extern const struct cmd_def cmd_features;
 extern const struct cmd_def cmd_progs;
 extern const struct cmd_def cmd_filter;
 extern const struct cmd_def cmd_ratelimit;
