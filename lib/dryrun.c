@@ -84,6 +84,19 @@ static void prog_from_entry(struct pktrec_prog *p, const struct chain_entry *e, 
 
 /* ---- composing ---- */
 
+/*
+ * A dry run changes nothing: maps the object pins by name get private copies,
+ * not the pins libbpf would create (or reuse) under the bpffs.
+ */
+static void unpin_maps(struct component *c)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map (m, c->obj)
+		if (bpf_map__pin_path(m))
+			bpf_map__set_pin_path(m, NULL);
+}
+
 /* Load the object (its maps, tail-call targets) and take the captured program. */
 static int capture(struct component *c, struct linked_prog **lp)
 {
@@ -194,6 +207,8 @@ int dryrun_from_programs(const struct component_req *reqs, int n, const struct b
 			d->ncomps++;
 		if (!err)
 			err = configure_builtin(&d->comps[i], &reqs[i], cfgs);
+		if (!err)
+			unpin_maps(&d->comps[i]);
 	}
 	if (!err) {
 		/* run order, the rule every backend follows */

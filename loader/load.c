@@ -37,20 +37,6 @@ static const struct enum_val dispatchers[] = {
 	{ .name = NULL },
 };
 
-static int parse_actions(const char *cmd, const char *arg, void *dst)
-{
-	char *bad = NULL;
-
-	if (!actions_parse_list(arg, dst, &bad))
-		return 0;
-	usage_error(cmd,
-		    "bad action '%s': use XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX or "
-		    "XDP_REDIRECT, comma-separated",
-		    bad ? bad : arg);
-	free(bad);
-	return -EINVAL;
-}
-
 #define LOAD_OPT(field) offsetof(struct load_cfg, field)
 
 static const struct opt_def load_opts[] = {
@@ -64,7 +50,7 @@ static const struct opt_def load_opts[] = {
 	  .max = INT_MAX,
 	  .help = "run priority, lower runs first; by default the object's, else 50" },
 	{ "actions", 'A', OPT_CUSTOM, LOAD_OPT(actions), .metavar = "ACTIONS",
-	  .parse = parse_actions,
+	  .parse = opt_parse_actions,
 	  .help = "chain-call actions, comma-separated, e.g. XDP_PASS,XDP_DROP; by default "
 		  "the object's, else XDP_PASS" },
 	{ "pin-path", 'p', OPT_DIR, LOAD_OPT(pin_dir), .metavar = "PIN_DIR",
@@ -150,7 +136,9 @@ static int load_run(struct cmd_ctx *ctx, void *cfg)
 	}
 	req = (struct xdpl_load_req){
 		.dispatcher = c->dispatcher,
-		.opts = { .mode = c->mode, .force = c->force, .no_stats = c->no_stats,
+		.opts = { .mode = c->mode,
+			  .force = c->force,
+			  .no_stats = c->no_stats,
 			  .no_inline = c->no_inline },
 		.progs = reqs,
 		.n = n,

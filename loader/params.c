@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "actions.h"
 #include "log.h"
 #include "output.h"
 #include "params.h"
@@ -407,4 +408,18 @@ bool opt_given(const struct cmd_ctx *ctx, const char *name)
 		if (!strcmp(ctx->cmd->opts[i].name, name))
 			return ctx->given & (1ULL << i);
 	return false;
+}
+
+int opt_parse_actions(const char *cmd, const char *arg, void *dst)
+{
+	char *bad = NULL;
+
+	if (!actions_parse_list(arg, dst, &bad))
+		return 0;
+	usage_error(cmd,
+		    "bad action '%s': use XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX or "
+		    "XDP_REDIRECT, comma-separated",
+		    bad ? bad : arg);
+	free(bad);
+	return -EINVAL;
 }

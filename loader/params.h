@@ -161,4 +161,7 @@ void print_synopsis(FILE *out, const struct cmd_def *cmd, bool wrap);
 void print_help(FILE *out, const struct cmd_def *cmd);
 void print_completion(FILE *out, const struct cmd_def *const *cmds, const struct cmd_def *main);
 
+/* OPT_CUSTOM parser for -A: a comma-separated list of XDP actions into an unsigned int mask. */
+int opt_parse_actions(const char *cmd, const char *arg, void *dst);
+
 #endif

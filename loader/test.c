@@ -71,20 +71,6 @@ static int parse_verdict(const char *cmd, const char *arg, void *dst)
 			   arg);
 }
 
-static int parse_actions(const char *cmd, const char *arg, void *dst)
-{
-	char *bad = NULL;
-
-	if (!actions_parse_list(arg, dst, &bad))
-		return 0;
-	usage_error(cmd,
-		    "bad action '%s': use XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX or "
-		    "XDP_REDIRECT, comma-separated",
-		    bad ? bad : arg);
-	free(bad);
-	return -EINVAL;
-}
-
 #define TEST_OPT(field) offsetof(struct test_cfg, field)
 
 static const struct opt_def test_opts[] = {
@@ -99,7 +85,7 @@ static const struct opt_def test_opts[] = {
 	{ "prio", 'P', OPT_U32, TEST_OPT(prio), .metavar = "PRIO", .noun = "priority", .min = 0,
 	  .max = INT_MAX, .help = "run priority, as load takes it" },
 	{ "actions", 'A', OPT_CUSTOM, TEST_OPT(actions), .metavar = "ACTIONS",
-	  .parse = parse_actions, .help = "chain-call actions, as load takes them" },
+	  .parse = opt_parse_actions, .help = "chain-call actions, as load takes them" },
 	{ "expect", 0, OPT_CUSTOM, TEST_OPT(expect), .metavar = "VERDICT", .group = 2,
 	  .parse = parse_verdict, .help = "every packet must get VERDICT (else exit 11)" },
 	{ "expect-file", 0, OPT_FILE, TEST_OPT(expect_file), .metavar = "FILE", .group = 2,

@@ -243,3 +243,14 @@ EOF
 	run xdpl_b test --iface nosuch0 --pcap "$BATS_TEST_TMPDIR/in.pcap"
 	[ "$status" -eq 5 ]
 }
+
+@test "a dry run of an object that pins maps by name pins nothing" {
+	$PKTGEN hex icmp >"$BATS_TEST_TMPDIR/in.hex"
+	[ ! -e /sys/fs/bpf/lk_pinned_cnt ]
+	run "$XDPLOAD" test --pcap "$BATS_TEST_TMPDIR/in.hex" "$TEST_PROGS/linked_pinned.o" --json -q
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.verdicts.XDP_PASS' <<<"$output")" = 1 ]
+	# nothing left on the bpffs: its map was the run's own
+	[ ! -e /sys/fs/bpf/lk_pinned_cnt ]
+}

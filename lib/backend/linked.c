@@ -364,11 +364,15 @@ out:
 
 static int linked_clean(const struct xdpl_iface *iface)
 {
+	int err;
+
 	if (iface) {
 		clean_own(iface);
 		return 0;
 	}
-	return linked_state_for_each_key(clean_key, NULL);
+	err = linked_state_for_each_key(clean_key, NULL);
+	linked_state_tidy();
+	return err;
 }
 
 const struct backend_ops backend_linked = {

@@ -395,11 +395,23 @@ static int recover(struct linked_state *st)
 
 /* ---- open / close ---- */
 
+static int open_pins(const struct xdpl_dir *root, struct linked_state *st, bool create)
+{
+	struct xdpl_dir top = XDPL_DIR_INIT;
+	int err;
+
+	err = sdir_open(root, XDPL_STATE_NAME, create, &top);
+	if (!err)
+		err = sdir_open(&top, st->key, create, &st->pins);
+	sdir_close(&top);
+	return err;
+}
+
 static int open_dirs(struct linked_state *st, bool create)
 {
-	struct xdpl_dir root = XDPL_DIR_INIT, top = XDPL_DIR_INIT;
+	struct xdpl_dir root = XDPL_DIR_INIT;
 	char bpffs[256];
-	int err;
+	int err, tries;
 
 	err = xdpl_run_root(create, &root);
 	if (!err)
@@ -414,12 +426,25 @@ static int open_dirs(struct linked_state *st, bool create)
 	if (err)
 		return xdpl_err(XDPL_ERR_PERM, err, "cannot open the bpffs %s: %s", bpffs,
 				strerror(-err));
-	err = sdir_open(&root, XDPL_STATE_NAME, create, &top);
-	if (!err)
-		err = sdir_open(&top, st->key, create, &st->pins);
-	sdir_close(&top);
+	err = open_pins(&root, st, create);
+	/* clean removes an empty xdpload/ (linked_state_tidy): if it just did, make it again */
+	for (tries = 0; err == -ENOENT && create && tries < 3; tries++) {
+		xdpl_err_clear();
+		err = open_pins(&root, st, create);
+	}
 	sdir_close(&root);
 	return err == -ENOENT && !create ? 0 : err;
+}
+
+void linked_state_tidy(void)
+{
+	struct xdpl_dir root = XDPL_DIR_INIT;
+	char bpffs[256];
+
+	/* only an empty one goes: rmdir refuses anything with pins in it */
+	if (!bpffs_root(bpffs, sizeof(bpffs)) && !sdir_open_root(bpffs, &root))
+		unlinkat(root.fd, XDPL_STATE_NAME, AT_REMOVEDIR);
+	sdir_close(&root);
 }
 
 static void init_state(struct linked_state *st, const struct xdpl_iface *iface, const char *key)

@@ -85,6 +85,8 @@ __u32 linked_state_attached_id(const struct linked_state *st);
 /* The ID of the committed chain's dispatcher (0 when there is none). */
 __u32 linked_state_dispatcher_id(const struct linked_state *st);
 
+/* Remove <bpffs>/xdpload when no state is left in it (clean). */
+void linked_state_tidy(void);
 /* Is there linked state (run-time files or pins) for key? */
 bool linked_state_key_exists(const char *key);
 /* Every key with linked state (for clean); calls fn(key, arg). */
