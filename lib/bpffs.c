@@ -88,6 +88,27 @@ found:
 	return 0;
 }
 
+int bpffs_resolve(const char *dir, char *path, size_t sz)
+{
+	size_t len = strlen(BPFFS_DEFAULT);
+	char root[256];
+	int err;
+
+	if (!dir)
+		return bpffs_root(path, sz);
+	if (strncmp(dir, BPFFS_DEFAULT, len) || (dir[len] && dir[len] != '/') ||
+	    is_bpffs(BPFFS_DEFAULT)) {
+		snprintf(path, sz, "%s", dir);
+		return 0;
+	}
+	err = bpffs_root(root, sizeof(root));
+	if (err)
+		return err;
+	if ((size_t)snprintf(path, sz, "%s%s", root, dir + len) >= sz)
+		return xdpl_err(XDPL_ERR_USAGE, ENAMETOOLONG, "%s: pin path too long", dir);
+	return 0;
+}
+
 void bpffs_prepare_libxdp(void)
 {
 	const char *root;

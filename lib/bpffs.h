@@ -21,6 +21,14 @@ int bpffs_root(char *path, size_t sz);
  */
 void bpffs_prepare_libxdp(void);
 
+/*
+ * Where a pin directory the user named (load -p) is from this process: under
+ * `ip netns exec`, whose /sys hides the bpffs, a path below /sys/fs/bpf is
+ * reached through the bpffs_root() that the invoking shell sees, so the pins
+ * land on the real bpffs and outlive the command. NULL: bpffs_root() itself.
+ */
+int bpffs_resolve(const char *dir, char *path, size_t sz);
+
 /* Is path on a bpffs? */
 int is_bpffs(const char *path);
 

@@ -36,6 +36,18 @@ static int load_bytes(struct component *c, const char *source)
 	return objfile_read(source, &c->buf, &c->len);
 }
 
+/*
+ * A program xdpload can load as XDP: typed so by its section, or in a section
+ * libbpf 1.1 does not know (SEC("xdp_drop"), SEC("prog")), which it leaves
+ * untyped for the loader to type, as iproute2 and libxdp do.
+ */
+static bool xdp_candidate(const struct bpf_program *p)
+{
+	enum bpf_prog_type t = bpf_program__type(p);
+
+	return t == BPF_PROG_TYPE_XDP || t == BPF_PROG_TYPE_UNSPEC;
+}
+
 /* "a, b, c" of the XDP programs (by section or by name) in obj, for error messages. */
 static void list_progs(struct bpf_object *obj, bool by_section, char *out, size_t sz)
 {
@@ -44,7 +56,7 @@ static void list_progs(struct bpf_object *obj, bool by_section, char *out, size_
 
 	out[0] = '\0';
 	bpf_object__for_each_program (p, obj) {
-		if (bpf_program__type(p) != BPF_PROG_TYPE_XDP)
+		if (!xdp_candidate(p))
 			continue;
 		used += snprintf(out + used, used < sz ? sz - used : 0, "%s%s", used ? ", " : "",
 				 by_section ? bpf_program__section_name(p) : bpf_program__name(p));
@@ -53,19 +65,96 @@ static void list_progs(struct bpf_object *obj, bool by_section, char *out, size_
 		snprintf(out, sz, "none");
 }
 
-static int select_prog(struct component *c, const struct component_req *req)
+static bool has_prog_array(struct bpf_object *obj)
 {
+	struct bpf_map *m;
+
+	bpf_object__for_each_map (m, obj)
+		if (bpf_map__type(m) == BPF_MAP_TYPE_PROG_ARRAY)
+			return true;
+	return false;
+}
+
+static int set_xdp(struct bpf_program *p)
+{
+	if (bpf_program__type(p) == BPF_PROG_TYPE_XDP)
+		return 0;
+	return bpf_program__set_type(p, BPF_PROG_TYPE_XDP)
+		       ?: bpf_program__set_expected_attach_type(p, BPF_XDP);
+}
+
+/*
+ * Type what the object loads along with the selected program: its other XDP
+ * programs load (they may be its tail-call targets, and libxdp loads them too);
+ * untyped ones load as XDP only next to a program array, where they can only
+ * be tail-call targets, and are left out elsewhere, as iproute2 does; programs
+ * of other types are left out (nothing here attaches them, and a tracing
+ * program without its target would fail the whole object).
+ */
+static int type_others(struct component *c)
+{
+	bool tail_calls = has_prog_array(c->obj);
 	struct bpf_program *p;
-	char names[512];
+	int err = 0;
 
 	bpf_object__for_each_program (p, c->obj) {
-		if (bpf_program__type(p) != BPF_PROG_TYPE_XDP)
+		if (p == c->prog || bpf_program__type(p) == BPF_PROG_TYPE_XDP)
+			continue;
+		if (bpf_program__type(p) == BPF_PROG_TYPE_UNSPEC && tail_calls)
+			err = set_xdp(p);
+		else
+			err = bpf_program__set_autoload(p, false);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * -s or -n select any program that is XDP or untyped; without them, the first
+ * XDP program, or the object's only program whatever its section. The program
+ * selected loads as XDP.
+ */
+static struct bpf_program *find_prog(struct bpf_object *obj, const struct component_req *req)
+{
+	struct bpf_program *p, *only = NULL;
+	int n = 0;
+
+	bpf_object__for_each_program (p, obj) {
+		n++;
+		only = p;
+		if (!xdp_candidate(p))
 			continue;
 		if (req->section && strcmp(bpf_program__section_name(p), req->section))
 			continue;
 		if (req->prog_name && strcmp(bpf_program__name(p), req->prog_name))
 			continue;
-		c->prog = p;
+		if (req->section || req->prog_name || bpf_program__type(p) == BPF_PROG_TYPE_XDP)
+			return p;
+	}
+	if (!req->section && !req->prog_name && n == 1 && xdp_candidate(only))
+		return only;
+	return NULL;
+}
+
+static int select_prog(struct component *c, const struct component_req *req)
+{
+	struct component_req sel;
+	char names[512];
+	int err;
+
+	/* -s and -n choose within files: a bundled program is the only one of its object */
+	if (c->builtin) {
+		sel = *req;
+		sel.section = sel.prog_name = NULL;
+		req = &sel;
+	}
+	c->prog = find_prog(c->obj, req);
+	if (c->prog) {
+		err = set_xdp(c->prog) ?: type_others(c);
+		if (err)
+			return xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot set program types: %s",
+					c->label, strerror(-err));
 		return 0;
 	}
 	if (req->prog_name) {
@@ -81,8 +170,14 @@ static int select_prog(struct component *c, const struct component_req *req)
 				"%s: no XDP program in section '%s' (XDP sections in it: %s)",
 				c->label, req->section, names);
 	}
+	list_progs(c->obj, false, names, sizeof(names));
+	if (!strcmp(names, "none"))
+		return xdpl_err(XDPL_ERR_NOPROG, ENOENT,
+				"%s: no XDP program in this object (use SEC(\"xdp\"))", c->label);
 	return xdpl_err(XDPL_ERR_NOPROG, ENOENT,
-			"%s: no XDP program in this object (use SEC(\"xdp\"))", c->label);
+			"%s: no program in it is typed XDP by its section; select one with -n "
+			"(programs in it: %s) or -s",
+			c->label, names);
 }
 
 static int resolve_metadata(struct component *c, const struct component_req *req)
@@ -149,6 +244,7 @@ int component_open(struct component *c, const struct component_req *req, unsigne
 		return err;
 	component_object_name(req->source, objname, sizeof(objname));
 	oopts.object_name = objname;
+	xdpl_clear_verifier_log();
 	/*
 	 * A user's file is untrusted: a child parses it first (objcheck.h says why).
 	 * Bundled objects and the copies xdpload saved (checked when first loaded,
@@ -159,9 +255,11 @@ int component_open(struct component *c, const struct component_req *req, unsigne
 		return err;
 	c->obj = bpf_object__open_mem(c->buf, c->len, &oopts);
 	if (!c->obj) {
+		char why[256];
+
 		err = -errno;
-		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: not a valid eBPF object: %s", c->label,
-				objcheck_strerror(err));
+		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: libbpf cannot open it: %s", c->label,
+				xdpl_libbpf_reason(err, why, sizeof(why)));
 	}
 	err = select_prog(c, req);
 	if (!err)

@@ -10,6 +10,8 @@
 int xdpl_verbosity;
 
 static char *verifier_log;
+/* libbpf's last warning since the last clear: the reason behind its error code */
+static char libbpf_reason[512];
 
 static void default_print(enum xdpl_log_level level, const char *fmt, va_list ap)
 {
@@ -56,6 +58,24 @@ static void keep_verifier_log(const char *msg)
 	verifier_log = strndup(begin, end - begin);
 }
 
+/*
+ * The last line libbpf warns with before failing is the cause ("map 'x': failed
+ * to create", "extern ... not found"): earlier ones may be libxdp's probes, and
+ * "failed to load object" only repeats it. Verifier logs are kept apart.
+ */
+static void keep_reason(const char *msg)
+{
+	size_t len;
+
+	if (strstr(msg, "PROG LOAD LOG") || strstr(msg, "-- BEGIN") ||
+	    strstr(msg, "failed to load object"))
+		return;
+	if (!strncmp(msg, "libbpf: ", 8))
+		msg += 8;
+	len = strcspn(msg, "\n");
+	snprintf(libbpf_reason, sizeof(libbpf_reason), "%.*s", (int)len, msg);
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char buf[8192];
@@ -64,6 +84,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	va_copy(copy, ap);
 	vsnprintf(buf, sizeof(buf), fmt, copy);
 	va_end(copy);
+	if (level == LIBBPF_WARN)
+		keep_reason(buf);
 	if (level == LIBBPF_WARN && strstr(fmt, "PROG LOAD LOG")) {
 		/* The message may exceed buf: format it again in full. */
 		char *full = NULL;
@@ -100,4 +122,14 @@ void xdpl_clear_verifier_log(void)
 {
 	free(verifier_log);
 	verifier_log = NULL;
+	libbpf_reason[0] = '\0';
+}
+
+const char *xdpl_libbpf_reason(int err, char *buf, size_t sz)
+{
+	if (libbpf_reason[0])
+		snprintf(buf, sz, "%s", libbpf_reason);
+	else
+		libbpf_strerror(err, buf, sz); /* knows libbpf's own codes (4000 and up) */
+	return buf;
 }

@@ -8,6 +8,7 @@
 #define XDPL_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include "error.h"
 
 enum xdpl_log_level {
@@ -31,7 +32,14 @@ void xdpl_log(enum xdpl_log_level level, const char *fmt, ...)
 void xdpl_log_init(void);
 /* The most recent verifier log libbpf printed (empty string when none). */
 const char *xdpl_last_verifier_log(void);
+/* Forgets the verifier log and libbpf's reason too: call before each libbpf load. */
 void xdpl_clear_verifier_log(void);
+/*
+ * Why libbpf or libxdp failed with err, in one line: its last warning since
+ * xdpl_clear_verifier_log() ("map 'x': failed to create: ..."), else its own
+ * text for err (libbpf_strerror, which knows libbpf's codes). Returns buf.
+ */
+const char *xdpl_libbpf_reason(int err, char *buf, size_t sz);
 
 #define pr_warn(...) xdpl_log(XDPL_LOG_WARN, __VA_ARGS__)
 #define pr_info(...) xdpl_log(XDPL_LOG_INFO, __VA_ARGS__)

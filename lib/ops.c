@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "backend/backend.h"
+#include "bpffs.h"
 #include "iface_lock.h"
 #include "log.h"
 #include "ops.h"
@@ -58,13 +59,31 @@ static void warn_duplicates(const struct xdpl_iface *iface, const struct compone
 	free(st);
 }
 
+/*
+ * LIBXDP_SKIP_DISPATCHER=1, as libxdp honours it: one program on an interface
+ * without a program attaches alone, no dispatcher, whichever backend auto would
+ * pick (libxdp's then attaches it directly); xdp-loader's tests rely on it.
+ */
+static enum dispatcher_choice skip_dispatcher(const struct xdpl_iface *iface,
+					      const struct xdpl_load_req *req)
+{
+	const char *env = secure_getenv("LIBXDP_SKIP_DISPATCHER");
+
+	if (req->dispatcher != DISPATCHER_AUTO || req->n != 1 || !env || strcmp(env, "1") ||
+	    backend_owner(iface))
+		return req->dispatcher;
+	pr_debug("%s: LIBXDP_SKIP_DISPATCHER=1: attaching the program alone\n", iface->name);
+	return DISPATCHER_LIBXDP;
+}
+
 static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_req *req)
 {
+	char pin_root[XDPL_PATH_LEN];
 	const struct backend_ops *be;
 	struct component *comps;
 	int i, n = req->n, err;
 
-	err = backend_select(iface, req->dispatcher, &be);
+	err = backend_select(iface, skip_dispatcher(iface, req), &be);
 	if (err)
 		return err;
 	if (n > be->max_progs)
@@ -79,9 +98,18 @@ static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_re
 	comps = calloc(n, sizeof(*comps));
 	if (!comps)
 		return -ENOMEM;
+	/*
+	 * libbpf pins maps pinned by name below -p DIR, or its default, on the real
+	 * bpffs even under `ip netns exec`; the linked backend moves those of a
+	 * chain without -p into the chain's own state (linked_build.c).
+	 */
+	err = bpffs_resolve(req->opts.pin_dir, pin_root, sizeof(pin_root));
 	/* Open everything before changing anything, so bad input changes nothing. */
 	for (i = 0; i < n && !err; i++) {
-		err = component_open(&comps[i], &req->progs[i], i);
+		struct component_req creq = req->progs[i];
+
+		creq.pin_dir = pin_root;
+		err = component_open(&comps[i], &creq, i);
 		if (!err)
 			err = configure_builtin(&comps[i], &req->progs[i], req->builtin_cfgs);
 	}
@@ -197,18 +225,20 @@ int xdpl_object_programs(const char *source,
 			return xdpl_err(XDPL_ERR_NOFILE, err, "%s: cannot read: %s", source,
 					strerror(-err));
 	}
+	xdpl_clear_verifier_log();
 	obj = bpf_object__open_mem(buf, len, NULL);
 	err = libbpf_get_error(obj);
 	if (err) {
-		char why[128];
+		char why[256];
 
 		free(buf);
-		libbpf_strerror(err, why, sizeof(why));
-		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: not a valid eBPF object: %s", source,
-				why);
+		return xdpl_err(XDPL_ERR_NOFILE, err, "%s: libbpf cannot open it: %s", source,
+				xdpl_libbpf_reason(err, why, sizeof(why)));
 	}
+	/* untyped ones too: -s or -n loads them as XDP (component.c) */
 	bpf_object__for_each_program (p, obj)
-		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP)
+		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP ||
+		    bpf_program__type(p) == BPF_PROG_TYPE_UNSPEC)
 			fn(bpf_program__section_name(p), bpf_program__name(p), ctx);
 	bpf_object__close(obj);
 	free(buf);

@@ -47,6 +47,8 @@ struct iface_status {
 	bool owned; /* attached by xdpload */
 	/* the dispatcher counts per program and action (linked, without --no-stats) */
 	bool dispatcher_counts;
+	char dispatcher_tag[BPF_TAG_SIZE * 2 + 1];
+	__u32 link_id; /* a single program held by this bpf_link (another tool's), or 0 */
 	int nprogs;
 	struct prog_status progs[XDPL_MAX_PROGS];
 };
@@ -65,6 +67,13 @@ int prog_status_from_fd(int fd, struct prog_status *ps);
 const char *status_counters_kind(const struct iface_status *st);
 /* Without dispatcher counters: which figures the kernel cannot give there, and how to get them. */
 const char *status_counters_note(const struct iface_status *st);
+
+/*
+ * The bpf_link that holds prog_id on ifindex, or 0 when it was attached without
+ * one (netlink, as xdpload, iproute2 and libxdp do). A link cannot be replaced
+ * through netlink, --force or not.
+ */
+__u32 xdp_link_of(int ifindex, __u32 prog_id);
 
 /* Find an attached program by kernel ID or name; NULL if none. */
 const struct prog_status *status_find(const struct iface_status *st, __u32 id, const char *name);

@@ -9,6 +9,7 @@ extern const struct cmd_def cmd_load;
 extern const struct cmd_def cmd_unload;
 extern const struct cmd_def cmd_status;
 extern const struct cmd_def cmd_clean;
+extern const struct cmd_def cmd_features;
 extern const struct cmd_def cmd_progs;
 extern const struct cmd_def cmd_filter;
 extern const struct cmd_def cmd_ratelimit;

@@ -54,7 +54,8 @@ static const struct opt_def load_opts[] = {
 	  .help = "chain-call actions, comma-separated, e.g. XDP_PASS,XDP_DROP; by default "
 		  "the object's, else XDP_PASS" },
 	{ "pin-path", 'p', OPT_DIR, LOAD_OPT(pin_dir), .metavar = "PIN_DIR",
-	  .help = "pin the objects' LIBBPF_PIN_BY_NAME maps in PIN_DIR" },
+	  .help = "pin the objects' LIBBPF_PIN_BY_NAME maps in PIN_DIR (kept after unload); "
+		  "without it a linked chain keeps them itself" },
 	{ "dispatcher", 0, OPT_ENUM, LOAD_OPT(dispatcher), .noun = "dispatcher",
 	  .values = dispatchers, .help = "the backend for an interface without a chain" },
 	{ "no-stats", 0, OPT_FLAG, LOAD_OPT(no_stats),
@@ -131,7 +132,6 @@ static int load_run(struct cmd_ctx *ctx, void *cfg)
 			.prog_name = c->prog_name,
 			.prio = opt_given(ctx, "prio") ? (int)c->prio : -1,
 			.actions = c->actions,
-			.pin_dir = c->pin_dir,
 		};
 	}
 	req = (struct xdpl_load_req){
@@ -139,7 +139,8 @@ static int load_run(struct cmd_ctx *ctx, void *cfg)
 		.opts = { .mode = c->mode,
 			  .force = c->force,
 			  .no_stats = c->no_stats,
-			  .no_inline = c->no_inline },
+			  .no_inline = c->no_inline,
+			  .pin_dir = c->pin_dir },
 		.progs = reqs,
 		.n = n,
 		.builtin_cfgs = ctx->builtin_cfgs,
@@ -159,8 +160,9 @@ const struct cmd_def cmd_load = {
 	.name = "load",
 	.summary = "Add XDP programs to the chain on IFACE, in priority order",
 	.description = "A BUILTIN is a bundled program's name (xdpload progs lists them); a FILE "
-		       "has a '/'\nor ends in .o. -s, -n, -P and -A apply to every program of "
-		       "the command.\n",
+		       "has a '/'\nor ends in .o. -s and -n select in every file of the command "
+		       "(a bundled program\nis the only one of its object); -P and -A apply to "
+		       "every program.\n",
 	.opts = load_opts,
 	.groups = load_groups,
 	.args = load_args,

@@ -12,7 +12,7 @@
 #include "output.h"
 #include "status.h"
 
-#define RULE "----------------------------------------------------------------------------------"
+#define RULE "------------------------------------------------------------------------------------"
 
 static void print_counters(const struct prog_status *p)
 {
@@ -31,20 +31,27 @@ static void print_counters(const struct prog_status *p)
 	printf("%s\n", p->own_counts ? "  (its own count)" : "");
 }
 
-/* xdp-loader's columns, so that scripts reading one can read the other. */
+/*
+ * xdp-loader's columns, so that scripts reading one can read the other (the ID
+ * column holds 7 digits; a longer program name pushes the rest right, whole).
+ */
 static void print_text(const struct iface_status *st)
 {
-	char actions[128];
+	char actions[128], backend[48];
 	int i;
 
 	if (!st->nprogs) {
 		printf("%-16s %-5s  %s\n", st->iface.name, "", "<No XDP program loaded!>");
 		return;
 	}
+	if (st->link_id)
+		snprintf(backend, sizeof(backend), "[%s, bpf_link %u]", st->backend, st->link_id);
+	else
+		snprintf(backend, sizeof(backend), "[%s]", st->backend);
 	if (st->dispatcher_id) {
-		printf("%-16s %-5s  %-16s %-8s %-5u %-17s [%s]\n", st->iface.name, "",
+		printf("%-16s %-5s  %-16s %-8s %-7u %-17s %s\n", st->iface.name, "",
 		       st->dispatcher_name[0] ? st->dispatcher_name : "dispatcher",
-		       mode_name(st->mode), st->dispatcher_id, "", st->backend);
+		       mode_name(st->mode), st->dispatcher_id, st->dispatcher_tag, backend);
 	}
 	for (i = 0; i < st->nprogs; i++) {
 		const struct prog_status *p = &st->progs[i];
@@ -56,11 +63,11 @@ static void print_text(const struct iface_status *st)
 			actions_format(p->actions, actions, sizeof(actions));
 		}
 		if (st->dispatcher_id)
-			printf(" => %-12s %-5s  %-16s %-8s %-5u %-17s %s\n", "", prio, p->name, "",
+			printf(" => %-12s %-5s  %-16s %-8s %-7u %-17s %s\n", "", prio, p->name, "",
 			       p->id, p->tag, actions);
 		else
-			printf("%-16s %-5s  %-16s %-8s %-5u %-17s [%s]\n", st->iface.name, prio,
-			       p->name, mode_name(st->mode), p->id, p->tag, st->backend);
+			printf("%-16s %-5s  %-16s %-8s %-7u %-17s %s\n", st->iface.name, prio,
+			       p->name, mode_name(st->mode), p->id, p->tag, backend);
 		if (p->has_counters)
 			print_counters(p);
 	}
@@ -104,6 +111,16 @@ static void print_json(struct json_writer *jw, const struct iface_status *st,
 		jw_null(jw);
 	jw_string_field(jw, "backend", st->backend);
 	jw_uint_field(jw, "dispatcher_id", st->dispatcher_id);
+	jw_name(jw, "dispatcher_tag");
+	if (st->dispatcher_id)
+		jw_string(jw, st->dispatcher_tag);
+	else
+		jw_null(jw);
+	jw_name(jw, "link_id");
+	if (st->link_id)
+		jw_uint(jw, st->link_id);
+	else
+		jw_null(jw);
 	jw_bool_field(jw, "owned", st->owned);
 	jw_name(jw, "counters");
 	if (status_counters_kind(st))
@@ -240,7 +257,7 @@ static int status_run(struct cmd_ctx *ctx, void *cfg)
 		jw_start_array(s->jw);
 	} else {
 		printf("CURRENT XDP PROGRAM STATUS:\n\n");
-		printf("%-16s %-5s  %-16s %-8s %-5s %-17s %s\n%s\n", "Interface", "Prio",
+		printf("%-16s %-5s  %-16s %-8s %-7s %-17s %s\n%s\n", "Interface", "Prio",
 		       "Program name", "Mode", "ID", "Tag", "Chain actions", RULE);
 	}
 	if (c->all_netns) {

@@ -7,7 +7,7 @@ struct {
 	XDPL_CHAIN_ON_PASS;
 } XDP_RUN_CONFIG(abort);
 
-SEC("xdp")
+SEC("xdp.frags")
 int abort(struct xdp_md *ctx)
 {
 	return XDP_ABORTED;

@@ -15,7 +15,7 @@ struct {
 	__type(value, struct xdpl_count);
 } xdpl_count_map SEC(".maps");
 
-SEC("xdp")
+SEC("xdp.frags")
 int count(struct xdp_md *ctx)
 {
 	__u32 key = 0;
@@ -23,7 +23,7 @@ int count(struct xdp_md *ctx)
 
 	if (c) {
 		c->packets++;
-		c->bytes += ctx->data_end - ctx->data;
+		c->bytes += bpf_xdp_get_buff_len(ctx); /* all its buffers, with frags */
 	}
 	return XDP_PASS;
 }

@@ -7,7 +7,7 @@ struct {
 	XDPL_CHAIN_ON_PASS;
 } XDP_RUN_CONFIG(drop);
 
-SEC("xdp")
+SEC("xdp.frags")
 int drop(struct xdp_md *ctx)
 {
 	return XDP_DROP;

@@ -155,7 +155,7 @@ static __always_inline int is_neigh_discovery(struct xdpl_pkt *p)
 	       (p->icmp_type == 135 || p->icmp_type == 136);
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int filter(struct xdp_md *ctx)
 {
 	struct xdpl_pkt pkt = {};

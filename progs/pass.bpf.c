@@ -7,7 +7,7 @@ struct {
 	XDPL_CHAIN_ON_PASS;
 } XDP_RUN_CONFIG(pass);
 
-SEC("xdp")
+SEC("xdp.frags")
 int pass(struct xdp_md *ctx)
 {
 	return XDP_PASS;

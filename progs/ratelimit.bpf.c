@@ -65,7 +65,7 @@ static __always_inline int conforms(struct xdpl_rl_key *key, __u64 rate, __u64 b
 	return 1;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int ratelimit(struct xdp_md *ctx)
 {
 	struct xdpl_pkt pkt = {};

@@ -83,7 +83,7 @@ static __always_inline __u32 proto_bits(const struct xdpl_pkt *p)
 	return b;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int watch(struct xdp_md *ctx)
 {
 	struct xdpl_watch_config *cfg;

@@ -91,6 +91,7 @@ good_runs()
 load -m skb veth0 count
 status veth0
 clean veth0
+features veth0
 progs
 stats veth0 -c 1 -i 0.1
 filter veth0 list
@@ -328,7 +329,7 @@ complete_words()
 	[ "$(complete_words load --mode=skb veth0 d)" = "drop " ]
 	[ "$(complete_words filter veth0 "")" = "ether ip list policy port " ]
 	[ "$(complete_words ratelimit veth0 "")" = "set " ]
-	[ "$(complete_words help f)" = "filter " ]
+	[ "$(complete_words help f)" = "features filter " ]
 	# numbers: nothing to offer
 	[ "$(complete_words unload veth0 -i "")" = "" ]
 	# the script is the one the binary generates, and make install installs it
@@ -361,5 +362,5 @@ man_synopsis()
 	# the load line of xdpload-ratelimit(8) names load's ratelimit options
 	man_synopsis "$ROOT/man/xdpload-ratelimit.8" | grep -q '^xdpload load IFACE ratelimit \[--rate PPS\] \[--burst N\]$'
 	# the quoting slip that rendered "dispatcher_id (0with-outadispatcher)"
-	groff -man -Tascii -P-bcu -rLL=2000n "$ROOT/man/xdpload.8" | grep -q 'dispatcher_id (0 without a dispatcher), owned'
+	groff -man -Tascii -P-bcu -rLL=2000n "$ROOT/man/xdpload.8" | grep -q 'dispatcher_id (0 without a dispatcher), dispatcher_tag (null without one)'
 }

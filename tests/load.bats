@@ -136,7 +136,7 @@ check_json_entry()
 }
 
 @test "a program attached by another tool is not removed without --force" {
-	ip -n "$LAB_B" link set dev veth0 xdpgeneric obj "$LAB_ROOT/build/progs/drop.o" sec xdp
+	ip -n "$LAB_B" link set dev veth0 xdpgeneric obj "$LAB_ROOT/build/progs/drop.o" sec xdp.frags
 	id=$(xdp_id_b)
 	[ "$id" != 0 ]
 	run xdpl_b unload veth0 --all

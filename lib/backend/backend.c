@@ -6,6 +6,7 @@
 #include <bpf/btf.h>
 #include <linux/if_link.h>
 #include "backend/backend.h"
+#include "backend/legacy.h"
 #include "linked/emit.h"
 #include "log.h"
 
@@ -171,11 +172,33 @@ static void prog_name_of(__u32 id, char *buf, size_t sz)
 		close(fd);
 }
 
-int backend_check_foreign(const struct xdpl_iface *iface, __u32 attached_id, bool force)
+int backend_link_error(const struct xdpl_iface *iface, __u32 prog_id, __u32 link_id)
 {
 	char name[XDPL_NAME_LEN];
 
+	prog_name_of(prog_id, name, sizeof(name));
+	return xdpl_err(XDPL_ERR_BUSY, EBUSY,
+			"%s: program %u (%s) is held by bpf_link %u, which another tool "
+			"made; no tool can replace a link's program, --force neither: "
+			"detach it with that tool (or close the link)",
+			iface->name, prog_id, name, link_id);
+}
+
+int backend_check_foreign(const struct xdpl_iface *iface, __u32 attached_id, bool force)
+{
+	char name[XDPL_NAME_LEN];
+	__u32 link;
+
 	prog_name_of(attached_id, name, sizeof(name));
+	link = xdp_link_of(iface->ifindex, attached_id);
+	if (link)
+		return backend_link_error(iface, attached_id, link);
+	if (!force && legacy_is_ours(iface, attached_id))
+		return xdpl_err(XDPL_ERR_BUSY, EBUSY,
+				"%s: program %u (%s) runs alone, without a dispatcher (loaded "
+				"with LIBXDP_SKIP_DISPATCHER=1?); unload it first, or use --force "
+				"to replace it",
+				iface->name, attached_id, name);
 	if (!force)
 		return xdpl_err(XDPL_ERR_BUSY, EBUSY,
 				"%s: program %u (%s) is attached and was not attached by xdpload; "

@@ -22,6 +22,11 @@ struct load_opts {
 	bool force;    /* replace a program xdpload did not attach */
 	bool no_stats; /* linked: leave out the per-component counters */
 	bool no_inline; /* linked: call every component, inline none (kept for the chain) */
+	/*
+	 * load -p as given, or NULL: the backend decides where maps pinned by name
+	 * go (component_req.pin_dir is where libbpf puts them, resolved).
+	 */
+	const char *pin_dir;
 };
 
 struct unload_sel {
@@ -100,7 +105,9 @@ bool backend_key_in_use(const char *key);
 /* A chain running in one mode cannot grow in another. */
 int backend_check_mode(const struct xdpl_iface *iface, enum xdp_attach_mode running,
 		       enum xdp_attach_mode wanted);
-/* A program xdpload did not attach is replaced only with --force. */
+/* A program held by a bpf_link cannot be replaced: the error that says so. */
+int backend_link_error(const struct xdpl_iface *iface, __u32 prog_id, __u32 link_id);
+/* A program xdpload did not attach is replaced only with --force (never a link's). */
 int backend_check_foreign(const struct xdpl_iface *iface, __u32 attached_id, bool force);
 /* The error for a failed XDP attach with these flags. */
 int backend_attach_error(const struct xdpl_iface *iface, int err, __u32 flags);

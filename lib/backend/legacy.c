@@ -86,22 +86,6 @@ static int legacy_owns(const struct xdpl_iface *iface, __u32 attached_id)
 	return attached_id != 0;
 }
 
-/* The run config libxdp reads from a loaded program's BTF, when it has one. */
-static void read_metadata(__u32 id, struct prog_status *ps)
-{
-	struct xdp_program *p = xdp_program__from_id(id);
-	int a;
-
-	if (libxdp_get_error(p))
-		return;
-	ps->has_meta = true;
-	ps->prio = xdp_program__run_prio(p);
-	for (a = 0; a <= XDPL_ACTION_MAX; a++)
-		if (xdp_program__chain_call_enabled(p, a))
-			ps->actions |= 1U << a;
-	xdp_program__close(p);
-}
-
 static int legacy_status(const struct xdpl_iface *iface, struct iface_status *st)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -120,8 +104,8 @@ static int legacy_status(const struct xdpl_iface *iface, struct iface_status *st
 	close(fd);
 	if (err)
 		return err;
+	/* no dispatcher runs it: a priority or chain actions would be invented */
 	st->nprogs = 1;
-	read_metadata(q.prog_id, &st->progs[0]);
 	st->owned = legacy_is_ours(iface, q.prog_id);
 	return 0;
 }
@@ -130,6 +114,7 @@ static int legacy_unload(const struct xdpl_iface *iface, const struct unload_sel
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct prog_status ps = {};
+	__u32 link;
 	int fd;
 
 	if (bpf_xdp_query(iface->ifindex, 0, &q) || !q.prog_id)
@@ -144,6 +129,9 @@ static int legacy_unload(const struct xdpl_iface *iface, const struct unload_sel
 		return xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
 				"%s: no attached program with that %s (see xdpload status %s)",
 				iface->name, sel->name ? "name" : "ID", iface->name);
+	link = xdp_link_of(iface->ifindex, q.prog_id);
+	if (link)
+		return backend_link_error(iface, q.prog_id, link);
 	if (!sel->force && !legacy_is_ours(iface, q.prog_id))
 		return xdpl_err(XDPL_ERR_BUSY, EBUSY,
 				"%s: program %u (%s) was not attached by xdpload; use --force to "

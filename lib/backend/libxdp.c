@@ -11,7 +11,9 @@
 #include <linux/if_link.h>
 #include "backend/backend.h"
 #include "backend/legacy.h"
+#include "backend/libxdp_clean.h"
 #include "log.h"
+#include "objload.h"
 #include "verifier_log.h"
 
 /* libxdp names its dispatcher program so (lib/libxdp/xdp-dispatcher.c.in). */
@@ -89,6 +91,12 @@ static int check_room(const struct xdpl_iface *iface, int n, const struct load_o
 				strerror(errno));
 	chain = q.prog_id && libxdp_owns(iface, q.prog_id) > 0 && !libxdp_status(iface, &st);
 	if (q.prog_id && !chain) {
+		__u32 link = xdp_link_of(iface->ifindex, q.prog_id);
+
+		if (link)
+			return backend_link_error(iface, q.prog_id, link);
+		if (legacy_is_ours(iface, q.prog_id))
+			return backend_check_foreign(iface, q.prog_id, false);
 		if (!freplace_supported())
 			return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
 					"%s: already has program %u, and this kernel refuses "
@@ -127,19 +135,23 @@ static int libxdp_load(const struct xdpl_iface *iface, struct component *comps, 
 	progs = calloc(n, sizeof(*progs));
 	if (!progs)
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		progs[i] = comps[i].xprog;
+		err = err ?: objload_check_maps(comps[i].label, comps[i].obj) ?:
+			     objload_prepare_pins(comps[i].label, comps[i].obj);
+	}
+	if (err) {
+		free(progs);
+		return err;
+	}
 	xdpl_clear_verifier_log();
 	err = xdp_program__attach_multi(progs, n, iface->ifindex, opts->mode, 0);
 	free(progs);
 	if (err) {
-		if (*xdpl_last_verifier_log())
-			return verifier_report(n == 1 ? comps[0].label : "one of the programs",
-					       err);
-		if (err == -EOPNOTSUPP && opts->mode == XDP_MODE_NATIVE)
+		if (err == -EOPNOTSUPP && opts->mode == XDP_MODE_NATIVE &&
+		    !*xdpl_last_verifier_log())
 			return backend_attach_error(iface, err, XDP_FLAGS_DRV_MODE);
-		return xdpl_err(XDPL_ERR_FAIL, err, "%s: libxdp could not attach: %s", iface->name,
-				strerror(-err));
+		return objload_error(n == 1 ? comps[0].label : "one of the programs", err);
 	}
 	/* libxdp fell back to attaching a single program directly: remember it is ours */
 	if (!bpf_xdp_query(iface->ifindex, 0, &q) && q.prog_id &&
@@ -180,9 +192,8 @@ out:
 
 static int libxdp_clean(const struct xdpl_iface *iface)
 {
-	int err = libxdp_clean_references(iface ? iface->ifindex : 0);
+	int err = libxdp_clean_safely(iface ? iface->ifindex : 0);
 
-	pr_debug("libxdp clean-up: %s\n", err < 0 ? strerror(-err) : "done");
 	/* Without a bpffs (ip netns exec hides it) libxdp has no pins to clean. */
 	if (err < 0 && err != -ENOENT && err != -EOPNOTSUPP)
 		return xdpl_err(XDPL_ERR_FAIL, err, "libxdp's clean-up failed: %s", strerror(-err));

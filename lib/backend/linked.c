@@ -95,6 +95,7 @@ static int linked_load(const struct xdpl_iface *iface, struct component *comps, 
 	}
 	fresh = !st->exists;
 	linked_build_init(&b, st);
+	b.pin_dir = opts->pin_dir;
 	err = linked_build_check_iface(&b, opts);
 	if (err)
 		goto out;

@@ -10,10 +10,13 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 #include "backend/legacy.h"
+#include "builtin.h"
+#include "bpffs.h"
 #include "backend/linked_build.h"
 #include "fault.h"
 #include "linked/capture.h"
 #include "log.h"
+#include "objload.h"
 #include "verifier_log.h"
 
 /* One component of the chain being built: just loaded by the user, or already there. */
@@ -30,6 +33,7 @@ void linked_build_init(struct linked_build *b, struct linked_state *st)
 {
 	memset(b, 0, sizeof(*b));
 	b->st = st;
+	b->maps.fd = -1;
 	b->counters_fd = b->old_fd = -1;
 	b->comp.prog_fd = b->comp.counters_fd = -1;
 }
@@ -74,28 +78,89 @@ static void map_pin_name(const struct bpf_map *m, char *buf, size_t sz)
 			*p = '_';
 }
 
-/* Maps pinned for a component: carry their state into the rebuilt chain. */
-static int reuse_maps(const struct linked_state *st, struct lcomp *l)
+/*
+ * Maps pinned by name (LIBBPF_PIN_BY_NAME) belong to the chain without load -p:
+ * they go in <pins>/maps/NAME, shared by the chain's programs and removed with
+ * it (linked_state.h). With -p they stay where libbpf puts them, as with
+ * xdp-loader. Returns 1 with the pin's path in buf, 0 for a map not pinned by
+ * name, or -errno.
+ */
+static int chain_pin_path(struct linked_build *b, const struct lcomp *l, const struct bpf_map *m,
+			  char *buf, size_t sz)
+{
+	int err;
+
+	if (!bpf_map__pin_path(m))
+		return 0;
+	if (l->meta.pin_dir[0]) {
+		snprintf(buf, sz, "%s", bpf_map__pin_path(m));
+		return 1;
+	}
+	if (b->maps.fd < 0) {
+		err = sdir_open(&b->st->pins, LINKED_MAPS_DIR, true, &b->maps);
+		if (err)
+			return err;
+	}
+	sdir_fd_path(&b->maps, bpf_map__name(m), buf, sz);
+	return 1;
+}
+
+/* A new component's maps pinned by name: to the chain's directory, unless -p. */
+static int place_pins(struct linked_build *b, struct lcomp *l)
+{
+	char path[LINKED_PATH_LEN];
+	struct bpf_map *m;
+	int err;
+
+	bpf_object__for_each_map (m, l->c->obj) {
+		err = chain_pin_path(b, l, m, path, sizeof(path));
+		if (err < 0)
+			return err;
+		if (err && !l->meta.pin_dir[0] && bpf_map__set_pin_path(m, path))
+			return xdpl_err(XDPL_ERR_FAIL, ENOMEM, "%s: cannot pin map %s",
+					l->meta.entry.label, bpf_map__name(m));
+	}
+	return 0;
+}
+
+/*
+ * Maps pinned for a component, and its maps pinned by name: carry their state
+ * into the rebuilt chain by FD. libbpf is not asked to reuse a pin: version 1.1
+ * refuses a devmap it pinned itself (the kernel adds BPF_F_RDONLY_PROG).
+ */
+static int reuse_maps(struct linked_build *b, struct lcomp *l)
 {
 	char path[LINKED_PATH_LEN], name[XDPL_NAME_LEN + 8];
 	struct xdpl_dir dir = XDPL_DIR_INIT;
+	bool have_dir, by_name;
 	struct bpf_map *m;
 	int fd, err = 0;
 
-	if (linked_state_comp_dir(st, l->meta.uid, false, &dir))
-		return 0; /* new maps, as for a new component */
+	have_dir = !linked_state_comp_dir(b->st, l->meta.uid, false, &dir);
 	bpf_object__for_each_map (m, l->c->obj) {
-		if (bpf_map__pin_path(m)) /* load -p: libbpf reuses its own pins */
-			continue;
-		map_pin_name(m, name, sizeof(name));
-		sdir_fd_path(&dir, name, path, sizeof(path));
+		err = chain_pin_path(b, l, m, path, sizeof(path));
+		if (err < 0)
+			break;
+		by_name = err;
+		err = 0;
+		if (!by_name && !have_dir)
+			continue; /* new maps, as for a new component */
+		if (!by_name) {
+			map_pin_name(m, name, sizeof(name));
+			sdir_fd_path(&dir, name, path, sizeof(path));
+		}
 		fd = bpf_obj_get(path);
 		if (fd < 0) {
 			pr_debug("%s: no pinned map %s, a new one is created\n",
 				 l->meta.entry.label, bpf_map__name(m));
+			/* pinned by name: libbpf pins the new one where it belongs */
+			if (by_name && !l->meta.pin_dir[0])
+				err = bpf_map__set_pin_path(m, path);
+			if (err)
+				break;
 			continue;
 		}
-		err = bpf_map__reuse_fd(m, fd);
+		err = bpf_map__set_pin_path(m, NULL) ?: bpf_map__reuse_fd(m, fd);
 		close(fd);
 		if (err) {
 			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot reuse its map %s: %s",
@@ -104,33 +169,13 @@ static int reuse_maps(const struct linked_state *st, struct lcomp *l)
 		}
 	}
 	sdir_close(&dir);
-	return err;
-}
-
-/*
- * load -p: the directory libbpf pins LIBBPF_PIN_BY_NAME maps in, so that a rebuild
- * opens the object with the same one (and libbpf reuses those pins).
- */
-static void pin_root_of(struct bpf_object *obj, char *buf, size_t sz)
-{
-	const char *path, *slash;
-	struct bpf_map *m;
-
-	buf[0] = '\0';
-	bpf_object__for_each_map (m, obj) {
-		path = bpf_map__pin_path(m);
-		slash = path ? strrchr(path, '/') : NULL;
-		if (slash) {
-			snprintf(buf, sz, "%.*s", (int)(slash - path), path);
-			return;
-		}
-	}
+	return err < 0 ? err : 0;
 }
 
 int linked_build_add_existing(struct linked_build *b, const struct linked_comp *m)
 {
 	struct component_req req = { .prog_name = m->entry.name, .prio = -1 };
-	char obj[32], path[LINKED_PATH_LEN];
+	char obj[32], path[LINKED_PATH_LEN], pin_dir[XDPL_PATH_LEN];
 	struct lcomp *l = lcomp_add(b);
 	int err;
 
@@ -141,14 +186,19 @@ int linked_build_add_existing(struct linked_build *b, const struct linked_comp *
 	sdir_fd_path(&b->st->run, obj, path, sizeof(path));
 	req.source = m->entry.label;
 	req.saved_copy = path;
-	req.pin_dir = m->pin_dir[0] ? m->pin_dir : NULL;
+	if (m->pin_dir[0]) {
+		err = bpffs_resolve(m->pin_dir, pin_dir, sizeof(pin_dir));
+		if (err)
+			return err;
+		req.pin_dir = pin_dir;
+	}
 	l->c = &l->own;
 	err = component_open(&l->own, &req, m->entry.order);
 	if (err)
 		return err;
 	/* the chain's own record of it stands, whatever the object says now */
 	l->own.entry = m->entry;
-	return reuse_maps(b->st, l);
+	return reuse_maps(b, l);
 }
 
 int linked_build_add_new(struct linked_build *b, struct component *c)
@@ -161,8 +211,8 @@ int linked_build_add_new(struct linked_build *b, struct component *c)
 	l->is_new = true;
 	l->meta.entry = c->entry;
 	l->meta.uid = linked_state_new_uid(b->st);
-	pin_root_of(c->obj, l->meta.pin_dir, sizeof(l->meta.pin_dir));
-	return 0;
+	snprintf(l->meta.pin_dir, sizeof(l->meta.pin_dir), "%s", b->pin_dir ?: "");
+	return place_pins(b, l);
 }
 
 /* Load the object (maps, tail-call targets) and take the captured program. */
@@ -170,6 +220,11 @@ static int capture(struct lcomp *l)
 {
 	int err;
 
+	/* pins are checked now: an earlier component of this build may have made them */
+	err = objload_check_maps(l->meta.entry.label, l->c->obj)
+		      ?: objload_prepare_pins(l->meta.entry.label, l->c->obj);
+	if (err)
+		return err;
 	err = linked_capture_arm(l->c->prog);
 	if (err)
 		return err;
@@ -177,13 +232,39 @@ static int capture(struct lcomp *l)
 	err = bpf_object__load(l->c->obj);
 	if (err) {
 		linked_capture_disarm(l->c->prog);
-		if (*xdpl_last_verifier_log())
-			return verifier_report(l->meta.entry.label, err);
-		return xdpl_err(err == -EPERM ? XDPL_ERR_PERM : XDPL_ERR_FAIL, err,
-				"%s: cannot load its maps: %s", l->meta.entry.label,
-				strerror(-err));
+		return objload_error(l->meta.entry.label, err);
 	}
 	return linked_capture_take(l->c->prog, &l->lp);
+}
+
+/*
+ * The bundled programs handle frags (they read headers only) and are built
+ * with the flag; the chain handles frags only if every program does, so the
+ * user's programs decide: with none that has frags, the bundled ones drop the
+ * flag. The user's own programs must agree.
+ */
+static int adapt_frags(struct linked_build *b)
+{
+	const char *frags = NULL, *plain = NULL;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		if (!source_is_file(b->lc[i]->meta.entry.label))
+			continue;
+		if (b->lc[i]->lp->prog_flags & BPF_F_XDP_HAS_FRAGS)
+			frags = frags ?: b->lc[i]->meta.entry.label;
+		else
+			plain = plain ?: b->lc[i]->meta.entry.label;
+	}
+	if (frags && plain)
+		return xdpl_err(XDPL_ERR_CHAIN, EINVAL,
+				"%s: not built for multi-buffer packets (SEC(\"xdp.frags\")) but "
+				"%s is; the chain handles frags only if every program does",
+				plain, frags);
+	for (i = 0; plain && i < b->n; i++)
+		if (!source_is_file(b->lc[i]->meta.entry.label))
+			b->lc[i]->lp->prog_flags &= ~BPF_F_XDP_HAS_FRAGS;
+	return 0;
 }
 
 static int standalone(const struct linked_state *st, struct lcomp *l)
@@ -352,6 +433,16 @@ static int swap_in(struct linked_build *b)
 	if (!bpf_xdp_attach(iface->ifindex, b->comp.prog_fd, flags, &ao))
 		return 0;
 	err = -errno;
+	if (err == -EEXIST || err == -EBUSY) {
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+		__u32 link = 0;
+
+		/* a link came (or was there): trying again cannot help */
+		if (!bpf_xdp_query(iface->ifindex, 0, &q))
+			link = xdp_link_of(iface->ifindex, q.prog_id);
+		if (link)
+			return backend_link_error(iface, q.prog_id, link);
+	}
 	if (err == -EEXIST || err == -EBUSY)
 		return xdpl_err(XDPL_ERR_BUSY, err,
 				"%s: its XDP program changed while the chain was built (another "
@@ -427,6 +518,8 @@ int linked_build_prepare(struct linked_build *b)
 	qsort(b->lc, b->n, sizeof(b->lc[0]), cmp_lcomp);
 	for (i = 0; i < b->n && !err; i++)
 		err = capture(b->lc[i]);
+	if (!err)
+		err = adapt_frags(b);
 	/* each one verified alone first: its verifier errors name it */
 	for (i = 0; i < b->n && !err; i++)
 		err = standalone(b->st, b->lc[i]);
@@ -529,6 +622,7 @@ void linked_build_free(struct linked_build *b)
 	b->n = 0;
 	free(b->next);
 	b->next = NULL;
+	sdir_close(&b->maps);
 	linked_composite_close(&b->comp);
 	if (b->counters_fd >= 0)
 		close(b->counters_fd);

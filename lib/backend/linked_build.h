@@ -23,6 +23,8 @@ struct linked_build {
 	struct linked_state *st;
 	struct lcomp *lc[XDPL_CHAIN_MAX];
 	int n;
+	const char *pin_dir;  /* load -p as the user gave it (new components), or NULL */
+	struct xdpl_dir maps; /* <pins>/maps: the chain's maps pinned by name (opened on need) */
 	bool counters;
 	bool no_inline; /* call every component (the manifest keeps it for rebuilds) */
 	int counters_fd;

@@ -204,8 +204,9 @@ static bool kept(const struct linked_state *st, bool pins, const char *name)
 		return !strcmp(name, MANIFEST) || !strcmp(name, NETNS_FILE) ||
 		       comp_named(&st->m, name, "c%u.o%1s");
 	linked_state_dispatcher_name(st->m.generation, disp, sizeof(disp));
+	/* maps pinned by name outlive the components that pinned them: the chain's */
 	return !strcmp(name, disp) || (st->m.counters && !strcmp(name, "counters")) ||
-	       comp_named(&st->m, name, "c%u%1s");
+	       !strcmp(name, LINKED_MAPS_DIR) || comp_named(&st->m, name, "c%u%1s");
 }
 
 static int sweep_entry(const char *name, void *arg)

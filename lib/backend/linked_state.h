@@ -8,6 +8,8 @@
  *   <bpffs>/xdpload/KEY/counters       per-component, per-action packet counters
  *   <bpffs>/xdpload/KEY/cUID/prog      standalone copy of component UID (its ID, tag)
  *   <bpffs>/xdpload/KEY/cUID/map_NAME  each of its maps (state survives rebuilds)
+ *   <bpffs>/xdpload/KEY/maps/NAME      maps pinned by name (LIBBPF_PIN_BY_NAME) without
+ *                                      load -p: the chain's, shared by its programs
  *   /run/xdpload/KEY/manifest          the committed chain (JSON, linked_manifest.h)
  *   /run/xdpload/KEY/manifest.G        generation G, staged before its swap
  *   /run/xdpload/KEY/cUID.o            each component's object file, to rebuild
@@ -30,6 +32,8 @@
 #include "statedir.h"
 
 #define LINKED_PATH_LEN 1024 /* a /proc/self/fd path to any pin */
+/* in the pins: maps pinned by name, kept for the chain's life */
+#define LINKED_MAPS_DIR "maps"
 
 struct linked_state {
 	struct xdpl_iface iface;

@@ -248,24 +248,30 @@ int linked_capture_init(void)
 	id = libbpf_register_prog_handler("xdp.frags", BPF_PROG_TYPE_XDP, BPF_XDP, &o);
 	if (id < 0)
 		return id;
+	/*
+	 * Sections libbpf does not know (SEC("xdp_drop"), SEC("prog")): the fallback
+	 * leaves them untyped, as libbpf does, so only a program component.c typed
+	 * XDP loads, and it reaches prepare_load like any other.
+	 */
+	o.cookie = 0;
+	id = libbpf_register_prog_handler(NULL, BPF_PROG_TYPE_UNSPEC, 0, &o);
+	if (id < 0 && id != -EBUSY)
+		return id;
 	registered = true;
 	return 0;
 }
 
 int linked_capture_arm(struct bpf_program *prog)
 {
-	const char *sec = bpf_program__section_name(prog);
 	struct slot *s;
 
 	if (!registered)
 		return xdpl_err(XDPL_ERR_FAIL, EINVAL,
 				"%s: linked_capture_init() was not called before opening it",
 				bpf_program__name(prog));
-	if (strcmp(sec, "xdp") && strcmp(sec, "xdp.frags"))
-		return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
-				"%s: section '%s' cannot be chained by the linked dispatcher "
-				"(use SEC(\"xdp\") or SEC(\"xdp.frags\"))",
-				bpf_program__name(prog), sec);
+	if (bpf_program__type(prog) != BPF_PROG_TYPE_XDP)
+		return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP, "%s: not an XDP program (section '%s')",
+				bpf_program__name(prog), bpf_program__section_name(prog));
 	linked_capture_disarm(prog);
 	s = calloc(1, sizeof(*s));
 	if (!s)

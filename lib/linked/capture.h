@@ -3,7 +3,8 @@
  * Capture a component's fully relocated program from libbpf without loading it.
  *
  * libbpf 1.1 has no "relocate but don't load" step, so xdpload registers its own
- * handler for SEC("xdp") and SEC("xdp.frags"). For a program armed with
+ * handler for SEC("xdp"), SEC("xdp.frags") and every section libbpf does not
+ * know (left untyped unless component.c types it XDP). For a program armed with
  * linked_capture_arm(), the handler copies what libbpf is about to load (map fds
  * and global data already in the instructions, subprograms appended, CO-RE
  * applied, func_info, line_info, BTF, flags) and has libbpf load a two-instruction

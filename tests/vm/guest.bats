@@ -62,7 +62,8 @@ setup() {
 # Leave the interfaces bare for the next test, whoever attached what. A test that
 # used xdp-filter or $IF2 says so in FILTER / USED_IF2.
 teardown() {
-	local i
+	local i ns
+	for ns in ${CLEAN_NS:-}; do ip netns del "$ns" 2>/dev/null || true; done
 	if [ -n "${FILTER:-}" ]; then xdp-filter unload "$IF" >/dev/null 2>&1 || true; fi
 	for i in "$IF" ${USED_IF2:+"$IF2"}; do
 		"$XDPLOAD" unload "$i" --all --force >/dev/null 2>&1 ||
@@ -343,4 +344,80 @@ test_run() {
 		       "libxdp %d ns, linked %d ns per packet; linked/libxdp = %.2f", a, b, b / a }')
 	echo "# $line" >&3
 	if [ -n "${VM_RESULTS:-}" ]; then echo "$line" >"$VM_RESULTS/datapath.txt"; fi
+}
+
+TPROGS=${TPROGS:-$BATS_TEST_DIRNAME/../../build/tests/progs}
+
+@test "libxdp: any section, maps pinned by name with a devmap, frags with the bundled programs" {
+	"$XDPLOAD" load -s xdp_drop "$IF" "$TPROGS/compat_drop.o"
+	status_of
+	[ "$BACKEND" = libxdp ]
+	[ "$NAMES" = xdp_drop_prog ]
+	pings_lost
+	"$XDPLOAD" unload "$IF" --all
+	"$XDPLOAD" load -s xdp_stats1 "$IF" count "$TPROGS/compat_stats.o"
+	status_of
+	[ "$NAMES" = count,xdp_stats1_func ]
+	pings_pass
+	"$XDPLOAD" unload "$IF" --all
+	# libxdp's chains are xdp-loader's: its maps pinned by name go where xdp-loader's do
+	"$XDPLOAD" load -s xdp_redirect_map "$IF" "$TPROGS/compat_pinned.o"
+	[ -e /sys/fs/bpf/compat_tx_port ]
+	"$XDPLOAD" load "$IF" pass
+	"$XDPLOAD" unload "$IF" --all
+	# the pinned devmap again: libbpf 1.1 alone refuses to reuse it
+	run "$XDPLOAD" load -s xdp_redirect_map "$IF" "$TPROGS/compat_pinned.o"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	"$XDPLOAD" unload "$IF" --all
+	rm -f /sys/fs/bpf/compat_pin_cnt /sys/fs/bpf/compat_tx_port
+	# an xdp.frags program next to the bundled programs
+	run "$XDPLOAD" load "$IF" count "$TPROGS/linked_frags.o" pass
+	echo "$output"
+	[ "$status" -eq 0 ]
+	status_of
+	[ "$NAMES" = count,lk_frags,pass ]
+	pings_pass
+}
+
+@test "LIBXDP_SKIP_DISPATCHER=1: one program alone; a second load is refused" {
+	LIBXDP_SKIP_DISPATCHER=1 "$XDPLOAD" load "$IF" drop
+	status_of
+	[ "$BACKEND" = legacy ]
+	[ "$DISP" = 0 ]
+	[ "$PRIOS" = "-" ]
+	run "$XDPLOAD" load "$IF" pass
+	[ "$status" -eq 9 ]
+	[[ "$output" == *"runs alone, without a dispatcher"* ]]
+}
+
+# Two namespaces whose veth has the same ifindex (the first after lo in each).
+CLEAN_NS="xdpl-cna xdpl-cnb"
+
+@test "libxdp: clean in one namespace keeps another's live dispatcher of the same ifindex" {
+	local ns idx=""
+	for ns in $CLEAN_NS; do
+		ip netns add "$ns"
+		ip -n "$ns" link add v0 type veth peer name v1
+		ip -n "$ns" link set v0 up
+		ip -n "$ns" link set v1 up
+		ip netns exec "$ns" "$XDPLOAD" load v0 count pass
+		idx+="$(ip -n "$ns" -o link show v0 | cut -d: -f1) "
+	done
+	read -r a b <<<"$idx"
+	echo "ifindexes: $a $b"
+	[ "$a" = "$b" ]
+	dirs() { ls /sys/fs/bpf/xdp | grep -c "^dispatch-$a-"; }
+	[ "$(dirs)" -eq 2 ]
+	ip netns exec xdpl-cna "$XDPLOAD" clean
+	[ "$(dirs)" -eq 2 ]
+	out=$(ip netns exec xdpl-cnb "$XDPLOAD" status v0 --json)
+	[ "$(jq -r '.[0].backend + ":" + ([.[0].programs[].name] | join(","))' <<<"$out")" = libxdp:count,pass ]
+	# the other namespace gone, its pins go; ours stay
+	ip netns del xdpl-cnb
+	ip netns exec xdpl-cna "$XDPLOAD" clean
+	[ "$(dirs)" -eq 1 ]
+	ip netns exec xdpl-cna "$XDPLOAD" status v0 --json | jq -e '.[0].programs | length == 2'
+	ip netns exec xdpl-cna "$XDPLOAD" unload v0 --all
+	ip netns del xdpl-cna
 }
