@@ -27,6 +27,7 @@ struct lcomp {
 	struct linked_comp meta;
 	struct linked_prog *lp;
 	int standalone_fd;
+	__u64 pinned_here; /* bit i: map i's pin in <pins>/maps is this build's own */
 };
 
 void linked_build_init(struct linked_build *b, struct linked_state *st)
@@ -97,6 +98,7 @@ static int chain_pin_path(struct linked_build *b, const struct lcomp *l, const s
 		return 1;
 	}
 	if (b->maps.fd < 0) {
+		b->maps_made = !sdir_exists(&b->st->pins, LINKED_MAPS_DIR);
 		err = sdir_open(&b->st->pins, LINKED_MAPS_DIR, true, &b->maps);
 		if (err)
 			return err;
@@ -110,12 +112,17 @@ static int place_pins(struct linked_build *b, struct lcomp *l)
 {
 	char path[LINKED_PATH_LEN];
 	struct bpf_map *m;
-	int err;
+	int err, i = 0;
 
 	bpf_object__for_each_map (m, l->c->obj) {
 		err = chain_pin_path(b, l, m, path, sizeof(path));
 		if (err < 0)
 			return err;
+		/* a name already pinned is another component's map, which it shares */
+		if (err && !l->meta.pin_dir[0] && i < 64 &&
+		    !sdir_exists(&b->maps, bpf_map__name(m)))
+			l->pinned_here |= 1ull << i;
+		i++;
 		if (err && !l->meta.pin_dir[0] && bpf_map__set_pin_path(m, path))
 			return xdpl_err(XDPL_ERR_FAIL, ENOMEM, "%s: cannot pin map %s",
 					l->meta.entry.label, bpf_map__name(m));
@@ -235,36 +242,6 @@ static int capture(struct lcomp *l)
 		return objload_error(l->meta.entry.label, err);
 	}
 	return linked_capture_take(l->c->prog, &l->lp);
-}
-
-/*
- * The bundled programs handle frags (they read headers only) and are built
- * with the flag; the chain handles frags only if every program does, so the
- * user's programs decide: with none that has frags, the bundled ones drop the
- * flag. The user's own programs must agree.
- */
-static int adapt_frags(struct linked_build *b)
-{
-	const char *frags = NULL, *plain = NULL;
-	int i;
-
-	for (i = 0; i < b->n; i++) {
-		if (!source_is_file(b->lc[i]->meta.entry.label))
-			continue;
-		if (b->lc[i]->lp->prog_flags & BPF_F_XDP_HAS_FRAGS)
-			frags = frags ?: b->lc[i]->meta.entry.label;
-		else
-			plain = plain ?: b->lc[i]->meta.entry.label;
-	}
-	if (frags && plain)
-		return xdpl_err(XDPL_ERR_CHAIN, EINVAL,
-				"%s: not built for multi-buffer packets (SEC(\"xdp.frags\")) but "
-				"%s is; the chain handles frags only if every program does",
-				plain, frags);
-	for (i = 0; plain && i < b->n; i++)
-		if (!source_is_file(b->lc[i]->meta.entry.label))
-			b->lc[i]->lp->prog_flags &= ~BPF_F_XDP_HAS_FRAGS;
-	return 0;
 }
 
 static int standalone(const struct linked_state *st, struct lcomp *l)
@@ -518,8 +495,6 @@ int linked_build_prepare(struct linked_build *b)
 	qsort(b->lc, b->n, sizeof(b->lc[0]), cmp_lcomp);
 	for (i = 0; i < b->n && !err; i++)
 		err = capture(b->lc[i]);
-	if (!err)
-		err = adapt_frags(b);
 	/* each one verified alone first: its verifier errors name it */
 	for (i = 0; i < b->n && !err; i++)
 		err = standalone(b->st, b->lc[i]);
@@ -574,6 +549,7 @@ void linked_build_commit(struct linked_build *b)
 
 	xdpl_fault_point("linked:swapped");
 	/* the chain runs: the commit is one rename, and leftovers go with the next command */
+	b->committed = true;
 	err = linked_state_commit(b->st, b->next);
 	if (err < 0)
 		pr_warn("%s: the chain runs, but its commit failed (%s); the next xdpload "
@@ -609,10 +585,27 @@ int linked_build_and_swap(struct linked_build *b)
 	return 0;
 }
 
+/* A build that did not commit takes back the pins libbpf made for it. */
+static void unpin_uncommitted(struct linked_build *b, struct lcomp *l)
+{
+	struct bpf_map *m;
+	int i = 0;
+
+	if (b->committed || !l->is_new || !l->c || !l->c->obj || b->maps.fd < 0)
+		return;
+	bpf_object__for_each_map (m, l->c->obj) {
+		if (i < 64 && (l->pinned_here & (1ull << i)))
+			unlinkat(b->maps.fd, bpf_map__name(m), 0);
+		i++;
+	}
+}
+
 void linked_build_free(struct linked_build *b)
 {
 	int i;
 
+	for (i = 0; i < b->n; i++)
+		unpin_uncommitted(b, b->lc[i]);
 	for (i = 0; i < b->n; i++) {
 		/* the caller closes the components it opened */
 		if (b->lc[i]->is_new)
@@ -623,6 +616,10 @@ void linked_build_free(struct linked_build *b)
 	free(b->next);
 	b->next = NULL;
 	sdir_close(&b->maps);
+	/* ENOTEMPTY when its maps were pinned: only a failed build's empty one goes */
+	if (b->maps_made)
+		unlinkat(b->st->pins.fd, LINKED_MAPS_DIR, AT_REMOVEDIR);
+	b->maps_made = false;
 	linked_composite_close(&b->comp);
 	if (b->counters_fd >= 0)
 		close(b->counters_fd);

@@ -25,6 +25,8 @@ struct linked_build {
 	int n;
 	const char *pin_dir;  /* load -p as the user gave it (new components), or NULL */
 	struct xdpl_dir maps; /* <pins>/maps: the chain's maps pinned by name (opened on need) */
+	bool maps_made;	      /* this build made <pins>/maps: a failed one leaves none */
+	bool committed;	      /* linked_build_commit ran: its pins belong to the chain */
 	bool counters;
 	bool no_inline; /* call every component (the manifest keeps it for rebuilds) */
 	int counters_fd;

@@ -200,7 +200,7 @@ static __u32 composite_flags(const struct linked_input *in, unsigned int n)
 		and_flags &= in[i].prog->prog_flags;
 		or_flags |= in[i].prog->prog_flags;
 	}
-	/* frags only when every component handles them (the check refuses a mix) */
+	/* frags only when every component handles them */
 	return (or_flags & ~BPF_F_XDP_HAS_FRAGS) | (and_flags & BPF_F_XDP_HAS_FRAGS);
 }
 

@@ -25,7 +25,8 @@
  *    stacks share one region of the dispatcher's frame, and when that does not
  *    fit with every chain of frames the largest fall back to calls (inline.h).
  *  - kfuncs from kernel modules are refused (vmlinux kfuncs are fine).
- *  - frags: SEC("xdp.frags") for every component or for none.
+ *  - frags: the composite takes multi-buffer packets only if every component
+ *    does (SEC("xdp.frags")); a mix is allowed, as in libxdp.
  *  - license: the composite is GPL only if every component is GPL-compatible;
  *    otherwise no component may call a GPL-only helper (probed on this kernel).
  */
