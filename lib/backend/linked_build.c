@@ -13,6 +13,7 @@
 #include "builtin.h"
 #include "bpffs.h"
 #include "backend/linked_build.h"
+#include "backend/linked_maps.h"
 #include "fault.h"
 #include "linked/capture.h"
 #include "log.h"
@@ -34,7 +35,7 @@ void linked_build_init(struct linked_build *b, struct linked_state *st)
 {
 	memset(b, 0, sizeof(*b));
 	b->st = st;
-	b->maps.fd = -1;
+	linked_maps_init(&b->maps, st);
 	b->counters_fd = b->old_fd = -1;
 	b->comp.prog_fd = b->comp.counters_fd = -1;
 }
@@ -68,117 +69,6 @@ static struct lcomp *lcomp_add(struct linked_build *b)
 	return l;
 }
 
-/* bpffs refuses names with a dot, and internal maps are named like "obj.rodata". */
-static void map_pin_name(const struct bpf_map *m, char *buf, size_t sz)
-{
-	char *p;
-
-	snprintf(buf, sz, "map_%s", bpf_map__name(m));
-	for (p = buf; *p; p++)
-		if (*p == '.')
-			*p = '_';
-}
-
-/*
- * Maps pinned by name (LIBBPF_PIN_BY_NAME) belong to the chain without load -p:
- * they go in <pins>/maps/NAME, shared by the chain's programs and removed with
- * it (linked_state.h). With -p they stay where libbpf puts them, as with
- * xdp-loader. Returns 1 with the pin's path in buf, 0 for a map not pinned by
- * name, or -errno.
- */
-static int chain_pin_path(struct linked_build *b, const struct lcomp *l, const struct bpf_map *m,
-			  char *buf, size_t sz)
-{
-	int err;
-
-	if (!bpf_map__pin_path(m))
-		return 0;
-	if (l->meta.pin_dir[0]) {
-		snprintf(buf, sz, "%s", bpf_map__pin_path(m));
-		return 1;
-	}
-	if (b->maps.fd < 0) {
-		b->maps_made = !sdir_exists(&b->st->pins, LINKED_MAPS_DIR);
-		err = sdir_open(&b->st->pins, LINKED_MAPS_DIR, true, &b->maps);
-		if (err)
-			return err;
-	}
-	sdir_fd_path(&b->maps, bpf_map__name(m), buf, sz);
-	return 1;
-}
-
-/* A new component's maps pinned by name: to the chain's directory, unless -p. */
-static int place_pins(struct linked_build *b, struct lcomp *l)
-{
-	char path[LINKED_PATH_LEN];
-	struct bpf_map *m;
-	int err, i = 0;
-
-	bpf_object__for_each_map (m, l->c->obj) {
-		err = chain_pin_path(b, l, m, path, sizeof(path));
-		if (err < 0)
-			return err;
-		/* a name already pinned is another component's map, which it shares */
-		if (err && !l->meta.pin_dir[0] && i < 64 &&
-		    !sdir_exists(&b->maps, bpf_map__name(m)))
-			l->pinned_here |= 1ull << i;
-		i++;
-		if (err && !l->meta.pin_dir[0] && bpf_map__set_pin_path(m, path))
-			return xdpl_err(XDPL_ERR_FAIL, ENOMEM, "%s: cannot pin map %s",
-					l->meta.entry.label, bpf_map__name(m));
-	}
-	return 0;
-}
-
-/*
- * Maps pinned for a component, and its maps pinned by name: carry their state
- * into the rebuilt chain by FD. libbpf is not asked to reuse a pin: version 1.1
- * refuses a devmap it pinned itself (the kernel adds BPF_F_RDONLY_PROG).
- */
-static int reuse_maps(struct linked_build *b, struct lcomp *l)
-{
-	char path[LINKED_PATH_LEN], name[XDPL_NAME_LEN + 8];
-	struct xdpl_dir dir = XDPL_DIR_INIT;
-	bool have_dir, by_name;
-	struct bpf_map *m;
-	int fd, err = 0;
-
-	have_dir = !linked_state_comp_dir(b->st, l->meta.uid, false, &dir);
-	bpf_object__for_each_map (m, l->c->obj) {
-		err = chain_pin_path(b, l, m, path, sizeof(path));
-		if (err < 0)
-			break;
-		by_name = err;
-		err = 0;
-		if (!by_name && !have_dir)
-			continue; /* new maps, as for a new component */
-		if (!by_name) {
-			map_pin_name(m, name, sizeof(name));
-			sdir_fd_path(&dir, name, path, sizeof(path));
-		}
-		fd = bpf_obj_get(path);
-		if (fd < 0) {
-			pr_debug("%s: no pinned map %s, a new one is created\n",
-				 l->meta.entry.label, bpf_map__name(m));
-			/* pinned by name: libbpf pins the new one where it belongs */
-			if (by_name && !l->meta.pin_dir[0])
-				err = bpf_map__set_pin_path(m, path);
-			if (err)
-				break;
-			continue;
-		}
-		err = bpf_map__set_pin_path(m, NULL) ?: bpf_map__reuse_fd(m, fd);
-		close(fd);
-		if (err) {
-			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot reuse its map %s: %s",
-				       l->meta.entry.label, bpf_map__name(m), strerror(-err));
-			break;
-		}
-	}
-	sdir_close(&dir);
-	return err < 0 ? err : 0;
-}
-
 int linked_build_add_existing(struct linked_build *b, const struct linked_comp *m)
 {
 	struct component_req req = { .prog_name = m->entry.name, .prio = -1 };
@@ -205,7 +95,7 @@ int linked_build_add_existing(struct linked_build *b, const struct linked_comp *
 		return err;
 	/* the chain's own record of it stands, whatever the object says now */
 	l->own.entry = m->entry;
-	return reuse_maps(b, l);
+	return linked_maps_reuse(&b->maps, l->own.obj, m);
 }
 
 int linked_build_add_new(struct linked_build *b, struct component *c)
@@ -219,7 +109,8 @@ int linked_build_add_new(struct linked_build *b, struct component *c)
 	l->meta.entry = c->entry;
 	l->meta.uid = linked_state_new_uid(b->st);
 	snprintf(l->meta.pin_dir, sizeof(l->meta.pin_dir), "%s", b->pin_dir ?: "");
-	return place_pins(b, l);
+	return linked_maps_place(&b->maps, c->obj, c->entry.label, l->meta.pin_dir[0],
+				 &l->pinned_here);
 }
 
 /* Load the object (maps, tail-call targets) and take the captured program. */
@@ -278,7 +169,7 @@ static int save_new(const struct linked_state *st, struct lcomp *l)
 	bpf_object__for_each_map (m, l->c->obj) {
 		if (err || bpf_map__pin_path(m) || bpf_map__fd(m) < 0)
 			continue;
-		map_pin_name(m, name, sizeof(name));
+		linked_maps_pin_name(m, name, sizeof(name));
 		sdir_fd_path(&dir, name, path, sizeof(path));
 		if (bpf_obj_pin(bpf_map__fd(m), path))
 			err = xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot pin its map %s in %s: %s",
@@ -585,27 +476,14 @@ int linked_build_and_swap(struct linked_build *b)
 	return 0;
 }
 
-/* A build that did not commit takes back the pins libbpf made for it. */
-static void unpin_uncommitted(struct linked_build *b, struct lcomp *l)
-{
-	struct bpf_map *m;
-	int i = 0;
-
-	if (b->committed || !l->is_new || !l->c || !l->c->obj || b->maps.fd < 0)
-		return;
-	bpf_object__for_each_map (m, l->c->obj) {
-		if (i < 64 && (l->pinned_here & (1ull << i)))
-			unlinkat(b->maps.fd, bpf_map__name(m), 0);
-		i++;
-	}
-}
-
 void linked_build_free(struct linked_build *b)
 {
 	int i;
 
-	for (i = 0; i < b->n; i++)
-		unpin_uncommitted(b, b->lc[i]);
+	/* a build that did not commit takes back the pins libbpf made for it */
+	for (i = 0; i < b->n && !b->committed; i++)
+		if (b->lc[i]->is_new && b->lc[i]->c)
+			linked_maps_unpin(&b->maps, b->lc[i]->c->obj, b->lc[i]->pinned_here);
 	for (i = 0; i < b->n; i++) {
 		/* the caller closes the components it opened */
 		if (b->lc[i]->is_new)
@@ -615,11 +493,7 @@ void linked_build_free(struct linked_build *b)
 	b->n = 0;
 	free(b->next);
 	b->next = NULL;
-	sdir_close(&b->maps);
-	/* ENOTEMPTY when its maps were pinned: only a failed build's empty one goes */
-	if (b->maps_made)
-		unlinkat(b->st->pins.fd, LINKED_MAPS_DIR, AT_REMOVEDIR);
-	b->maps_made = false;
+	linked_maps_close(&b->maps);
 	linked_composite_close(&b->comp);
 	if (b->counters_fd >= 0)
 		close(b->counters_fd);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "backend/backend.h"
+#include "backend/linked_maps.h"
 #include "backend/linked_state.h"
 #include "component.h"
 #include "linked/compose.h"
@@ -23,10 +24,9 @@ struct linked_build {
 	struct linked_state *st;
 	struct lcomp *lc[XDPL_CHAIN_MAX];
 	int n;
-	const char *pin_dir;  /* load -p as the user gave it (new components), or NULL */
-	struct xdpl_dir maps; /* <pins>/maps: the chain's maps pinned by name (opened on need) */
-	bool maps_made;	      /* this build made <pins>/maps: a failed one leaves none */
-	bool committed;	      /* linked_build_commit ran: its pins belong to the chain */
+	const char *pin_dir;	 /* load -p as the user gave it (new components), or NULL */
+	struct linked_maps maps; /* the chain's maps pinned by name (linked_maps.h) */
+	bool committed;		 /* linked_build_commit ran: its pins belong to the chain */
 	bool counters;
 	bool no_inline; /* call every component (the manifest keeps it for rebuilds) */
 	int counters_fd;
