@@ -6,6 +6,8 @@
 #   progs/NAME.bpf.c -> build/progs/NAME.o, embedded in xdpload as builtin NAME;
 #                       its description is the text after "xdpload-desc:" in the source
 #   tests/unit/test_*.c -> build/tests/test_* (cmocka), run by `make check`
+#   tests/unit/support/*.c -> build/tests/support/libsupport.a, the unit tests' shared
+#                       helpers, linked into every unit test
 #   tests/*.bats     -> run by `make check`
 #   tests/bench/test_*.py -> bench/'s analysis and report (unittest), run by `make check`
 #   build/xdpload.bash  the bash completion, generated from the command tables
@@ -38,6 +40,10 @@ PROG_NAMES  := $(patsubst progs/%.bpf.c,%,$(PROG_SRCS))
 PROG_OBJS   := $(patsubst %,$(BUILD)/progs/%.o,$(PROG_NAMES))
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+UNIT_SUPPORT_SRCS := $(wildcard tests/unit/support/*.c)
+UNIT_SUPPORT_OBJS := $(patsubst tests/unit/support/%.c,$(BUILD)/tests/support/%.o,$(UNIT_SUPPORT_SRCS))
+UNIT_SUPPORT_HDRS := $(wildcard tests/unit/support/*.h)
+UNIT_SUPPORT := $(BUILD)/tests/support/libsupport.a
 HEADERS     := $(wildcard lib/*.h lib/*/*.h headers/xdpload/*.h loader/*.h)
 
 XDPLOAD  := $(BUILD)/xdpload
@@ -117,16 +123,29 @@ $(XDPLOAD): $(LOADER_OBJS) $(BUILD)/libxdpload.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(LOADER_OBJS) $(BUILD)/libxdpload.a $(LDLIBS)
 
 # The command line's number parser is the loader's; its test links it alone.
-$(BUILD)/tests/test_number: tests/unit/test_number.c $(BUILD)/loader/number.o $(HEADERS)
+$(BUILD)/tests/test_number: tests/unit/test_number.c $(BUILD)/loader/number.o $(UNIT_SUPPORT) \
+		$(HEADERS) $(UNIT_SUPPORT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Iloader $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/loader/number.o -lcmocka
+	$(CC) $(CPPFLAGS) -Iloader $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/loader/number.o $(UNIT_SUPPORT) \
+		-lcmocka
 
 $(COMPLETION): $(XDPLOAD)
 	$(XDPLOAD) help --completion >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxdpload.a $(HEADERS)
+# The unit tests' shared helpers (tests/unit/support/NAME.{c,h}), one archive: a test
+# takes the modules it uses.
+$(BUILD)/tests/support/%.o: tests/unit/support/%.c $(UNIT_SUPPORT_HDRS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libxdpload.a $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(UNIT_SUPPORT): $(UNIT_SUPPORT_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_SUPPORT) $(BUILD)/libxdpload.a $(HEADERS) $(UNIT_SUPPORT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(UNIT_SUPPORT) $(BUILD)/libxdpload.a $(LDLIBS) \
+		-lcmocka
 
 # Test programs that are not bundled (tests/progs/*.bpf.c) for the bats suites.
 TEST_PROG_SRCS := $(wildcard tests/progs/*.bpf.c)
@@ -278,7 +297,7 @@ uninstall:
 
 format:
 	clang-format -i lib/*.[ch] lib/*/*.[ch] loader/*.[ch] progs/*.c headers/xdpload/*.h tests/unit/*.c \
-		tests/fuzz/*.[ch]
+		tests/unit/support/*.[ch] tests/fuzz/*.[ch]
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
