@@ -51,7 +51,7 @@ XDPLOAD  := $(BUILD)/xdpload
 COMPLETION := $(BUILD)/xdpload.bash
 
 .PHONY: all deps test-deps contrib-deps check-contrib check check-unit check-bench-analysis check-bats check-faults check-vm check-vm-if-possible demo bench install uninstall clean distclean format
-.PHONY: check-asan check-fuzz check-malformed fuzz-build fuzz-bins asan-build asan-bins
+.PHONY: check-asan check-fuzz check-malformed fuzz-build fuzz-bins asan-build asan-bins check-xdp-tools
 
 all: $(XDPLOAD) $(PROG_OBJS) $(COMPLETION)
 
@@ -203,6 +203,13 @@ contrib-deps:
 check-contrib: contrib-deps all
 	@mkdir -p $(RESULTS)
 	contrib/check-contrib --tap $(RESULTS)/contrib.tap
+
+# xdp-tools' own suites against xdpload, from a checkout the developer brought:
+#   make check-xdp-tools XDP_TOOLS_SRC=DIR [XDP_TOOLS_SUITES="loader filter"]
+XDP_TOOLS_SUITES ?= loader
+check-xdp-tools: all
+	@test -n "$(XDP_TOOLS_SRC)" || { echo "check-xdp-tools: set XDP_TOOLS_SRC to an xdp-tools checkout"; exit 2; }
+	tests/external/xdp-tools-suites $(XDP_TOOLS_SRC) $(XDP_TOOLS_SUITES)
 
 check-vm: all $(TEST_PROG_OBJS)
 	tests/vm/check-vm
