@@ -22,6 +22,7 @@
 #include "iface_lock.h"
 #include "linked/capture.h"
 #include "log.h"
+#include "netns.h"
 
 static int linked_prepare(void)
 {
@@ -348,8 +349,7 @@ static int clean_key(const char *key, void *arg)
 	 * namespace's state is touched only when that namespace is gone too: its
 	 * ifindex means nothing here.
 	 */
-	gone = cookie == netns_cookie() ||
-	       (st->m.netns_ino && !linked_netns_alive(st->m.netns_ino));
+	gone = cookie == netns_cookie() || (st->m.netns_ino && !netns_alive(st->m.netns_ino));
 	if (gone) {
 		pr_info("%s: removing linked state of a chain no longer attached\n", key);
 		linked_state_destroy(st);

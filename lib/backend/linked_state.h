@@ -96,9 +96,4 @@ bool linked_state_key_exists(const char *key);
 /* Every key with linked state (for clean); calls fn(key, arg). */
 int linked_state_for_each_key(int (*fn)(const char *key, void *arg), void *arg);
 
-/* Is the network namespace with this nsfs inode still alive on this host? */
-bool linked_netns_alive(__u64 ino);
-/* The nsfs inode of our network namespace. */
-__u64 linked_netns_ino(void);
-
 #endif
