@@ -155,18 +155,18 @@ prog_map_id()
 }
 
 @test "a rejected program leaves the chain's pins as they were: its own go, shared ones stay" {
-	local maps
+	local maps chain before
 	xdpl_b load -m skb veth0 count
-	maps=$(ls -d /sys/fs/bpf/xdpload/*-"$(xdpl_b status veth0 --json | jq -r '.[0].ifindex')"/maps 2>/dev/null || true)
+	maps=/sys/fs/bpf/xdpload/$(state_key_b)/maps
+	[ ! -e "$maps" ]
 	run xdpl_b load -m skb veth0 "$TEST_PROGS/compat_pinned_reject.o"
 	[ "$status" -eq 6 ]
 	[[ "$output" == *"compat_pinned_reject.o: rejected by the kernel verifier"* ]]
 	# no maps/ directory was left behind for a chain that pins nothing
-	[ -z "$maps" ]
-	! ls -d /sys/fs/bpf/xdpload/*-"$(xdpl_b status veth0 --json | jq -r '.[0].ifindex')"/maps 2>/dev/null
+	[ ! -e "$maps" ]
 	# with a program that pins compat_pin_cnt: the shared pin stays, the reject's own goes
 	xdpl_b load -m skb -s xdp_redirect_map veth0 "$TEST_PROGS/compat_pinned.o"
-	maps=$(ls -d /sys/fs/bpf/xdpload/*-"$(xdpl_b status veth0 --json | jq -r '.[0].ifindex')"/maps)
+	maps=/sys/fs/bpf/xdpload/$(state_key_b)/maps
 	before=$(ls "$maps")
 	chain=$(xdpl_b status veth0 --json | jq -c '[.[0].programs[].id]')
 	run xdpl_b load -m skb veth0 "$TEST_PROGS/compat_pinned_reject.o"
