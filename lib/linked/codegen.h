@@ -115,6 +115,31 @@ int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_i
 			 struct linked_gen_place *places);
 
 /*
+ * The traced variant (xdpload trace, codegen_trace.c has its picture): the
+ * called layout (no component may be inlined), recording each program's
+ * counter slot and action in the tracer's per-CPU record and calling the
+ * tracer function before it returns.
+ */
+struct linked_gen_trace {
+	int rec_fd; /* the tracer's record map (struct xdpl_trace_rec, one per-CPU entry) */
+	int key_fd; /* >= 0: a one-entry array holding 0 (the lookup key); < 0: stack */
+	const unsigned int *slots; /* component i's slot as recorded; NULL: i */
+	const struct bpf_insn *insns; /* the tracer function, verbatim after the components */
+	__u32 insn_cnt;
+};
+
+/*
+ * As linked_gen_composite, traced. bases[n] entries; places (may be NULL)
+ * takes n + 1: places[n] is the tracer's. Returns the dispatcher's length
+ * (before the first component) or -errno.
+ */
+int linked_gen_composite_traced(const struct linked_gen_comp *comps,
+				const struct bpf_insn *const *insns, unsigned int n,
+				const struct linked_gen_counters *cnt,
+				const struct linked_gen_trace *t, struct bpf_insn **out,
+				__u32 *out_cnt, __u32 *bases, struct linked_gen_place *places);
+
+/*
  * Bytes of stack the dispatcher's own frame takes in the inlining layout: the
  * largest inlined stack (rounded to 8) plus its spill slots for the context
  * and the counters when an inlined component uses the registers they live in.
