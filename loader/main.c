@@ -16,7 +16,7 @@
 
 const struct cmd_def *const xdpl_commands[] = {
 	&cmd_load,   &cmd_unload, &cmd_status, &cmd_clean, &cmd_features, &cmd_progs,
-	&cmd_stats,  &cmd_filter, &cmd_ratelimit, &cmd_watch, &cmd_test, &cmd_apply,
+	&cmd_stats,  &cmd_filter, &cmd_ratelimit, &cmd_watch, &cmd_trace, &cmd_test, &cmd_apply,
 	&cmd_save,   &cmd_help,	  NULL,
 };
 

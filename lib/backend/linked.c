@@ -18,6 +18,7 @@
 #include "backend/backend.h"
 #include "backend/linked_build.h"
 #include "backend/linked_state.h"
+#include "backend/linked_trace.h"
 #include "fault.h"
 #include "iface_lock.h"
 #include "linked/capture.h"
@@ -58,6 +59,9 @@ static int linked_recover(const struct xdpl_iface *iface)
 	int err;
 
 	st = state_open(iface, false, &err);
+	/* a traced chain whose readers are gone (killed -9 too) gets its fast path back */
+	if (st && !st->damaged)
+		err = linked_trace_recover(st);
 	state_close(st);
 	return err;
 }

@@ -13,6 +13,7 @@
 #include "builtin.h"
 #include "bpffs.h"
 #include "backend/linked_build.h"
+#include "backend/linked_tracer.h"
 #include "fault.h"
 #include "linked/capture.h"
 #include "log.h"
@@ -33,6 +34,7 @@ void linked_build_init(struct linked_build *b, struct linked_state *st)
 {
 	memset(b, 0, sizeof(*b));
 	b->st = st;
+	b->traced = st->exists && st->m.traced;
 	b->maps.fd = -1;
 	b->counters_fd = b->old_fd = -1;
 	b->comp.prog_fd = b->comp.counters_fd = -1;
@@ -399,6 +401,16 @@ static int compose_chain(struct linked_build *b)
 					 .no_inline = b->no_inline };
 	int i, err;
 
+	if (b->traced) {
+		err = linked_tracer_prepare(b->st, b->n && (b->lc[0]->lp->prog_flags &
+							    BPF_F_XDP_HAS_FRAGS),
+					    &b->tracer);
+		if (err)
+			return err;
+		o.trace = b->tracer->lp;
+		o.trace_rec_fd = b->tracer->rec_fd;
+	}
+
 	for (i = 0; i < b->n; i++) {
 		in[i].label = b->lc[i]->meta.entry.label;
 		in[i].prog = b->lc[i]->lp;
@@ -461,6 +473,7 @@ static void next_manifest(const struct linked_build *b, struct linked_manifest *
 	next->mode = mode_of_flags(b->attach_flags);
 	next->counters = b->counters;
 	next->no_inline = b->no_inline;
+	next->traced = b->traced;
 	next->n = b->n;
 	for (i = 0; i < b->n; i++)
 		next->comps[i] = b->lc[i]->meta;
@@ -624,6 +637,8 @@ void linked_build_free(struct linked_build *b)
 	b->next = NULL;
 	sdir_close(&b->maps);
 	linked_composite_close(&b->comp);
+	linked_tracer_free(b->tracer);
+	b->tracer = NULL;
 	if (b->counters_fd >= 0)
 		close(b->counters_fd);
 	if (b->old_fd >= 0)

@@ -17,6 +17,7 @@
 #include "linked/compose.h"
 
 struct lcomp;
+struct linked_tracer;
 
 /* Start from linked_build_init(); linked_build_free() can run at any point. */
 struct linked_build {
@@ -27,6 +28,9 @@ struct linked_build {
 	struct xdpl_dir maps; /* <pins>/maps: the chain's maps pinned by name (opened on need) */
 	bool counters;
 	bool no_inline; /* call every component (the manifest keeps it for rebuilds) */
+	/* the traced variant (xdpload trace): from the committed chain, or set by the caller */
+	bool traced;
+	struct linked_tracer *tracer;
 	int counters_fd;
 	bool counters_new;
 	struct linked_composite comp;

@@ -123,6 +123,7 @@ static bool parse_doc(struct json_object *doc, struct linked_manifest *m)
 		return false;
 	m->counters = json_object_get_boolean(v);
 	m->no_inline = get_bool(doc, "no_inline");
+	m->traced = get_bool(doc, "traced");
 	if (!json_object_object_get_ex(doc, "programs", &comps) ||
 	    !json_object_is_type(comps, json_type_array))
 		return false;
@@ -204,6 +205,7 @@ int linked_manifest_format(const struct linked_manifest *m, char **out, size_t *
 	json_object_object_add(doc, "mode", json_object_new_string(mode_name(m->mode)));
 	json_object_object_add(doc, "counters", json_object_new_boolean(m->counters));
 	json_object_object_add(doc, "no_inline", json_object_new_boolean(m->no_inline));
+	json_object_object_add(doc, "traced", json_object_new_boolean(m->traced));
 	json_object_object_add(doc, "netns_ino", json_object_new_int64(m->netns_ino));
 	json_object_object_add(doc, "next_uid", json_object_new_int64(m->next_uid));
 	for (i = 0; i < m->n; i++)

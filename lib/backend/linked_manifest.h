@@ -34,6 +34,8 @@ struct linked_manifest {
 	enum xdp_attach_mode mode;
 	bool counters;
 	bool no_inline; /* load --no-inline: every rebuild calls every component (optional) */
+	/* the dispatcher is the traced variant: a trace reader runs (optional: false) */
+	bool traced;
 	__u64 netns_ino;       /* to tell, from another namespace, whether ours is gone */
 	unsigned int next_uid; /* every uid below it was given out */
 	int n;
