@@ -201,9 +201,15 @@ static __always_inline void emit(struct xdp_md *ctx, __u32 r, const struct xdpl_
 		ev->slot[i] = rec->slot[i];
 		ev->act[i] = (__u8)act_of(rec->act[i]);
 	}
-	caplen = len < XDPL_TRACE_SNAP ? len : XDPL_TRACE_SNAP;
-	if (caplen < 1 || bpf_xdp_load_bytes(ctx, 0, ev->data, caplen))
-		caplen = 0;
+	if (len >= XDPL_TRACE_SNAP) {
+		caplen = bpf_xdp_load_bytes(ctx, 0, ev->data, XDPL_TRACE_SNAP) ? 0 : XDPL_TRACE_SNAP;
+	} else {
+		__u64 n = len - 1;
+
+		/* 1..XDPL_TRACE_SNAP, in bounds the verifier sees at the call */
+		asm volatile("%0 &= 127" : "+r"(n));
+		caplen = bpf_xdp_load_bytes(ctx, 0, ev->data, n + 1) ? 0 : (__u32)n + 1;
+	}
 	ev->caplen = caplen;
 	bpf_ringbuf_submit(ev, 0);
 	st->reported++;
