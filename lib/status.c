@@ -69,6 +69,13 @@ static void dispatcher_name(struct iface_status *st)
 		snprintf(st->dispatcher_name, sizeof(st->dispatcher_name), "%s", ps.name);
 		snprintf(st->dispatcher_tag, sizeof(st->dispatcher_tag), "%s", ps.tag);
 	}
+	if (fd >= 0) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			st->dispatcher_insns = info.xlated_prog_len / sizeof(struct bpf_insn);
+	}
 	if (fd >= 0)
 		close(fd);
 }

@@ -47,6 +47,10 @@ struct iface_status {
 	bool owned; /* attached by xdpload */
 	/* the dispatcher counts per program and action (linked, without --no-stats) */
 	bool dispatcher_counts;
+	/* linked: the traced variant runs (xdpload trace has a reader) */
+	bool traced;
+	/* the dispatcher program's instructions as the kernel holds them (0: unknown) */
+	__u32 dispatcher_insns;
 	char dispatcher_tag[BPF_TAG_SIZE * 2 + 1];
 	__u32 link_id; /* a single program held by this bpf_link (another tool's), or 0 */
 	int nprogs;

@@ -151,6 +151,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return -ENOMEM;
 	r->index = ++s->index;
 	r->time_ns = watch_event_realtime_ns(ev->ts_ns);
+	r->interface = s->iface.name;
 	r->len = r->wire_len = r->out_len = ev->len;
 	pkt_summarize(ev->data, ev->caplen < sizeof(ev->data) ? ev->caplen : sizeof(ev->data),
 		      &r->hdr);

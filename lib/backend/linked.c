@@ -262,6 +262,7 @@ static int linked_status(const struct xdpl_iface *iface, struct iface_status *is
 	ist->backend = "linked";
 	ist->owned = true;
 	ist->dispatcher_id = linked_state_dispatcher_id(st);
+	ist->traced = st->m.traced;
 	if (!bpf_xdp_query(iface->ifindex, 0, &q))
 		ist->mode = mode_of_attached(q.attach_mode);
 	if (st->m.counters) {
