@@ -136,6 +136,8 @@ static int sum_stats(int fd, int slot, struct xdpl_trace_stats *out)
 	return 0;
 }
 
+static int follow(struct trace_session *s);
+
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct trace_session *s = ctx;
@@ -157,6 +159,12 @@ static int on_sample(void *ctx, void *data, size_t size)
 		      &r->hdr);
 	r->traced = true;
 	n = ev->nsteps < XDPL_TRACE_STEPS ? ev->nsteps : XDPL_TRACE_STEPS;
+	/* a program the chain got after we read it: read it again (once per event) */
+	for (k = 0; k < n; k++)
+		if (s->by_slot[ev->slot[k] & (XDPL_TRACE_STEPS - 1)] < 0) {
+			follow(s);
+			break;
+		}
 	for (k = 0; k < n; k++) {
 		p = s->by_slot[ev->slot[k] & (XDPL_TRACE_STEPS - 1)];
 		r->steps[k].prog = p >= 0 ? (unsigned int)p : (unsigned int)s->nprogs;
