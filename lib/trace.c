@@ -154,6 +154,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	r->index = ++s->index;
 	r->time_ns = watch_event_realtime_ns(ev->ts_ns);
 	r->interface = s->iface.name;
+	r->rx_queue = ev->rx_queue;
 	r->len = r->wire_len = r->out_len = ev->len;
 	pkt_summarize(ev->data, ev->caplen < sizeof(ev->data) ? ev->caplen : sizeof(ev->data),
 		      &r->hdr);
@@ -296,6 +297,11 @@ int trace_start(const struct xdpl_iface *iface, const struct xdpl_trace_req *req
 		s->cfg.port_dir = req->port_dir;
 		s->cfg.family = req->family;
 		s->cfg.prefix = req->prefix;
+		for (int b = 0; b < 16; b++) {
+			int bits = req->prefix - 8 * b;
+
+			s->cfg.mask[b] = bits >= 8 ? 0xff : bits > 0 ? (__u8)(0xff << (8 - bits)) : 0;
+		}
 		s->cfg.addr_dir = req->addr_dir;
 		memcpy(s->cfg.addr, req->addr, sizeof(s->cfg.addr));
 		s->start_ns = mono_ns();

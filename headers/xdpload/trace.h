@@ -74,6 +74,7 @@ struct xdpl_trace_reader {
 	__u8 prefix;	     /* bits of addr that must match */
 	__u8 pad[2];
 	__u8 addr[16];	     /* IPv4 in the first 4 bytes, network order */
+	__u8 mask[16];	     /* prefix as a mask over addr (set by the reader) */
 };
 
 /* Value of "tr_state" (per-CPU array, XDPL_TRACE_READERS entries). */
@@ -104,7 +105,7 @@ struct xdpl_trace_event {
 	__u32 end;     /* 1: the verdict is the end of the chain's */
 	__u32 pad;
 	__u8 slot[XDPL_TRACE_STEPS];
-	__u8 act[XDPL_TRACE_STEPS]; /* XDP_*, or XDPL_TRACE_ACT_OTHER */
+	__u32 act[XDPL_TRACE_STEPS]; /* what each returned (only the first nsteps count) */
 	__u8 data[XDPL_TRACE_SNAP];
 };
 

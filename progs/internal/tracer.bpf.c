@@ -89,21 +89,16 @@ static __always_inline __u32 proto_bits(const struct xdpl_pkt *p)
 	return b;
 }
 
-static __always_inline int prefix_match(const __u8 *a, const __u8 *want, __u32 bits)
+/* addr within the reader's prefix: its mask, no branch per byte */
+static __always_inline int addr_match(const __u8 *a, const struct xdpl_trace_reader *c)
 {
-	int i;
+	__u32 x[4], w[4], m[4];
 
-	for (i = 0; i < 16; i++) {
-		__u8 mask;
-
-		if (bits == 0)
-			return 1;
-		mask = bits >= 8 ? 0xff : (__u8)(0xff << (8 - bits));
-		if ((a[i] ^ want[i]) & mask)
-			return 0;
-		bits = bits >= 8 ? bits - 8 : 0;
-	}
-	return 1;
+	__builtin_memcpy(x, a, 16);
+	__builtin_memcpy(w, c->addr, 16);
+	__builtin_memcpy(m, c->mask, 16);
+	return !(((x[0] ^ w[0]) & m[0]) | ((x[1] ^ w[1]) & m[1]) | ((x[2] ^ w[2]) & m[2]) |
+		 ((x[3] ^ w[3]) & m[3]));
 }
 
 static __always_inline __u32 act_of(__u32 a)
@@ -112,7 +107,8 @@ static __always_inline __u32 act_of(__u32 a)
 }
 
 static __always_inline int matches(const struct xdpl_trace_reader *c,
-				   const struct xdpl_trace_rec *rec, const struct xdpl_pkt *p)
+				   const struct xdpl_trace_rec *rec, const struct xdpl_pkt *p,
+				   __u64 ran)
 {
 	__u32 last = rec->last < XDPL_TRACE_STEPS ? rec->last : XDPL_TRACE_STEPS - 1;
 
@@ -122,28 +118,16 @@ static __always_inline int matches(const struct xdpl_trace_reader *c,
 		return 0;
 	if (c->decided && (rec->end || !(c->decided & (1ULL << (rec->slot[last] & 63)))))
 		return 0;
-	if (c->ran) {
-		__u64 ran = 0;
-		int i;
-
-		for (i = 0; i < XDPL_TRACE_STEPS; i++) {
-			if (i > last)
-				break;
-			ran |= 1ULL << (rec->slot[i] & 63);
-		}
-		if (!(ran & c->ran))
-			return 0;
-	}
+	if (c->ran && !(ran & c->ran))
+		return 0;
 	if (c->family) {
 		if (p->family != c->family)
 			return 0;
-		if (c->addr_dir == XDPL_TRACE_DIR_SRC && !prefix_match(p->saddr, c->addr, c->prefix))
-			return 0;
-		if (c->addr_dir == XDPL_TRACE_DIR_DST && !prefix_match(p->daddr, c->addr, c->prefix))
-			return 0;
-		if (c->addr_dir == XDPL_TRACE_DIR_ANY &&
-		    !prefix_match(p->saddr, c->addr, c->prefix) &&
-		    !prefix_match(p->daddr, c->addr, c->prefix))
+		int s = addr_match(p->saddr, c), d = addr_match(p->daddr, c);
+
+		if (c->addr_dir == XDPL_TRACE_DIR_SRC ? !s
+		    : c->addr_dir == XDPL_TRACE_DIR_DST ? !d
+							: !(s | d))
 			return 0;
 	}
 	if (c->port) {
@@ -182,7 +166,7 @@ static __always_inline void emit(struct xdp_md *ctx, __u32 r, const struct xdpl_
 				 struct xdpl_trace_stats *st, __u64 now, __u32 len)
 {
 	struct xdpl_trace_event *ev;
-	__u32 caplen, i, last = rec->last;
+	__u32 caplen, last = rec->last;
 
 	ev = bpf_ringbuf_reserve(ring_of(r), sizeof(*ev), 0);
 	if (!ev) {
@@ -197,10 +181,8 @@ static __always_inline void emit(struct xdp_md *ctx, __u32 r, const struct xdpl_
 	ev->end = rec->end;
 	ev->nsteps = last < XDPL_TRACE_STEPS ? last + 1 : XDPL_TRACE_STEPS;
 	ev->pad = 0;
-	for (i = 0; i < XDPL_TRACE_STEPS; i++) {
-		ev->slot[i] = rec->slot[i];
-		ev->act[i] = (__u8)act_of(rec->act[i]);
-	}
+	__builtin_memcpy(ev->slot, rec->slot, sizeof(ev->slot));
+	__builtin_memcpy(ev->act, rec->act, sizeof(ev->act));
 	if (len >= XDPL_TRACE_SNAP) {
 		caplen = bpf_xdp_load_bytes(ctx, 0, ev->data, XDPL_TRACE_SNAP) ? 0 : XDPL_TRACE_SNAP;
 	} else {
@@ -215,51 +197,67 @@ static __always_inline void emit(struct xdp_md *ctx, __u32 r, const struct xdpl_
 	st->reported++;
 }
 
+/*
+ * One reader's part, a global function: the verifier checks it once, for any
+ * reader, instead of once per reader and per path through the ones before.
+ */
+__noinline int xdpl_trace_reader(struct xdp_md *ctx, __u32 r, __u64 now, __u64 ran)
+{
+	struct xdpl_trace_reader *c;
+	struct xdpl_trace_bucket *b;
+	struct xdpl_trace_stats *st;
+	struct xdpl_trace_rec *rec;
+	struct xdpl_pkt pkt = {};
+	__u32 zero = 0;
+
+	if (r >= XDPL_TRACE_READERS)
+		return 0;
+	c = bpf_map_lookup_elem(&tr_cfg, &r);
+	if (!c || !c->until_ns || now > c->until_ns)
+		return 0;
+	rec = bpf_map_lookup_elem(&tr_rec, &zero);
+	st = bpf_map_lookup_elem(&tr_stats, &r);
+	b = bpf_map_lookup_elem(&tr_state, &r);
+	if (!rec || !st || !b)
+		return 0;
+	st->seen++;
+	xdpl_parse(ctx, &pkt);
+	if (!matches(c, rec, &pkt, ran)) {
+		st->filtered++;
+		return 0;
+	}
+	b->matched++;
+	if (c->sample > 1 && b->matched % c->sample) {
+		st->sampled++;
+		return 0;
+	}
+	if (!may_report(c, b, now)) {
+		st->rate_limited++;
+		return 0;
+	}
+	emit(ctx, r, rec, st, now, (__u32)(ctx->data_end - ctx->data));
+	return 0;
+}
+
 SEC("xdp.frags")
 int xdpl_tracer(struct xdp_md *ctx)
 {
 	struct xdpl_trace_rec *rec;
-	struct xdpl_pkt pkt = {};
-	int parsed = 0;
-	__u32 zero = 0, r, len;
-	__u64 now;
+	__u32 zero = 0, r, i, last;
+	__u64 now, ran = 0;
 
 	rec = bpf_map_lookup_elem(&tr_rec, &zero);
 	if (!rec)
 		return 0;
 	now = bpf_ktime_get_ns();
-	len = (__u32)(ctx->data_end - ctx->data);
-	for (r = 0; r < XDPL_TRACE_READERS; r++) {
-		struct xdpl_trace_reader *c = bpf_map_lookup_elem(&tr_cfg, &r);
-		struct xdpl_trace_bucket *b;
-		struct xdpl_trace_stats *st;
-
-		if (!c || !c->until_ns || now > c->until_ns)
-			continue;
-		st = bpf_map_lookup_elem(&tr_stats, &r);
-		b = bpf_map_lookup_elem(&tr_state, &r);
-		if (!st || !b)
-			continue;
-		st->seen++;
-		if (!parsed) {
-			xdpl_parse(ctx, &pkt);
-			parsed = 1;
-		}
-		if (!matches(c, rec, &pkt)) {
-			st->filtered++;
-			continue;
-		}
-		b->matched++;
-		if (c->sample > 1 && b->matched % c->sample) {
-			st->sampled++;
-			continue;
-		}
-		if (!may_report(c, b, now)) {
-			st->rate_limited++;
-			continue;
-		}
-		emit(ctx, r, rec, st, now, len);
+	last = rec->last < XDPL_TRACE_STEPS ? rec->last : XDPL_TRACE_STEPS - 1;
+	for (i = 0; i < XDPL_TRACE_STEPS; i++) {
+		if (i > last)
+			break;
+		ran |= 1ULL << (rec->slot[i] & 63);
 	}
+	for (r = 0; r < XDPL_TRACE_READERS; r++)
+		xdpl_trace_reader(ctx, r, now, ran);
 	return 0;
 }
 
