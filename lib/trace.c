@@ -169,8 +169,8 @@ static int on_sample(void *ctx, void *data, size_t size)
 	for (k = 0; k < n; k++) {
 		p = s->by_slot[ev->slot[k] & (XDPL_TRACE_STEPS - 1)];
 		r->steps[k].prog = p >= 0 ? (unsigned int)p : (unsigned int)s->nprogs;
-		r->steps[k].action = ev->act[k] > PKTREC_ACTION_OTHER ? PKTREC_ACTION_OTHER
-								      : ev->act[k];
+		r->steps[k].action =
+			ev->act[k] > PKTREC_ACTION_OTHER ? PKTREC_ACTION_OTHER : ev->act[k];
 	}
 	r->nsteps = n;
 	r->decider = ev->end || !n ? PKTREC_END_OF_CHAIN : (int)r->steps[n - 1].prog;
@@ -253,8 +253,8 @@ static void session_free(struct trace_session *s)
 	free(s);
 }
 
-int trace_start(const struct xdpl_iface *iface, const struct xdpl_trace_req *req,
-		trace_event_fn fn, void *ctx, struct trace_session **out)
+int trace_start(const struct xdpl_iface *iface, const struct xdpl_trace_req *req, trace_event_fn fn,
+		void *ctx, struct trace_session **out)
 {
 	struct linked_state *st = calloc(1, sizeof(*st));
 	struct trace_session *s = calloc(1, sizeof(*s));
@@ -300,7 +300,9 @@ int trace_start(const struct xdpl_iface *iface, const struct xdpl_trace_req *req
 		for (int b = 0; b < 16; b++) {
 			int bits = req->prefix - 8 * b;
 
-			s->cfg.mask[b] = bits >= 8 ? 0xff : bits > 0 ? (__u8)(0xff << (8 - bits)) : 0;
+			s->cfg.mask[b] = bits >= 8  ? 0xff
+					 : bits > 0 ? (__u8)(0xff << (8 - bits))
+						    : 0;
 		}
 		s->cfg.addr_dir = req->addr_dir;
 		memcpy(s->cfg.addr, req->addr, sizeof(s->cfg.addr));

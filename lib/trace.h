@@ -22,18 +22,18 @@
 
 /* What one reader asks for (0 / NULL: any). */
 struct xdpl_trace_req {
-	__u32 protos;	      /* XDPL_WATCH_P_* bits */
-	__u32 verdicts;	      /* 1 << XDP_*, 1 << XDPL_TRACE_ACT_OTHER for other values */
-	const char *decided;  /* the program (by name) that decided */
-	const char *ran;      /* a program (by name) that ran */
-	__u8 family;	      /* 2 or 10: addr/prefix below */
+	__u32 protos;	     /* XDPL_WATCH_P_* bits */
+	__u32 verdicts;	     /* 1 << XDP_*, 1 << XDPL_TRACE_ACT_OTHER for other values */
+	const char *decided; /* the program (by name) that decided */
+	const char *ran;     /* a program (by name) that ran */
+	__u8 family;	     /* 2 or 10: addr/prefix below */
 	__u8 prefix;
-	__u8 addr_dir;	      /* enum xdpl_trace_dir */
+	__u8 addr_dir; /* enum xdpl_trace_dir */
 	__u8 addr[16];
 	__u16 port;
 	__u8 port_dir;
-	__u32 sample;	      /* one in SAMPLE matching packets */
-	__u64 rate;	      /* events per second and CPU; 0: XDPL_TRACE_DEFAULT_RATE */
+	__u32 sample; /* one in SAMPLE matching packets */
+	__u64 rate;   /* events per second and CPU; 0: XDPL_TRACE_DEFAULT_RATE */
 };
 
 struct trace_session;
@@ -46,8 +46,8 @@ typedef int (*trace_event_fn)(const struct pktrec *r, const struct pktrec_prog *
  * to do), no chain (NOTFOUND), every slot taken (BUSY), a --decided/--ran name
  * not in the chain (NOPROG).
  */
-int trace_start(const struct xdpl_iface *iface, const struct xdpl_trace_req *req,
-		trace_event_fn fn, void *ctx, struct trace_session **out);
+int trace_start(const struct xdpl_iface *iface, const struct xdpl_trace_req *req, trace_event_fn fn,
+		void *ctx, struct trace_session **out);
 /*
  * Wait up to timeout_ms for events and deliver them; renews the lease and
  * follows chain changes. Returns the count, -ENOENT when the chain is gone, or

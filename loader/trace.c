@@ -202,9 +202,9 @@ static void summary(const struct trace_out *o, const struct xdpl_trace_stats *st
 	fprintf(stderr,
 		"xdpload: trace %s: %llu packets shown, %llu seen, %llu not of the filters, "
 		"%llu sampled out, %llu not reported (%llu over the rate, %llu ring full)\n",
-		o->ifname, o->shown, (unsigned long long)st->seen,
-		(unsigned long long)st->filtered, (unsigned long long)st->sampled, nr,
-		(unsigned long long)st->rate_limited, (unsigned long long)st->ring_full);
+		o->ifname, o->shown, (unsigned long long)st->seen, (unsigned long long)st->filtered,
+		(unsigned long long)st->sampled, nr, (unsigned long long)st->rate_limited,
+		(unsigned long long)st->ring_full);
 }
 
 static void set_addr(struct xdpl_trace_req *req, const struct addr_opt *a, __u8 dir)

@@ -19,9 +19,9 @@
 
 #include <linux/types.h>
 
-#define XDPL_TRACE_READERS 4  /* readers at once: one ring buffer each */
-#define XDPL_TRACE_STEPS 64   /* positions recorded (XDPL_CHAIN_MAX) */
-#define XDPL_TRACE_SNAP 128   /* bytes of the frame an event carries */
+#define XDPL_TRACE_READERS 4 /* readers at once: one ring buffer each */
+#define XDPL_TRACE_STEPS 64  /* positions recorded (XDPL_CHAIN_MAX) */
+#define XDPL_TRACE_SNAP 128  /* bytes of the frame an event carries */
 #define XDPL_TRACE_RING_BYTES (256 * 1024)
 #define XDPL_TRACE_DEFAULT_RATE 1000
 #define XDPL_TRACE_LEASE_NS (2ULL * 1000000000ULL)
@@ -59,22 +59,22 @@ enum xdpl_trace_dir {
 
 /* Value of "tr_cfg" (array, XDPL_TRACE_READERS entries): one reader's filters. */
 struct xdpl_trace_reader {
-	__u64 until_ns;	     /* CLOCK_MONOTONIC lease; 0 or past: no reader */
-	__u64 rate;	     /* events per second and CPU (also the burst); 0: default */
-	__u64 decided;	     /* counter-slot mask: the deciding program is one of them; 0 any */
-	__u64 ran;	     /* counter-slot mask: one of them ran; 0 any */
-	__u32 sample;	     /* report one in SAMPLE matching packets; 0 or 1: all */
-	__u32 protos;	     /* XDPL_WATCH_P_* bits (<xdpload/watch.h>); 0 any */
-	__u32 verdicts;	     /* 1 << XDP_* (bit XDPL_TRACE_ACT_OTHER: other); 0 any */
-	__u32 pid;	     /* the reader's */
-	__u16 port;	     /* 0: any */
-	__u8 port_dir;	     /* enum xdpl_trace_dir */
-	__u8 addr_dir;	     /* enum xdpl_trace_dir */
-	__u8 family;	     /* 0 any, 2 IPv4, 10 IPv6 */
-	__u8 prefix;	     /* bits of addr that must match */
+	__u64 until_ns; /* CLOCK_MONOTONIC lease; 0 or past: no reader */
+	__u64 rate;	/* events per second and CPU (also the burst); 0: default */
+	__u64 decided;	/* counter-slot mask: the deciding program is one of them; 0 any */
+	__u64 ran;	/* counter-slot mask: one of them ran; 0 any */
+	__u32 sample;	/* report one in SAMPLE matching packets; 0 or 1: all */
+	__u32 protos;	/* XDPL_WATCH_P_* bits (<xdpload/watch.h>); 0 any */
+	__u32 verdicts; /* 1 << XDP_* (bit XDPL_TRACE_ACT_OTHER: other); 0 any */
+	__u32 pid;	/* the reader's */
+	__u16 port;	/* 0: any */
+	__u8 port_dir;	/* enum xdpl_trace_dir */
+	__u8 addr_dir;	/* enum xdpl_trace_dir */
+	__u8 family;	/* 0 any, 2 IPv4, 10 IPv6 */
+	__u8 prefix;	/* bits of addr that must match */
 	__u8 pad[2];
-	__u8 addr[16];	     /* IPv4 in the first 4 bytes, network order */
-	__u8 mask[16];	     /* prefix as a mask over addr (set by the reader) */
+	__u8 addr[16]; /* IPv4 in the first 4 bytes, network order */
+	__u8 mask[16]; /* prefix as a mask over addr (set by the reader) */
 };
 
 /* Value of "tr_state" (per-CPU array, XDPL_TRACE_READERS entries). */

@@ -402,9 +402,9 @@ static int compose_chain(struct linked_build *b)
 	int i, err;
 
 	if (b->traced) {
-		err = linked_tracer_prepare(b->st, b->n && (b->lc[0]->lp->prog_flags &
-							    BPF_F_XDP_HAS_FRAGS),
-					    &b->tracer);
+		err = linked_tracer_prepare(
+			b->st, b->n && (b->lc[0]->lp->prog_flags & BPF_F_XDP_HAS_FRAGS),
+			&b->tracer);
 		if (err)
 			return err;
 		o.trace = b->tracer->lp;

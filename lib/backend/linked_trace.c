@@ -25,8 +25,8 @@ static int lock_reader(const struct linked_state *st, int slot, bool create)
 	int fd;
 
 	reader_name(slot, name, sizeof(name));
-	fd = openat(st->run.fd, name,
-		    O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
+	fd = openat(st->run.fd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0),
+		    0600);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
@@ -113,7 +113,7 @@ int linked_trace_recover(struct linked_state *st)
 	if (!st->exists || !st->m.traced || linked_trace_readers_alive(st))
 		return 0;
 	pr_debug("%s: no trace reader is left: the untraced dispatcher goes back\n",
-		st->iface.name);
+		 st->iface.name);
 	err = linked_trace_set(st, false);
 	if (err) {
 		/* the traced chain decides as the untraced one would: the command goes on */

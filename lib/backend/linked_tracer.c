@@ -93,9 +93,9 @@ int linked_tracer_prepare(const struct linked_state *st, bool frags, struct link
 	if (!t)
 		return -ENOMEM;
 	t->rec_fd = -1;
-	t->obj = bpf_object__open_mem(xdpl_blob_internal_tracer_start,
-				      xdpl_blob_internal_tracer_end - xdpl_blob_internal_tracer_start,
-				      &oo);
+	t->obj = bpf_object__open_mem(
+		xdpl_blob_internal_tracer_start,
+		xdpl_blob_internal_tracer_end - xdpl_blob_internal_tracer_start, &oo);
 	if (!t->obj) {
 		err = -errno;
 		free(t);

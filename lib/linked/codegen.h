@@ -123,7 +123,7 @@ int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_i
 struct linked_gen_trace {
 	int rec_fd; /* the tracer's record map (struct xdpl_trace_rec, one per-CPU entry) */
 	int key_fd; /* >= 0: a one-entry array holding 0 (the lookup key); < 0: stack */
-	const unsigned int *slots; /* component i's slot as recorded; NULL: i */
+	const unsigned int *slots;    /* component i's slot as recorded; NULL: i */
 	const struct bpf_insn *insns; /* the tracer function, verbatim after the components */
 	__u32 insn_cnt;
 };

@@ -41,7 +41,8 @@ static void emit_rec_lookup(struct linked_emit *e, const struct linked_gen_trace
 		LINKED_EMIT(e, BPF_ST_MEM(BPF_W, BPF_REG_10, -4, 0),
 			    BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
 			    BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -4));
-	LINKED_EMIT(e, BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem), BPF_MOV64_REG(BPF_REG_8, BPF_REG_0));
+	LINKED_EMIT(e, BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem),
+		    BPF_MOV64_REG(BPF_REG_8, BPF_REG_0));
 	/* a one-entry per-CPU array always has key 0: for the verifier, as the counters' */
 	linked_emit_jump(e, BPF_JMP_IMM(BPF_JNE, BPF_REG_8, 0, 0), ok);
 	LINKED_EMIT(e, BPF_MOV64_IMM(BPF_REG_0, XDP_ABORTED), BPF_EXIT_INSN());
@@ -75,7 +76,8 @@ static void emit_traced(struct linked_emit *e, const struct linked_gen_comp *com
 		linked_emit_call(e, comp + i);
 		if (cnt)
 			lgen_emit_count(e, BPF_REG_7, lgen_counter_slot(cnt, i), fix + i, back + i);
-		LINKED_EMIT(e, BPF_STX_MEM(BPF_W, BPF_REG_8, BPF_REG_0, XDPL_TRACE_REC_ACT + 4 * i));
+		LINKED_EMIT(e,
+			    BPF_STX_MEM(BPF_W, BPF_REG_8, BPF_REG_0, XDPL_TRACE_REC_ACT + 4 * i));
 		if (lgen_falls_through(c)) {
 			linked_emit_jump(
 				e,

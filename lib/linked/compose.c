@@ -337,8 +337,8 @@ static int build_and_load(struct build *b, const struct linked_input *in, unsign
 			out->places[LINKED_MAX_COMPONENTS] = places[n];
 		}
 	} else {
-		err = linked_gen_composite(b->gen, b->insns, n, cfg, &b->prog, &b->cnt,
-					   out->bases, out->places);
+		err = linked_gen_composite(b->gen, b->insns, n, cfg, &b->prog, &b->cnt, out->bases,
+					   out->places);
 	}
 	if (err)
 		return xdpl_err(XDPL_ERR_CHAIN, err, "cannot generate the dispatcher: %s",

@@ -40,10 +40,10 @@ struct {
 	__type(value, struct xdpl_trace_stats);
 } tr_stats SEC(".maps");
 
-#define RING(n)                                                                                    \
-	struct {                                                                                   \
-		__uint(type, BPF_MAP_TYPE_RINGBUF);                                                \
-		__uint(max_entries, XDPL_TRACE_RING_BYTES);                                        \
+#define RING(n)                                             \
+	struct {                                            \
+		__uint(type, BPF_MAP_TYPE_RINGBUF);         \
+		__uint(max_entries, XDPL_TRACE_RING_BYTES); \
 	} tr_ring##n SEC(".maps")
 
 RING(0);
@@ -125,7 +125,7 @@ static __always_inline int matches(const struct xdpl_trace_reader *c,
 			return 0;
 		int s = addr_match(p->saddr, c), d = addr_match(p->daddr, c);
 
-		if (c->addr_dir == XDPL_TRACE_DIR_SRC ? !s
+		if (c->addr_dir == XDPL_TRACE_DIR_SRC	? !s
 		    : c->addr_dir == XDPL_TRACE_DIR_DST ? !d
 							: !(s | d))
 			return 0;
@@ -137,8 +137,7 @@ static __always_inline int matches(const struct xdpl_trace_reader *c,
 			return 0;
 		if (c->port_dir == XDPL_TRACE_DIR_DST && p->dport != c->port)
 			return 0;
-		if (c->port_dir == XDPL_TRACE_DIR_ANY && p->sport != c->port &&
-		    p->dport != c->port)
+		if (c->port_dir == XDPL_TRACE_DIR_ANY && p->sport != c->port && p->dport != c->port)
 			return 0;
 	}
 	return 1;
@@ -184,7 +183,8 @@ static __always_inline void emit(struct xdp_md *ctx, __u32 r, const struct xdpl_
 	__builtin_memcpy(ev->slot, rec->slot, sizeof(ev->slot));
 	__builtin_memcpy(ev->act, rec->act, sizeof(ev->act));
 	if (len >= XDPL_TRACE_SNAP) {
-		caplen = bpf_xdp_load_bytes(ctx, 0, ev->data, XDPL_TRACE_SNAP) ? 0 : XDPL_TRACE_SNAP;
+		caplen =
+			bpf_xdp_load_bytes(ctx, 0, ev->data, XDPL_TRACE_SNAP) ? 0 : XDPL_TRACE_SNAP;
 	} else {
 		__u64 n = len - 1;
 
