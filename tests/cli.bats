@@ -350,7 +350,7 @@ man_synopsis()
 	command -v groff >/dev/null || skip "groff missing"
 	diff <(man_synopsis "$ROOT/man/xdpload.8") <("$XDPLOAD" help --synopsis)
 	# the subcommand pages: the same options as the tables, no more, no fewer
-	for c in filter ratelimit watch apply save test; do
+	for c in filter ratelimit watch trace apply save test; do
 		page=$c
 		[ "$c" != save ] || page=apply
 		syn=$(man_synopsis "$ROOT/man/xdpload-$page.8" | grep "^xdpload $c ")
