@@ -81,9 +81,9 @@ static void dispatcher_name(struct iface_status *st)
 }
 
 /*
- * What programs count on their own: the bundled count's packets and bytes. The
- * dispatcher counts no bytes, and libxdp's counts nothing, so these are the only
- * bytes there are and, on libxdp, the only packets.
+ * What programs count on their own: the bundled count's packets and bytes. Where
+ * the linked dispatcher counts bytes, its figures stand; libxdp's dispatcher
+ * counts nothing, so there these are the only bytes and the only packets.
  */
 static void own_counters(struct iface_status *st)
 {
@@ -94,7 +94,8 @@ static void own_counters(struct iface_status *st)
 		struct prog_status *ps = &st->progs[i];
 
 		st->dispatcher_counts |= ps->has_counters;
-		if (strcmp(ps->name, "count") || count_read(ps->id, &packets, &bytes))
+		if (ps->disp_bytes || strcmp(ps->name, "count") ||
+		    count_read(ps->id, &packets, &bytes))
 			continue;
 		/* count returns XDP_PASS, always */
 		ps->has_bytes = true;

@@ -26,11 +26,12 @@ struct prog_status {
 	bool has_counters;
 	__u64 packets[XDPL_ACTION_COUNT]; /* per returned action, when has_counters */
 	/*
-	 * Bytes per returned action, where the program's own maps give them (the
-	 * bundled count, which always passes); the dispatcher counts no bytes yet.
-	 * own_counts: packets[] came from those maps too (no dispatcher counters).
+	 * Bytes per returned action: the linked dispatcher's (disp_bytes, where
+	 * it counts them), else where the program's own maps give them (the
+	 * bundled count, which always passes). own_counts: packets[] came from
+	 * those maps too (no dispatcher counters).
 	 */
-	bool has_bytes, own_counts;
+	bool has_bytes, own_counts, disp_bytes;
 	__u64 bytes[XDPL_ACTION_COUNT];
 };
 

@@ -245,7 +245,7 @@ out:
 
 static int linked_status(const struct xdpl_iface *iface, struct iface_status *ist)
 {
-	__u64 packets[XDPL_DISP_SLOTS];
+	__u64 packets[XDPL_DISP_SLOTS], bytes[XDPL_DISP_SLOTS];
 	struct xdpl_dir dir = XDPL_DIR_INIT;
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	char path[LINKED_PATH_LEN];
@@ -290,11 +290,17 @@ static int linked_status(const struct xdpl_iface *iface, struct iface_status *is
 		snprintf(ps->call_reason, sizeof(ps->call_reason), "%s", c->call_reason);
 		ps->prio = c->entry.prio;
 		ps->actions = c->entry.actions;
-		if (cfd >= 0 && !linked_counters_read(cfd, c->slot, packets)) {
+		if (cfd >= 0 && !linked_counters_read2(cfd, c->slot, packets, bytes)) {
 			ps->has_counters = true;
-			for (k = 0; k < XDPL_ACTION_COUNT; k++)
+			ps->has_bytes = st->m.bytes;
+			ps->disp_bytes = st->m.bytes;
+			for (k = 0; k < XDPL_ACTION_COUNT; k++) {
 				ps->packets[k] =
 					packets[k] > c->base[k] ? packets[k] - c->base[k] : 0;
+				ps->bytes[k] = bytes[k] > c->bytes_base[k]
+						       ? bytes[k] - c->bytes_base[k]
+						       : 0;
+			}
 		}
 	}
 	err = 0;

@@ -361,8 +361,10 @@ static int assign_slots(struct linked_build *b)
 			return xdpl_err(XDPL_ERR_CHAIN, E2BIG, "no free counter slot");
 		l->meta.slot = slot;
 		memset(l->meta.base, 0, sizeof(l->meta.base));
+		memset(l->meta.bytes_base, 0, sizeof(l->meta.bytes_base));
 		if (!b->counters_new && b->counters_fd >= 0) {
-			err = linked_counters_read(b->counters_fd, slot, l->meta.base);
+			err = linked_counters_read2(b->counters_fd, slot, l->meta.base,
+						    l->meta.bytes_base);
 			if (err)
 				return xdpl_err(XDPL_ERR_FAIL, err, "cannot read the counters: %s",
 						strerror(-err));
@@ -474,6 +476,7 @@ static void next_manifest(const struct linked_build *b, struct linked_manifest *
 	next->counters = b->counters;
 	next->no_inline = b->no_inline;
 	next->traced = b->traced;
+	next->bytes = b->counters && b->comp.bytes;
 	next->n = b->n;
 	for (i = 0; i < b->n; i++)
 		next->comps[i] = b->lc[i]->meta;

@@ -83,7 +83,16 @@ struct linked_gen_counters {
 	 */
 	int key_fd;
 	const unsigned int *slots; /* component i counts in slots[i]; NULL: slot i */
+	/*
+	 * Count bytes too (data_end - data when a component returns, into its
+	 * slot's bytes): the kernel allows it to a loader with CAP_PERFMON.
+	 */
+	bool bytes;
 };
+
+/* linked_gen_frame's and linked_inline_plan's counters: what the dispatcher counts */
+#define LINKED_GEN_COUNT_PACKETS 1u
+#define LINKED_GEN_COUNT_BYTES 2u
 
 /*
  * Instructions of the dispatcher part (before the first component), counted
@@ -143,10 +152,10 @@ int linked_gen_composite_traced(const struct linked_gen_comp *comps,
  * Bytes of stack the dispatcher's own frame takes in the inlining layout: the
  * largest inlined stack (rounded to 8) plus its spill slots for the context
  * and the counters when an inlined component uses the registers they live in.
- * 0 when nothing is inlined.
+ * 0 when nothing is inlined. counters: LINKED_GEN_COUNT_* bits (true: packets).
  */
 __u32 linked_gen_frame(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
-		       unsigned int n, bool counters);
+		       unsigned int n, unsigned int counters);
 
 /* ---- instruction analysis (used by the preflight checks) ---- */
 

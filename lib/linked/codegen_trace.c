@@ -75,7 +75,8 @@ static void emit_traced(struct linked_emit *e, const struct linked_gen_comp *com
 			    BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
 		linked_emit_call(e, comp + i);
 		if (cnt)
-			lgen_emit_count(e, BPF_REG_7, lgen_counter_slot(cnt, i), fix + i, back + i);
+			lgen_emit_count(e, cnt, BPF_REG_7, lgen_counter_slot(cnt, i), fix + i,
+					back + i, BPF_REG_6);
 		LINKED_EMIT(e,
 			    BPF_STX_MEM(BPF_W, BPF_REG_8, BPF_REG_0, XDPL_TRACE_REC_ACT + 4 * i));
 		if (lgen_falls_through(c)) {

@@ -20,6 +20,11 @@
 
 /* ---- composing ---- */
 
+static unsigned int count_flags(const struct linked_gen_counters *cnt)
+{
+	return !cnt ? 0 : LINKED_GEN_COUNT_PACKETS | (cnt->bytes ? LINKED_GEN_COUNT_BYTES : 0);
+}
+
 struct build {
 	struct linked_gen_comp gen[LINKED_MAX_COMPONENTS];
 	unsigned int slots[LINKED_MAX_COMPONENTS];
@@ -287,7 +292,7 @@ static void stack_need(struct build *b, const struct linked_input *in, unsigned 
  * every chain of frames shifts by it).
  */
 static void plan_inline(struct build *b, const struct linked_input *in, unsigned int n,
-			bool counters, bool no_inline)
+			unsigned int counters, bool no_inline)
 {
 	unsigned int i, reached = linked_gen_reached(b->gen, n);
 	struct linked_inline_info info;
@@ -324,7 +329,7 @@ static int build_and_load(struct build *b, const struct linked_input *in, unsign
 				      : i < out->reached ? b->plan[i].why
 							 : "never reached";
 	}
-	out->frame = linked_gen_frame(b->gen, b->insns, n, cfg != NULL);
+	out->frame = linked_gen_frame(b->gen, b->insns, n, count_flags(cfg));
 	if (b->trace) {
 		struct linked_gen_place places[LINKED_MAX_COMPONENTS + 1];
 
@@ -412,6 +417,8 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		b->cnt_cfg.map_fd = out->counters_fd;
 		b->cnt_cfg.slots = b->slots;
 		b->cnt_cfg.key_fd = b->key_fd = linked_counters_key_create();
+		b->cnt_cfg.bytes = !opts->no_bytes && linked_counters_bytes_allowed();
+		out->bytes = b->cnt_cfg.bytes;
 		if (b->key_fd < 0) {
 			err = xdpl_err(XDPL_ERR_CHAIN, b->key_fd,
 				       "cannot create the counters' key map: %s",
@@ -436,7 +443,8 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 	err = read_btfs(b, in, n);
 	if (err)
 		goto fail_build;
-	plan_inline(b, in, n, out->counters_fd >= 0, opts->no_inline || b->trace);
+	plan_inline(b, in, n, count_flags(out->counters_fd >= 0 ? &b->cnt_cfg : NULL),
+		    opts->no_inline || b->trace);
 	any = lgen_any_inlined(b->gen, n);
 	err = build_and_load(b, in, n, name, out);
 	if (err && any && err != -ENOMEM) {

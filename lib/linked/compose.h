@@ -53,6 +53,7 @@ struct linked_input {
 
 struct linked_compose_opts {
 	bool no_counters; /* leave out the per-component counters */
+	bool no_bytes;	  /* count packets only (bytes need CAP_PERFMON anyway) */
 	int counters_fd;  /* > 0: count into this map (value size >= n * XDPL_DISP_STRIDE) */
 	/*
 	 * Count component i into in[i].counter_slot instead of slot i: slots that
@@ -73,6 +74,7 @@ struct linked_composite {
 	int prog_fd;
 	int counters_fd; /* -1 without counters; created unless given, the caller closes it */
 	bool counters_owned;
+	bool bytes; /* the counters count bytes too */
 	__u32 insn_cnt;
 	__u32 dispatcher_len; /* the dispatcher's main function, inlined components included */
 	__u32 bases[LINKED_MAX_COMPONENTS];

@@ -317,7 +317,9 @@ static void test_call_offsets_and_masks(void **state)
  * component that ran counts its action. This checks every jump target.
  */
 #define SIM_BASE 0x10000ull /* where the counters "are" */
-#define SIM_WORDS (64 * XDPL_DISP_SLOTS)
+#define SIM_WORDS (64 * XDPL_DISP_WORDS)
+#define SIM_CTX 0x7c7c0000ull /* the context: data at 0x5000, SIM_LEN bytes */
+#define SIM_LEN 98
 
 static bool sim_taken(const struct bpf_insn *i, __u64 dst)
 {
@@ -344,6 +346,7 @@ static __u64 sim_run(const struct bpf_insn *p, int len, const __u32 *bases, unsi
 	unsigned int k;
 
 	*nran = 0;
+	r[1] = SIM_CTX;
 	while (steps++ < 10000) {
 		const struct bpf_insn *i = &p[pc];
 
@@ -369,6 +372,13 @@ static __u64 sim_run(const struct bpf_insn *p, int len, const __u32 *bases, unsi
 			break;
 		case BPF_ALU64 | BPF_ADD | BPF_X:
 			r[i->dst_reg] += r[i->src_reg];
+			break;
+		case BPF_ALU64 | BPF_SUB | BPF_X:
+			r[i->dst_reg] -= r[i->src_reg];
+			break;
+		case BPF_LDX | BPF_MEM | BPF_W: /* the context's data and data_end (bytes) */
+			assert_true(r[i->src_reg] == SIM_CTX && (i->off == 0 || i->off == 4));
+			r[i->dst_reg] = 0x5000 + (i->off ? SIM_LEN : 0);
 			break;
 		case BPF_LD | BPF_IMM | BPF_DW:
 			r[i->dst_reg] = 0xbad;
@@ -448,8 +458,12 @@ static void check_semantics(const struct linked_gen_comp *c, unsigned int n,
 
 			assert_true(k < nran);
 			assert_int_equal(ran[k], k);
-			want_mem[slot * XDPL_DISP_SLOTS +
+			want_mem[slot * XDPL_DISP_WORDS +
 				 (verdict[k] > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER : verdict[k])]++;
+			if (cnt && cnt->bytes)
+				want_mem[slot * XDPL_DISP_WORDS + XDPL_DISP_SLOTS +
+					 (verdict[k] > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER
+								    : verdict[k])] += SIM_LEN;
 			if (!(c[k].chain_mask & (1u << verdict[k]))) {
 				want = verdict[k];
 				break;
@@ -476,10 +490,11 @@ static void test_semantics(void **state)
 	const unsigned int slots[5] = { 4, 0, 63, 9, 1 };
 	struct linked_gen_counters key_map = { .map_fd = 3, .key_fd = 4 };
 	struct linked_gen_counters key_stack = { .map_fd = 3, .key_fd = -1, .slots = slots };
-	const struct linked_gen_counters *cfgs[3] = { NULL, &key_map, &key_stack };
+	struct linked_gen_counters bytes = { .map_fd = 3, .key_fd = 4, .slots = slots, .bytes = true };
+	const struct linked_gen_counters *cfgs[4] = { NULL, &key_map, &key_stack, &bytes };
 	int i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		check_semantics(mixed, 5, cfgs[i]);
 		check_semantics(notrail, 3, cfgs[i]);
 		check_semantics(truncated, 4, cfgs[i]); /* the 4th is never reached */

@@ -128,7 +128,16 @@ static __u64 run(const struct bpf_insn *p, int len, struct sim *s)
 			memcpy(at(r[i->dst_reg] + i->off, sz(i->code)), &r[i->src_reg],
 			       sz(i->code));
 			break;
+		case BPF_ALU64 | BPF_SUB | BPF_X:
+			r[i->dst_reg] -= r[i->src_reg];
+			break;
 		case BPF_LDX | BPF_MEM | BPF_W:
+			if (r[i->src_reg] == 0xc7c) { /* the context's data, data_end (bytes) */
+				assert_true(i->off == 0 || i->off == 4);
+				r[i->dst_reg] = 0x5000 + (i->off ? 98 : 0);
+				break;
+			}
+			/* fall through */
 		case BPF_LDX | BPF_MEM | BPF_DW:
 			v = 0;
 			memcpy(&v, at(r[i->src_reg] + i->off, sz(i->code)), sz(i->code));
@@ -194,7 +203,7 @@ static void check(const struct linked_gen_comp *c, unsigned int n,
 				      .insns = tracer,
 				      .insn_cnt = 3 };
 	struct linked_gen_place places[65];
-	static __u64 want_cnt[64 * XDPL_DISP_SLOTS];
+	static __u64 want_cnt[64 * XDPL_DISP_WORDS];
 	unsigned int k, combo, combos = 1, x, j;
 	__u32 bases[64], verdict[64];
 	struct bpf_insn *out = NULL;
@@ -226,8 +235,12 @@ static void check(const struct linked_gen_comp *c, unsigned int n,
 		for (k = 0; k < n; k++) {
 			unsigned int slot = slots ? slots[k] : k;
 
-			want_cnt[slot * XDPL_DISP_SLOTS +
+			want_cnt[slot * XDPL_DISP_WORDS +
 				 (verdict[k] > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER : verdict[k])]++;
+			if (cnt && cnt->bytes)
+				want_cnt[slot * XDPL_DISP_WORDS + XDPL_DISP_SLOTS +
+					 (verdict[k] > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER
+								    : verdict[k])] += 98;
 			if (!(c[k].chain_mask & (1u << verdict[k]))) {
 				want = verdict[k];
 				break;
@@ -262,6 +275,8 @@ static void test_semantics(void **state)
 	const unsigned int slots[4] = { 4, 0, 63, 9 };
 	struct linked_gen_counters key_map = { .map_fd = CNT_FD, .key_fd = KEY_FD };
 	struct linked_gen_counters slotted = { .map_fd = CNT_FD, .key_fd = KEY_FD, .slots = slots };
+	struct linked_gen_counters bytes = { .map_fd = CNT_FD, .key_fd = KEY_FD, .slots = slots,
+					     .bytes = true };
 
 	check(mixed, 4, NULL, NULL);
 	check(mixed, 4, &key_map, NULL);
@@ -271,6 +286,8 @@ static void test_semantics(void **state)
 	check(one, 1, NULL, NULL);
 	check(one, 1, &key_map, NULL);
 	check(one_empty, 1, &key_map, NULL);
+	check(mixed, 4, &bytes, slots);
+	check(notrail, 3, &bytes, slots);
 }
 
 /* Called layout only; the tracer and the bounds are checked before anything is emitted. */

@@ -128,7 +128,7 @@ struct sim {
 	const struct bpf_insn *p;
 	int len;
 	__u32 ctx[16], key;
-	__u64 cnt[64 * XDPL_DISP_SLOTS];
+	__u64 cnt[64 * XDPL_DISP_WORDS];
 	__u8 stack[8][512];
 	const __u32 *bases;
 	unsigned int n, ran[16], nran;
@@ -267,6 +267,9 @@ static __u64 sim_exec(struct sim *s, int pc, const __u64 *args, int frame)
 			case BPF_ADD:
 				v = dst + src;
 				break;
+			case BPF_SUB: /* the bytes count: data_end - data */
+				v = dst - src;
+				break;
 			case BPF_LSH:
 				v = dst << src;
 				break;
@@ -361,7 +364,7 @@ static void check_chain(const struct chain *ch, const struct linked_gen_counters
 	static const __u32 acts[] = { XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT, 9 };
 	const unsigned int na = sizeof(acts) / sizeof(acts[0]);
 	static struct sim s;
-	static __u64 want_cnt[64 * XDPL_DISP_SLOTS];
+	static __u64 want_cnt[64 * XDPL_DISP_WORDS];
 	struct linked_gen_comp gen[6];
 	const struct bpf_insn *insns[6];
 	struct tc tc[6];
@@ -392,8 +395,13 @@ static void check_chain(const struct chain *ch, const struct linked_gen_counters
 			if (k >= s.nran || s.ran[k] != k)
 				fail_msg("combo %u: component %u did not run in its turn", combo,
 					 k);
-			want_cnt[slot * XDPL_DISP_SLOTS +
+			want_cnt[slot * XDPL_DISP_WORDS +
 				 (v > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER : v)]++;
+			/* the sim's "data" and "data_end" are the first two verdicts */
+			if (cnt && cnt->bytes)
+				want_cnt[slot * XDPL_DISP_WORDS + XDPL_DISP_SLOTS +
+					 (v > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER : v)] +=
+					(__u64)s.ctx[1] - (__u64)s.ctx[0];
 			if (!(ch->masks[k] & (1u << v))) {
 				want = v;
 				break;
@@ -414,10 +422,12 @@ static void check_all_counters(const struct chain *ch)
 	static const unsigned int slots[6] = { 4, 0, 63, 9, 1, 17 };
 	struct linked_gen_counters key_map = { .map_fd = 3, .key_fd = 4 };
 	struct linked_gen_counters given = { .map_fd = 3, .key_fd = 4, .slots = slots };
+	struct linked_gen_counters bytes = { .map_fd = 3, .key_fd = 4, .slots = slots, .bytes = true };
 
 	check_chain(ch, NULL);
 	check_chain(ch, &key_map);
 	check_chain(ch, &given);
+	check_chain(ch, &bytes);
 }
 
 static void test_semantics_inlined(void **state)
