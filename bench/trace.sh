@@ -55,7 +55,7 @@ ns()
 }
 reader()
 {
-	ip netns exec "$LAB_B" "$ROOT/build/xdpload" trace veth0 "$@" >/dev/null 2>&1 &
+	ip netns exec "$LAB_B" "$XDPLOAD" trace veth0 "$@" >/dev/null 2>&1 &
 	READER=$!
 	for _ in $(seq 100); do traced && return 0; sleep 0.05; done
 	echo "the reader did not start" >&2

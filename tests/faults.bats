@@ -130,7 +130,9 @@ killed_at()
 	while kill -0 "$pinger" 2>/dev/null; do
 		lk -P 60 pass >/dev/null
 		xdpl_b unload veth0 -n pass >/dev/null
-		swaps=$((swaps + 2))
+		# a trace reader that starts and stops: the traced dispatcher in and out
+		ip netns exec "$LAB_B" timeout 2 "$XDPLOAD" trace veth0 -c 1 >/dev/null 2>&1 || true
+		swaps=$((swaps + 4))
 	done
 	wait "$pinger" || true
 	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$stats")
@@ -142,6 +144,10 @@ killed_at()
 	echo "count saw $got"
 	echo "# $swaps swaps under the flood; $sent echo requests, count saw $got" >&3
 	[ "$got" -eq "$sent" ]
+	# and their bytes (98 each), where the dispatcher counts bytes
+	bytes=$(xdpl_b status veth0 --json | jq '.[0].programs[] | select(.name == "count") | .bytes.XDP_PASS')
+	[ "$bytes" -eq $((sent * 98)) ]
+	[ "$(xdpl_b status veth0 --json | jq -r '.[0].traced')" = false ]
 }
 
 @test "faults: load/unload cycles leak no program, map or pin" {
