@@ -6,6 +6,8 @@
 #   reporting  the traced variant while a reader takes every packet at --rate 1
 #              (what it costs while it reports: the events over the rate are refused)
 #   after      the untraced dispatcher back once the last reader stopped
+#   base       with BASE=/path/to/xdpload (an older build, e.g. main's): the same
+#              chain loaded by it, measured in the same rounds ("today")
 # ns per packet through BPF_PROG_TEST_RUN (bpftool prog run, REPEAT runs of one
 # 64-byte UDP frame) of the program attached to a lab veth, ROUNDS rounds, the
 # variants interleaved; prints the medians and the ratios to untraced.
@@ -43,7 +45,9 @@ ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
 open(sys.argv[1], "wb").write(eth + ip + udp)
 PY
 
-xdpl_b load -m skb veth0 "${CHAIN[@]}" >/dev/null
+BASE=${BASE:-}
+load_ours() { xdpl_b load -m skb veth0 "${CHAIN[@]}" >/dev/null; }
+load_ours
 traced() { [ "$(xdpl_b status veth0 --json | jq -r '.[0].traced')" = true ]; }
 info() { xdpl_b status veth0 --json | jq -r '.[0] | "\(.dispatcher_id) \(.dispatcher_insns) \(.dispatcher_tag)"'; }
 ns()
@@ -86,13 +90,21 @@ for r in $(seq "$ROUNDS"); do
 		echo "round $r: the untraced dispatcher did not come back ($after_insns $after_tag)" >&2
 		exit 1
 	}
+	if [ -n "$BASE" ]; then
+		xdpl_b unload veth0 --all >/dev/null
+		ip netns exec "$LAB_B" "$BASE" load -m skb veth0 "${CHAIN[@]}" >/dev/null
+		samples[base]+=" $(ns)"
+		[ "$r" = 1 ] && read -r _ old_insns _ <<<"$(info)"
+		ip netns exec "$LAB_B" "$BASE" unload veth0 --all >/dev/null
+		load_ours
+	fi
 done
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 u=$(median <<<"${samples[untraced]}")
 echo "chain: ${CHAIN[*]} (skb lab veth; $(nproc) CPUs; $ROUNDS rounds x $REPEAT runs; $(uname -r))"
-echo "dispatcher: untraced $base_insns insns (tag $base_tag), traced $traced_insns insns"
-for v in untraced traced reporting after; do
+echo "dispatcher: untraced $base_insns insns (tag $base_tag), traced $traced_insns insns${BASE:+, base ${old_insns:-?} insns}"
+for v in untraced traced reporting after ${BASE:+base}; do
 	m=$(median <<<"${samples[$v]}")
 	printf '%-10s median %4s ns/pkt  ratio %s  samples:%s\n' "$v" "$m" \
 		"$(awk -v a="$m" -v b="$u" 'BEGIN { printf "%.2f", a / b }')" "${samples[$v]}"
