@@ -349,7 +349,9 @@ const struct cmd_def cmd_watch = {
 		       "frame, until\ninterrupted, COUNT events, or the program is unloaded "
 		       "(exit 10); the frames over the\nevent rate are counted as not reported "
 		       "and summed up on exit. --rate and --proto\nare this reader's: one "
-		       "reader at a time, and the next one starts from the defaults.\n",
+		       "reader at a time, and the next one starts from the defaults.\nOn a "
+		       "linked chain it is a view of xdpload trace: the verdict is the "
+		       "chain's.\n",
 	.opts = watch_opts,
 	.args = watch_args,
 	.min_args = 1,

@@ -37,7 +37,7 @@ struct linked_manifest {
 	bool no_inline; /* load --no-inline: every rebuild calls every component (optional) */
 	/* the dispatcher is the traced variant: a trace reader runs (optional: false) */
 	bool traced;
-	bool bytes; /* the dispatcher counts bytes too (optional: false) */
+	bool bytes;	       /* the dispatcher counts bytes too (optional: false) */
 	__u64 netns_ino;       /* to tell, from another namespace, whether ours is gone */
 	unsigned int next_uid; /* every uid below it was given out */
 	int n;

@@ -490,7 +490,9 @@ static void test_semantics(void **state)
 	const unsigned int slots[5] = { 4, 0, 63, 9, 1 };
 	struct linked_gen_counters key_map = { .map_fd = 3, .key_fd = 4 };
 	struct linked_gen_counters key_stack = { .map_fd = 3, .key_fd = -1, .slots = slots };
-	struct linked_gen_counters bytes = { .map_fd = 3, .key_fd = 4, .slots = slots, .bytes = true };
+	struct linked_gen_counters bytes = {
+		.map_fd = 3, .key_fd = 4, .slots = slots, .bytes = true
+	};
 	const struct linked_gen_counters *cfgs[4] = { NULL, &key_map, &key_stack, &bytes };
 	int i;
 

@@ -275,8 +275,9 @@ static void test_semantics(void **state)
 	const unsigned int slots[4] = { 4, 0, 63, 9 };
 	struct linked_gen_counters key_map = { .map_fd = CNT_FD, .key_fd = KEY_FD };
 	struct linked_gen_counters slotted = { .map_fd = CNT_FD, .key_fd = KEY_FD, .slots = slots };
-	struct linked_gen_counters bytes = { .map_fd = CNT_FD, .key_fd = KEY_FD, .slots = slots,
-					     .bytes = true };
+	struct linked_gen_counters bytes = {
+		.map_fd = CNT_FD, .key_fd = KEY_FD, .slots = slots, .bytes = true
+	};
 
 	check(mixed, 4, NULL, NULL);
 	check(mixed, 4, &key_map, NULL);

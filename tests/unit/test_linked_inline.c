@@ -422,7 +422,9 @@ static void check_all_counters(const struct chain *ch)
 	static const unsigned int slots[6] = { 4, 0, 63, 9, 1, 17 };
 	struct linked_gen_counters key_map = { .map_fd = 3, .key_fd = 4 };
 	struct linked_gen_counters given = { .map_fd = 3, .key_fd = 4, .slots = slots };
-	struct linked_gen_counters bytes = { .map_fd = 3, .key_fd = 4, .slots = slots, .bytes = true };
+	struct linked_gen_counters bytes = {
+		.map_fd = 3, .key_fd = 4, .slots = slots, .bytes = true
+	};
 
 	check_chain(ch, NULL);
 	check_chain(ch, &key_map);
