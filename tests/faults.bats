@@ -99,6 +99,39 @@ killed_at()
 	done
 }
 
+@test "faults: a trace reader killed at each step of its swaps: the next command puts the untraced chain back" {
+	fault_base_chain
+	insns() { xdpl_b status veth0 --json | jq -r '.[0].dispatcher_insns'; }
+	traced() { xdpl_b status veth0 --json | jq -r '.[0].traced'; }
+	before=$(insns)
+	# killed while swapping the traced dispatcher in
+	for step in linked:saved linked:pinned linked:staged linked:swapped linked:committed; do
+		run env XDPLOAD_FAULT="$step" ip netns exec "$LAB_B" "$XDPLOAD" trace veth0 -c 1
+		echo "killed at $step: $status $output"
+		[ "$status" -eq 137 ]
+		fault_check
+		[ "$(traced)" = false ]
+		[ "$(insns)" = "$before" ]
+		ping_none 2
+	done
+	# killed while swapping it out again (the second change it makes)
+	for step in linked:staged linked:swapped; do
+		env XDPLOAD_FAULT="$step:2" ip netns exec "$LAB_B" "$XDPLOAD" trace veth0 -c 1 \
+			>/dev/null 2>&1 &
+		pid=$!
+		sleep 0.5
+		on_a ping -c 2 -i 0.2 -W 1 "$LAB_IP_B" >/dev/null || true
+		rc=0
+		wait "$pid" || rc=$?
+		echo "killed at $step, the second time: $rc"
+		[ "$rc" -eq 137 ]
+		fault_check
+		[ "$(traced)" = false ]
+		[ "$(insns)" = "$before" ]
+	done
+	fault_next
+}
+
 @test "faults: 8 parallel writers, every change lands once" {
 	fault_base_chain
 	fails=$BATS_TEST_TMPDIR/fails
