@@ -260,7 +260,7 @@ static int trace_run(struct cmd_ctx *cmd, void *cfgp)
 			break;
 		}
 	}
-	if (!trace_stats(s, &st) && !gone && (ret >= 0 || ret == TRACE_DONE))
+	if (!trace_stats(s, &st) && (gone || ret >= 0 || ret == TRACE_DONE))
 		summary(&o, &st);
 	trace_stop(s);
 	if (gone)

@@ -317,3 +317,23 @@ open("/tmp/xdpl-trace-sent-'"$LAB_ID"'", "w").write(str(n))
 	jq -e '.kind == "chain" and .exit_code == 8' <<<"$output"
 	ip -n "$LAB_B" link set dev veth0 xdpgeneric off
 }
+
+@test "the chain unloaded while a reader runs: exit 10 after the summary, nothing left behind" {
+	xdpl_b load -m skb veth0 count
+	# the state's key: the namespace's cookie (SO_NETNS_COOKIE) and the ifindex
+	key=$(printf '%x-%d' "$(ip netns exec "$LAB_B" python3 -c 'import socket,struct; s=socket.socket(); print(struct.unpack("Q", s.getsockopt(socket.SOL_SOCKET, 71, 8))[0])')" \
+		"$(ip netns exec "$LAB_B" cat /sys/class/net/veth0/ifindex)")
+	[ -e "/run/xdpload/$key/manifest" ]
+	trace_bg 20
+	[ -e "/sys/fs/bpf/xdpload/$key/trace" ]
+	xdpl_b unload veth0 --all
+	rc=0
+	trace_wait || rc=$?
+	cat "$ERR"
+	[ "$rc" -eq 10 ]
+	grep -q "the chain was unloaded" "$ERR"
+	grep -q "packets shown" "$ERR"
+	[ "$(ip -n "$LAB_B" -j link show veth0 | jq -r '.[0].xdp.prog.id // 0')" = 0 ]
+	[ ! -e "/run/xdpload/$key" ]
+	[ ! -e "/sys/fs/bpf/xdpload/$key" ]
+}
