@@ -97,6 +97,7 @@ stats veth0 -c 1 -i 0.1
 filter veth0 list
 ratelimit veth0
 watch veth0 -c 1
+trace veth0 -c 1
 test --iface veth0 --pcap /dev/null
 unload veth0 -n count
 apply --check $BATS_TEST_TMPDIR/empty.yaml
