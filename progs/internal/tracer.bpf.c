@@ -256,8 +256,13 @@ int xdpl_tracer(struct xdp_md *ctx)
 			break;
 		ran |= 1ULL << (rec->slot[i] & 63);
 	}
-	for (r = 0; r < XDPL_TRACE_READERS; r++)
-		xdpl_trace_reader(ctx, r, now, ran);
+	for (r = 0; r < XDPL_TRACE_READERS; r++) {
+		struct xdpl_trace_reader *c = bpf_map_lookup_elem(&tr_cfg, &r);
+
+		/* a call per reader costs a return thunk: only for those that read */
+		if (c && c->until_ns && now <= c->until_ns)
+			xdpl_trace_reader(ctx, r, now, ran);
+	}
 	return 0;
 }
 
