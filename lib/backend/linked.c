@@ -268,6 +268,11 @@ static int linked_status(const struct xdpl_iface *iface, struct iface_status *is
 	if (st->m.counters) {
 		linked_state_pin_path(st, "counters", path, sizeof(path));
 		cfd = bpf_obj_get(path);
+		/* an older layout (packets only) until the next change replaces it */
+		if (cfd >= 0 && linked_counters_fit(cfd, XDPL_CHAIN_MAX)) {
+			close(cfd);
+			cfd = -1;
+		}
 	}
 	for (i = 0; i < st->m.n && ist->nprogs < XDPL_MAX_PROGS; i++) {
 		const struct linked_comp *c = &st->m.comps[i];

@@ -381,6 +381,19 @@ static int setup_counters(struct linked_build *b)
 		return assign_slots(b);
 	linked_state_pin_path(b->st, "counters", path, sizeof(path));
 	b->counters_fd = bpf_obj_get(path);
+	if (b->counters_fd >= 0 && linked_counters_fit(b->counters_fd, XDPL_CHAIN_MAX)) {
+		/* pinned by a build with packets only: the new layout starts from zero */
+		pr_warn("%s: its counters map has an older layout; the counters start again "
+			"from zero\n",
+			b->st->iface.name);
+		close(b->counters_fd);
+		b->counters_fd = -1;
+		b->counters_replace = true;
+		for (int i = 0; i < b->n; i++) {
+			memset(b->lc[i]->meta.base, 0, sizeof(b->lc[i]->meta.base));
+			memset(b->lc[i]->meta.bytes_base, 0, sizeof(b->lc[i]->meta.bytes_base));
+		}
+	}
 	if (b->counters_fd < 0) {
 		b->counters_fd = linked_counters_create(XDPL_CHAIN_MAX);
 		if (b->counters_fd < 0)
@@ -500,6 +513,8 @@ static int stage(struct linked_build *b, const struct linked_manifest *next)
 			err = save_new(b->st, b->lc[i]);
 	xdpl_fault_point("linked:saved");
 	if (!err && b->counters_new) {
+		if (b->counters_replace)
+			sdir_remove(&b->st->pins, "counters");
 		linked_state_pin_path(b->st, "counters", path, sizeof(path));
 		if (bpf_obj_pin(b->counters_fd, path))
 			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot pin the counters in %s: %s",

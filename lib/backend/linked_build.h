@@ -33,6 +33,7 @@ struct linked_build {
 	struct linked_tracer *tracer;
 	int counters_fd;
 	bool counters_new;
+	bool counters_replace; /* the pinned one has an older layout: replaced */
 	struct linked_composite comp;
 	int old_fd; /* the program on the interface now, or -1 */
 	__u32 attach_flags;
