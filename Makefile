@@ -38,6 +38,11 @@ LOADER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LOADER_SRCS))
 PROG_SRCS   := $(wildcard progs/*.bpf.c)
 PROG_NAMES  := $(patsubst progs/%.bpf.c,%,$(PROG_SRCS))
 PROG_OBJS   := $(patsubst %,$(BUILD)/progs/%.o,$(PROG_NAMES))
+# progs/internal/NAME.bpf.c: BPF code xdpload links into its own programs (the
+# tracer of the traced dispatcher), embedded as xdpl_blob_internal_NAME, never a builtin
+INTERNAL_SRCS  := $(wildcard progs/internal/*.bpf.c)
+INTERNAL_NAMES := $(patsubst progs/internal/%.bpf.c,%,$(INTERNAL_SRCS))
+INTERNAL_OBJS  := $(patsubst %,$(BUILD)/progs/internal/%.o,$(INTERNAL_NAMES))
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 UNIT_SUPPORT_SRCS := $(wildcard tests/unit/support/*.c)
@@ -71,7 +76,11 @@ $(BUILD)/progs/%.o: progs/%.bpf.c $(wildcard headers/xdpload/*.h)
 
 # The bundled programs are linked into the binary: one .incbin each plus a
 # table generated from the sources' "xdpload-desc:" lines.
-$(BUILD)/builtin_objs.S: $(PROG_OBJS) Makefile
+$(BUILD)/progs/internal/%.o: progs/internal/%.bpf.c $(wildcard headers/xdpload/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/builtin_objs.S: $(PROG_OBJS) $(INTERNAL_OBJS) Makefile
 	@mkdir -p $(dir $@)
 	@{ echo '	.section .rodata'; \
 	  for p in $(PROG_NAMES); do \
@@ -80,6 +89,13 @@ $(BUILD)/builtin_objs.S: $(PROG_OBJS) Makefile
 	    echo "xdpl_blob_$${p}_start:"; \
 	    echo "	.incbin \"$(BUILD)/progs/$${p}.o\""; \
 	    echo "xdpl_blob_$${p}_end:"; \
+	  done; \
+	  for p in $(INTERNAL_NAMES); do \
+	    echo "	.balign 8"; \
+	    echo "	.global xdpl_blob_internal_$${p}_start, xdpl_blob_internal_$${p}_end"; \
+	    echo "xdpl_blob_internal_$${p}_start:"; \
+	    echo "	.incbin \"$(BUILD)/progs/internal/$${p}.o\""; \
+	    echo "xdpl_blob_internal_$${p}_end:"; \
 	  done; \
 	  echo '	.section .note.GNU-stack,"",@progbits'; } > $@
 

@@ -97,6 +97,7 @@ stats veth0 -c 1 -i 0.1
 filter veth0 list
 ratelimit veth0
 watch veth0 -c 1
+trace veth0 -c 1
 test --iface veth0 --pcap /dev/null
 unload veth0 -n count
 apply --check $BATS_TEST_TMPDIR/empty.yaml
@@ -352,7 +353,7 @@ man_synopsis()
 	command -v groff >/dev/null || skip "groff missing"
 	diff <(man_synopsis "$ROOT/man/xdpload.8") <("$XDPLOAD" help --synopsis)
 	# the subcommand pages: the same options as the tables, no more, no fewer
-	for c in filter ratelimit watch apply save test; do
+	for c in filter ratelimit watch trace apply save test; do
 		page=$c
 		[ "$c" != save ] || page=apply
 		syn=$(man_synopsis "$ROOT/man/xdpload-$page.8" | grep "^xdpload $c ")

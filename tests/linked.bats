@@ -390,3 +390,26 @@ pin_dir_b() {
 	[[ "$output" == *"64"* ]]
 	[ "$(xdpl_b status veth0 --json | jq '.[0].programs | length')" = 64 ]
 }
+
+@test "linked: bytes per program and action, as count counts them, kept through a rebuild" {
+	on_a sysctl -qw net.ipv6.conf.veth0.disable_ipv6=1
+	lk count "$LP/linked_drop_icmp.o" pass
+	on_a ping -c 3 -i 0.2 -W 1 "$LAB_IP_B" >/dev/null || true
+	on_a bash -c "printf 0123456789 > /dev/udp/$LAB_IP_B/5000"
+	st=$(xdpl_b status veth0 --json)
+	echo "$st" | jq -c '.[0].programs[] | {name, packets, bytes}'
+	# three 98-byte echo requests dropped, one 52-byte datagram passed
+	[ "$(jq '.[0].programs[] | select(.name == "lk_drop_icmp") | .bytes.XDP_DROP' <<<"$st")" -eq 294 ]
+	[ "$(jq '.[0].programs[] | select(.name == "lk_drop_icmp") | .bytes.XDP_PASS' <<<"$st")" -eq 52 ]
+	[ "$(jq '.[0].programs[] | select(.name == "pass") | .bytes.XDP_PASS' <<<"$st")" -eq 52 ]
+	[ "$(jq '.[0].programs[] | select(.name == "count") | .bytes.XDP_PASS' <<<"$st")" -eq 346 ]
+	# a rebuild keeps them, and a program added later starts from zero bytes
+	lk -P 95 drop
+	on_a bash -c "printf 0123456789 > /dev/udp/$LAB_IP_B/5000"
+	st=$(xdpl_b status veth0 --json)
+	[ "$(jq '.[0].programs[] | select(.name == "count") | .bytes.XDP_PASS' <<<"$st")" -eq 398 ]
+	[ "$(jq '.[0].programs[] | select(.name == "drop") | .bytes.XDP_DROP' <<<"$st")" -eq 52 ]
+	# stats: totals and per-interval deltas of bytes
+	xdpl_b stats veth0 -c 1 -i 0.2 --json | jq -e '.programs[] | select(.name == "count") |
+		.bytes.XDP_PASS == 398 and .bytes_delta.XDP_PASS == 0'
+}

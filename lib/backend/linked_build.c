@@ -14,6 +14,7 @@
 #include "bpffs.h"
 #include "backend/linked_build.h"
 #include "backend/linked_maps.h"
+#include "backend/linked_tracer.h"
 #include "fault.h"
 #include "linked/capture.h"
 #include "log.h"
@@ -36,6 +37,7 @@ void linked_build_init(struct linked_build *b, struct linked_state *st)
 	memset(b, 0, sizeof(*b));
 	b->st = st;
 	linked_maps_init(&b->maps, st);
+	b->traced = st->exists && st->m.traced;
 	b->counters_fd = b->old_fd = -1;
 	b->comp.prog_fd = b->comp.counters_fd = -1;
 }
@@ -227,8 +229,10 @@ static int assign_slots(struct linked_build *b)
 			return xdpl_err(XDPL_ERR_CHAIN, E2BIG, "no free counter slot");
 		l->meta.slot = slot;
 		memset(l->meta.base, 0, sizeof(l->meta.base));
+		memset(l->meta.bytes_base, 0, sizeof(l->meta.bytes_base));
 		if (!b->counters_new && b->counters_fd >= 0) {
-			err = linked_counters_read(b->counters_fd, slot, l->meta.base);
+			err = linked_counters_read2(b->counters_fd, slot, l->meta.base,
+						    l->meta.bytes_base);
 			if (err)
 				return xdpl_err(XDPL_ERR_FAIL, err, "cannot read the counters: %s",
 						strerror(-err));
@@ -245,6 +249,19 @@ static int setup_counters(struct linked_build *b)
 		return assign_slots(b);
 	linked_state_pin_path(b->st, "counters", path, sizeof(path));
 	b->counters_fd = bpf_obj_get(path);
+	if (b->counters_fd >= 0 && linked_counters_fit(b->counters_fd, XDPL_CHAIN_MAX)) {
+		/* pinned by a build with packets only: the new layout starts from zero */
+		pr_warn("%s: its counters map has an older layout; the counters start again "
+			"from zero\n",
+			b->st->iface.name);
+		close(b->counters_fd);
+		b->counters_fd = -1;
+		b->counters_replace = true;
+		for (int i = 0; i < b->n; i++) {
+			memset(b->lc[i]->meta.base, 0, sizeof(b->lc[i]->meta.base));
+			memset(b->lc[i]->meta.bytes_base, 0, sizeof(b->lc[i]->meta.bytes_base));
+		}
+	}
 	if (b->counters_fd < 0) {
 		b->counters_fd = linked_counters_create(XDPL_CHAIN_MAX);
 		if (b->counters_fd < 0)
@@ -266,6 +283,16 @@ static int compose_chain(struct linked_build *b)
 					 .counter_slots = true,
 					 .no_inline = b->no_inline };
 	int i, err;
+
+	if (b->traced) {
+		err = linked_tracer_prepare(
+			b->st, b->n && (b->lc[0]->lp->prog_flags & BPF_F_XDP_HAS_FRAGS),
+			&b->tracer);
+		if (err)
+			return err;
+		o.trace = b->tracer->lp;
+		o.trace_rec_fd = b->tracer->rec_fd;
+	}
 
 	for (i = 0; i < b->n; i++) {
 		in[i].label = b->lc[i]->meta.entry.label;
@@ -329,6 +356,8 @@ static void next_manifest(const struct linked_build *b, struct linked_manifest *
 	next->mode = mode_of_flags(b->attach_flags);
 	next->counters = b->counters;
 	next->no_inline = b->no_inline;
+	next->traced = b->traced;
+	next->bytes = b->counters && b->comp.bytes;
 	next->n = b->n;
 	for (i = 0; i < b->n; i++)
 		next->comps[i] = b->lc[i]->meta;
@@ -352,6 +381,8 @@ static int stage(struct linked_build *b, const struct linked_manifest *next)
 			err = save_new(b->st, b->lc[i]);
 	xdpl_fault_point("linked:saved");
 	if (!err && b->counters_new) {
+		if (b->counters_replace)
+			sdir_remove(&b->st->pins, "counters");
 		linked_state_pin_path(b->st, "counters", path, sizeof(path));
 		if (bpf_obj_pin(b->counters_fd, path))
 			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot pin the counters in %s: %s",
@@ -495,6 +526,8 @@ void linked_build_free(struct linked_build *b)
 	b->next = NULL;
 	linked_maps_close(&b->maps);
 	linked_composite_close(&b->comp);
+	linked_tracer_free(b->tracer);
+	b->tracer = NULL;
 	if (b->counters_fd >= 0)
 		close(b->counters_fd);
 	if (b->old_fd >= 0)

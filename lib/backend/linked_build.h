@@ -18,6 +18,7 @@
 #include "linked/compose.h"
 
 struct lcomp;
+struct linked_tracer;
 
 /* Start from linked_build_init(); linked_build_free() can run at any point. */
 struct linked_build {
@@ -29,8 +30,12 @@ struct linked_build {
 	bool committed;		 /* linked_build_commit ran: its pins belong to the chain */
 	bool counters;
 	bool no_inline; /* call every component (the manifest keeps it for rebuilds) */
+	/* the traced variant (xdpload trace): from the committed chain, or set by the caller */
+	bool traced;
+	struct linked_tracer *tracer;
 	int counters_fd;
 	bool counters_new;
+	bool counters_replace; /* the pinned one has an older layout: replaced */
 	struct linked_composite comp;
 	int old_fd; /* the program on the interface now, or -1 */
 	__u32 attach_flags;

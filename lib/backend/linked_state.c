@@ -170,11 +170,13 @@ static bool kept(const struct linked_state *st, bool pins, const char *name)
 		return !pins && !strcmp(name, NETNS_FILE);
 	if (!pins)
 		return !strcmp(name, MANIFEST) || !strcmp(name, NETNS_FILE) ||
+		       !strncmp(name, LINKED_TRACE_READER, strlen(LINKED_TRACE_READER)) ||
 		       comp_named(&st->m, name, "c%u.o%1s");
 	linked_state_dispatcher_name(st->m.generation, disp, sizeof(disp));
 	/* maps pinned by name outlive the components that pinned them: the chain's */
 	return !strcmp(name, disp) || (st->m.counters && !strcmp(name, "counters")) ||
-	       !strcmp(name, LINKED_MAPS_DIR) || comp_named(&st->m, name, "c%u%1s");
+	       !strcmp(name, LINKED_MAPS_DIR) || !strcmp(name, LINKED_TRACE_DIR) ||
+	       comp_named(&st->m, name, "c%u%1s");
 }
 
 static int sweep_entry(const char *name, void *arg)

@@ -13,6 +13,8 @@
  *   /run/xdpload/KEY/manifest          the committed chain (JSON, linked_manifest.h)
  *   /run/xdpload/KEY/manifest.G        generation G, staged before its swap
  *   /run/xdpload/KEY/cUID.o            each component's object file, to rebuild
+ *   /run/xdpload/KEY/reader.N          flocked while trace reader N runs
+ *   <bpffs>/xdpload/KEY/trace/map_NAME the tracer's maps (linked_trace.h)
  *   /run/xdpload/locks/KEY             the interface's lock (iface_lock.h)
  *
  * A change stages everything new under fresh uids and generation G, swaps
@@ -34,6 +36,10 @@
 #define LINKED_PATH_LEN 1024 /* a /proc/self/fd path to any pin */
 /* in the pins: maps pinned by name, kept for the chain's life */
 #define LINKED_MAPS_DIR "maps"
+/* in the pins: the tracer's maps (xdpload trace), kept while the chain exists */
+#define LINKED_TRACE_DIR "trace"
+/* in the run-time directory: "reader.N", flocked by the trace reader of slot N */
+#define LINKED_TRACE_READER "reader."
 
 struct linked_state {
 	struct xdpl_iface iface;
