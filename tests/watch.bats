@@ -27,7 +27,13 @@ watch_bg()
 	ip netns exec "$LAB_B" timeout --preserve-status -s INT "$secs" "$XDPLOAD" watch veth0 "$@" \
 		>"$OUT" 2>"$ERR" &
 	WATCH_PID=$!
-	sleep 0.5
+	# on a linked chain watch reads the trace: wait for the traced dispatcher
+	for _ in $(seq 50); do
+		[ "$(xdpl_b status veth0 --json 2>/dev/null |
+			jq -r 'if .[0].backend == "linked" then .[0].traced else true end')" = true ] && break
+		sleep 0.1
+	done
+	sleep 0.3
 }
 
 watch_wait()
