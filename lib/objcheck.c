@@ -52,6 +52,17 @@ static unsigned int now_ms(void)
 	return ts.tv_sec * 1000U + ts.tv_nsec / 1000000;
 }
 
+/* Present only in a sanitizer build (make check-asan, the fuzzers). */
+void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+void __sanitizer_set_report_path(const char *path) __attribute__((weak));
+
+/* A sanitizer that caught libbpf in the child: the same death as without one. */
+static void die_by_abort(void)
+{
+	signal(SIGABRT, SIG_DFL);
+	raise(SIGABRT);
+}
+
 /*
  * Set the child up so that a crash is a plain signal death the parent sees:
  * a sanitizer's or libFuzzer's handler would turn SIGSEGV into a report and
@@ -77,6 +88,11 @@ static void child_setup(pid_t parent)
 		dup2(fd, STDERR_FILENO);
 		close(fd);
 	}
+	/* its report is about libbpf's bug, not ours: no log file, and a SIGABRT */
+	if (__sanitizer_set_report_path)
+		__sanitizer_set_report_path("stderr");
+	if (__sanitizer_set_death_callback)
+		__sanitizer_set_death_callback(die_by_abort);
 	/* an xdpload killed while it waits must not leave the child running */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
