@@ -28,16 +28,13 @@ static yaml_node_t *nd(yaml_document_t *doc, int id)
 
 #define RULE_FIELDS "ip, port, ether, dir, proto"
 
-static int rule_dir(const char *file, const yaml_node_t *v, struct filter_rule *r)
+static int rule_dir(const char *file, const yaml_node_t *v, unsigned int *dirs)
 {
 	const char *s = cf_scalar(v);
+	char why[160];
 
-	if (s && !strcmp(s, "src"))
-		r->dir = XDPL_FILTER_SRC;
-	else if (s && !strcmp(s, "dst"))
-		r->dir = XDPL_FILTER_DST;
-	else
-		return cf_error(file, v, "dir must be src or dst");
+	if (!s || filter_parse_dirs(s, dirs, why, sizeof(why)))
+		return cf_error(file, v, "dir must be src, dst or src,dst");
 	return 0;
 }
 
@@ -59,8 +56,8 @@ static int parse_rule(const char *file, yaml_document_t *doc, const yaml_node_t 
 		      struct cf_settings *s)
 {
 	const yaml_node_t *what = NULL, *dir = NULL, *proto = NULL, *k, *v;
-	struct filter_rule r = { .dir = XDPL_FILTER_SRC };
-	unsigned int protos = FILTER_PROTO_TCP | FILTER_PROTO_UDP, bit;
+	struct filter_rule r = { .dir = XDPL_FILTER_DST };
+	unsigned int protos = FILTER_PROTO_TCP | FILTER_PROTO_UDP, bit, dirs = FILTER_DIR_DST, d;
 	yaml_node_pair_t *p;
 	char why[160];
 	const char *key;
@@ -97,28 +94,31 @@ static int parse_rule(const char *file, yaml_document_t *doc, const yaml_node_t 
 		return err;
 	if (!what)
 		return cf_error(file, n, "a rule needs ip, port or ether");
-	/* the defaults of 'xdpload filter': addresses match the source, ports the destination */
-	if (r.kind == FILTER_PORT)
-		r.dir = XDPL_FILTER_DST;
-	if (dir && (err = rule_dir(file, dir, &r)))
+	/* the defaults of 'xdpload filter' (xdp-filter's): the destination, TCP and UDP */
+	if (dir && (err = rule_dir(file, dir, &dirs)))
 		return err;
 	if (proto && r.kind != FILTER_PORT)
 		return cf_error(file, proto, "proto only applies to port rules");
 	if (proto && (err = rule_proto(file, proto, &protos)))
 		return err;
-	for (bit = FILTER_PROTO_TCP; bit <= FILTER_PROTO_UDP; bit <<= 1) {
-		struct filter_rule *nr;
-
-		if (r.kind == FILTER_PORT && !(protos & bit))
+	for (d = FILTER_DIR_SRC; d <= FILTER_DIR_DST; d <<= 1) {
+		if (!(dirs & d))
 			continue;
-		nr = realloc(s->rules, (s->nrules + 1) * sizeof(*nr));
-		if (!nr)
-			return -ENOMEM;
-		s->rules = nr;
-		nr[s->nrules] = r;
-		nr[s->nrules++].protos = r.kind == FILTER_PORT ? bit : 0;
-		if (r.kind != FILTER_PORT)
-			break;
+		r.dir = d == FILTER_DIR_SRC ? XDPL_FILTER_SRC : XDPL_FILTER_DST;
+		for (bit = FILTER_PROTO_TCP; bit <= FILTER_PROTO_UDP; bit <<= 1) {
+			struct filter_rule *nr;
+
+			if (r.kind == FILTER_PORT && !(protos & bit))
+				continue;
+			nr = realloc(s->rules, (s->nrules + 1) * sizeof(*nr));
+			if (!nr)
+				return -ENOMEM;
+			s->rules = nr;
+			nr[s->nrules] = r;
+			nr[s->nrules++].protos = r.kind == FILTER_PORT ? bit : 0;
+			if (r.kind != FILTER_PORT)
+				break;
+		}
 	}
 	return 0;
 }
@@ -133,19 +133,29 @@ static int parse_filter(const char *file, yaml_document_t *doc, const yaml_node_
 	int err;
 
 	s->filter = true;
-	s->policy = XDPL_FILTER_DENY;
+	s->policy = XDPL_FILTER_POLICY_ALLOW;
+	s->neigh = true;
 	if (cf_scalar(n) && !*cf_scalar(n))
-		return 0; /* "filter:" alone: no rules, policy deny */
+		return 0; /* "filter:" alone: no rules, policy allow */
 	err = cf_need_map(file, n, "filter");
 	for (p = n->data.mapping.pairs.start; !err && p < n->data.mapping.pairs.top; p++) {
 		k = nd(doc, p->key);
 		v = nd(doc, p->value);
 		key = cf_scalar(k) ?: "";
 		if (!strcmp(key, "policy")) {
-			if (cf_scalar(v) && !strcmp(cf_scalar(v), "allow"))
-				s->policy = XDPL_FILTER_ALLOW;
-			else if (!cf_scalar(v) || strcmp(cf_scalar(v), "deny"))
-				err = cf_error(file, v, "policy must be allow or deny");
+			/* xdp-filter's words: what happens to frames that match no rule */
+			if (cf_scalar(v) && !strcmp(cf_scalar(v), "deny"))
+				s->policy = XDPL_FILTER_POLICY_DENY;
+			else if (!cf_scalar(v) || strcmp(cf_scalar(v), "allow"))
+				err = cf_error(
+					file, v,
+					"policy must be allow (frames matching no rule pass) "
+					"or deny (they drop)");
+		} else if (!strcmp(key, "neigh")) {
+			if (cf_scalar(v) && !strcmp(cf_scalar(v), "off"))
+				s->neigh = false;
+			else if (!cf_scalar(v) || strcmp(cf_scalar(v), "on"))
+				err = cf_error(file, v, "neigh must be on or off");
 		} else if (!strcmp(key, "rules")) {
 			if (cf_scalar(v) && !*cf_scalar(v))
 				continue;
@@ -156,7 +166,7 @@ static int parse_filter(const char *file, yaml_document_t *doc, const yaml_node_
 			     !err && it < v->data.sequence.items.top; it++)
 				err = parse_rule(file, doc, nd(doc, *it), s);
 		} else {
-			err = cf_unknown_key(file, k, "filter", "policy, rules");
+			err = cf_unknown_key(file, k, "filter", "policy, neigh, rules");
 		}
 	}
 	return err;
@@ -231,6 +241,7 @@ void cf_settings_builtin_cfg(const struct cf_settings *s, const char *source,
 
 int cf_settings_read(int prog_fd, const char *source, struct cf_settings *s)
 {
+	struct filter_settings fs = {};
 	struct filter_maps m;
 	__u64 no_match;
 	int err;
@@ -246,7 +257,9 @@ int cf_settings_read(int prog_fd, const char *source, struct cf_settings *s)
 	err = filter_maps_open(prog_fd, &m);
 	if (err)
 		return err;
-	err = filter_policy_get(&m, &s->policy);
+	err = filter_settings_get(&m, &fs);
+	s->policy = fs.policy;
+	s->neigh = fs.neigh;
 	if (!err)
 		err = filter_list(&m, &s->rules, &s->nrules, &no_match);
 	filter_maps_close(&m);
@@ -279,7 +292,7 @@ static bool has_rule(const struct cf_settings *s, const struct filter_rule *r)
 
 static const char *policy_str(enum xdpl_filter_policy p)
 {
-	return p == XDPL_FILTER_ALLOW ? "allow" : "deny";
+	return filter_policy_str(p);
 }
 
 int cf_settings_diff(const struct cf_settings *want, const struct cf_settings *have,
@@ -309,6 +322,12 @@ int cf_settings_diff(const struct cf_settings *want, const struct cf_settings *h
 		if (want->policy != have->policy) {
 			snprintf(line, sizeof(line), "filter: policy %s -> %s",
 				 policy_str(have->policy), policy_str(want->policy));
+			fn(ctx, line);
+			n++;
+		}
+		if (want->neigh != have->neigh) {
+			snprintf(line, sizeof(line), "filter: neigh %s -> %s",
+				 have->neigh ? "on" : "off", want->neigh ? "on" : "off");
 			fn(ctx, line);
 			n++;
 		}
@@ -362,6 +381,9 @@ static int apply_filter(int prog_fd, const char *label, const struct cf_settings
 	if (!err && have.policy != want->policy && (err = filter_policy_set(&m, want->policy)))
 		err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot set the policy: %s", label,
 			       strerror(-err));
+	if (!err && have.neigh != want->neigh && (err = filter_neigh_set(&m, want->neigh)))
+		err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot set neigh: %s", label,
+			       strerror(-err));
 	for (i = 0; i < have.nrules && !err; i++) {
 		if (has_rule(want, &have.rules[i]))
 			continue;
@@ -414,8 +436,10 @@ void cf_settings_format(FILE *out, const struct cf_settings *s, const char *in)
 			(unsigned long long)s->rate, in, (unsigned long long)s->burst);
 	if (!s->filter)
 		return;
-	fprintf(out, "%sfilter:\n%s  policy: %s\n%s  rules:%s\n", in, in, policy_str(s->policy), in,
-		s->nrules ? "" : " []");
+	fprintf(out, "%sfilter:\n%s  policy: %s\n", in, in, policy_str(s->policy));
+	if (!s->neigh)
+		fprintf(out, "%s  neigh: off\n", in);
+	fprintf(out, "%s  rules:%s\n", in, s->nrules ? "" : " []");
 	for (i = 0; i < s->nrules; i++) {
 		r = &s->rules[i];
 		if (r->kind == FILTER_PORT) {

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Map layouts of the bundled "filter" program, shared with lib/filter.c.
+ * Map layouts of the bundled "filter" program, shared with lib/progs/filter*.c.
  *
  * Every rule lives in one of the match maps (an LPM trie per address family
  * and direction, a hash for ports, a hash for MACs); its value is a rule id,
- * the index of the rule's hit counter in the per-CPU "flt_hits" array. Id 0
- * is not a rule: it counts the frames that matched no rule.
+ * the index of the rule's counter (packets and bytes) in the per-CPU
+ * "flt_hits" array. Id 0 is not a rule: it counts the frames that matched no
+ * rule. "flt_stats" counts packets and bytes per verdict (XDP action).
+ *
+ * The policy is xdp-filter's: what happens to a frame that matches NO rule.
+ * allow (the default) passes it, so rules drop; deny drops it, so rules pass.
  */
 #ifndef XDPLOAD_FILTER_H
 #define XDPLOAD_FILTER_H
@@ -21,14 +25,15 @@
 #define XDPL_FILTER_MAP_PORT "flt_port"
 #define XDPL_FILTER_MAP_ETHER "flt_ether"
 #define XDPL_FILTER_MAP_HITS "flt_hits"
+#define XDPL_FILTER_MAP_STATS "flt_stats"
 
 /* Rules per match map, and the size of the id space shared by all maps. */
 #define XDPL_FILTER_MAX_RULES 4096
 #define XDPL_FILTER_NO_MATCH 0
 
 enum xdpl_filter_policy {
-	XDPL_FILTER_DENY = 0,  /* drop frames that match a rule (the default) */
-	XDPL_FILTER_ALLOW = 1, /* drop frames that match no rule */
+	XDPL_FILTER_POLICY_ALLOW = 0, /* frames matching no rule pass; rules drop (default) */
+	XDPL_FILTER_POLICY_DENY = 1,  /* frames matching no rule drop; rules pass */
 };
 
 enum xdpl_filter_dir {
@@ -39,7 +44,7 @@ enum xdpl_filter_dir {
 /*
  * Which match maps hold rules: the program skips the lookups of empty ones
  * (an empty LPM trie still costs a lookup per packet). Whoever changes a
- * match map updates these bits; lib/filter.c does it under its lock.
+ * match map updates these bits; lib/progs/filter.c does it under its lock.
  */
 enum xdpl_filter_active {
 	XDPL_FILTER_HAS_ETHER_SRC = 1 << 0,
@@ -52,10 +57,53 @@ enum xdpl_filter_active {
 	XDPL_FILTER_HAS_PORT_DST = 1 << 7,
 };
 
-/* Value of "flt_cfg" (array, one entry, key 0). */
+/* xdpl_filter_config.flags and xdpl_filter_ro.flags */
+enum xdpl_filter_flags {
+	/*
+	 * ARP and IPv6 neighbour discovery are not matched against IP rules and
+	 * never dropped by the deny policy (only Ethernet rules apply to them).
+	 */
+	XDPL_FILTER_NEIGH_OFF = 1 << 0,
+	/*
+	 * flt_cfg holds the policy and flags. Until user space first writes it
+	 * the program uses the load-time ones of flt_ro.
+	 */
+	XDPL_FILTER_CFG_SET = 1 << 31,
+};
+
+/*
+ * Features compiled in at load time (the read-only "flt_features" global,
+ * load --features): the verifier removes the code of the others.
+ */
+enum xdpl_filter_feature {
+	XDPL_FILTER_FEAT_TCP = 1 << 0,
+	XDPL_FILTER_FEAT_UDP = 1 << 1,
+	XDPL_FILTER_FEAT_IPV4 = 1 << 2,
+	XDPL_FILTER_FEAT_IPV6 = 1 << 3,
+	XDPL_FILTER_FEAT_ETHER = 1 << 4,
+	XDPL_FILTER_FEAT_ALL = 0x1f,
+};
+
+/* Value of "flt_cfg" (array, one entry, key 0): changed at runtime. */
 struct xdpl_filter_config {
-	__u32 policy; /* enum xdpl_filter_policy */
+	__u32 policy; /* enum xdpl_filter_policy (when flags has XDPL_FILTER_CFG_SET) */
 	__u32 active; /* enum xdpl_filter_active bits */
+	__u32 flags;  /* enum xdpl_filter_flags */
+	__u32 pad;
+};
+
+/*
+ * The load-time settings (load --policy, --features, --neigh): a read-only
+ * global in its own section, so the verifier knows them and prunes.
+ */
+#define XDPL_FILTER_RO_SECTION ".rodata.flt"
+#define XDPL_FILTER_MAP_RO XDPL_FILTER_RO_SECTION
+
+struct xdpl_filter_ro {
+	__u32 features; /* enum xdpl_filter_feature bits */
+	__u32 policy;	/* the policy until one is set at runtime */
+	__u32 flags;	/* XDPL_FILTER_NEIGH_OFF, likewise */
+	__u32 pad;
 };
 
 /* Key of the LPM tries: prefixlen counts bits of addr, network byte order. */
@@ -87,5 +135,13 @@ struct xdpl_filter_ether {
 struct xdpl_filter_rule {
 	__u32 id; /* 1 .. XDPL_FILTER_MAX_RULES, index into flt_hits */
 };
+
+/* Value of "flt_hits" (per rule) and "flt_stats" (per XDP action), per CPU. */
+struct xdpl_filter_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+#define XDPL_FILTER_NR_ACTIONS 5 /* XDP_ABORTED .. XDP_REDIRECT */
 
 #endif
