@@ -38,7 +38,8 @@ state_b()
 	done
 }
 
-# The file of the tests: a filter denying A's address, a ratelimit, a count.
+# The file of the tests: a filter dropping A's address (policy allow: rules drop), a
+# ratelimit, a count.
 write_file()
 {
 	cat >"$CF" <<EOF
@@ -51,9 +52,10 @@ interfaces:
       - program: filter
         priority: 10
         filter:
-          policy: deny
+          policy: allow
           rules:
             - ip: ${1:-$LAB_IP_A}
+              dir: src
             - port: 22
               proto: tcp
       - program: ratelimit
