@@ -79,12 +79,35 @@ const char *builtin_nearest(const char *name)
 	return best ? best->name : NULL;
 }
 
+static const struct xdpl_iface *cur_iface;
+
+void builtin_set_iface(const struct xdpl_iface *iface)
+{
+	cur_iface = iface;
+}
+
+const struct xdpl_iface *builtin_iface(void)
+{
+	return cur_iface;
+}
+
 int builtin_opt_parse(const struct builtin_opt *o, const char *arg, __u64 *val)
 {
 	const char *p = arg;
 	__u64 v = 0;
 	int i;
 
+	if (o->string) {
+		size_t len = strlen(arg);
+
+		if (len < o->min || len > o->max ||
+		    strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				"0123456789_-") != len)
+			return -EINVAL;
+		*val = (unsigned long)arg;
+		return 0;
+	}
 	if (!o->words) {
 		unsigned long long n;
 		char *end;
@@ -122,6 +145,10 @@ void builtin_opt_str(const struct builtin_opt *o, __u64 val, char *buf, size_t s
 	size_t used = 0;
 	int i;
 
+	if (o->string) {
+		snprintf(buf, sz, "%s", BUILTIN_STR(val) ?: "");
+		return;
+	}
 	if (!o->words) {
 		snprintf(buf, sz, "%llu", (unsigned long long)val);
 		return;

@@ -24,7 +24,12 @@ struct builtin_opt {
 	__u64 min, max, def;
 	const char *const *words; /* NULL-terminated, or NULL for a number */
 	bool flags;
+	/* a name ([A-Za-z0-9_-], up to min..max characters): the value is a const char * */
+	bool string;
 };
+
+/* A string option's value, as configure gets it (NULL when not given). */
+#define BUILTIN_STR(v) ((const char *)(unsigned long)(v))
 
 /* Parse @arg as @o's value: 0, or -EINVAL (-ERANGE for a number out of range). */
 int builtin_opt_parse(const struct builtin_opt *o, const char *arg, __u64 *val);
@@ -52,6 +57,15 @@ struct builtin_prog {
 	/* Set the values (defaults filled in) in obj, opened and not loaded. */
 	int (*configure)(struct bpf_object *obj, const __u64 *vals);
 };
+
+/*
+ * The interface a load or apply configures its programs for (NULL for a dry
+ * run): set by lib/ops.c and lib/apply.c around configure, read by a hook
+ * that keeps state per interface (the filter's kept rules).
+ */
+struct xdpl_iface;
+void builtin_set_iface(const struct xdpl_iface *iface);
+const struct xdpl_iface *builtin_iface(void);
 
 /* Terminated by an entry whose name is NULL. */
 extern const struct builtin_prog builtin_progs[];

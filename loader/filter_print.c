@@ -13,6 +13,7 @@
 #include "iface.h"
 #include "json_writer.h"
 #include "output.h"
+#include "progs/filter_set.h"
 
 const char *filter_rule_desc(const struct filter_rule *r, char *buf, size_t len)
 {
@@ -169,7 +170,7 @@ static void group_modes(const struct group *g, char *buf, size_t len)
 	snprintf(buf, len, "%s%s%s", d, *p ? "," : "", p);
 }
 
-static void status_json(const char *ifname, const struct filter_settings *s,
+static void status_json(const char *ifname, const char *set, const struct filter_settings *s,
 			const struct xdpl_iface *ifs, int nifs,
 			const struct xdpl_filter_counter *st, const struct filter_rule *rules,
 			size_t n, __u64 no_match)
@@ -185,6 +186,10 @@ static void status_json(const char *ifname, const struct filter_settings *s,
 	jw_string_field(jw, "policy", filter_policy_str(s->policy));
 	jw_bool_field(jw, "neigh", s->neigh);
 	jw_string_field(jw, "features", feats);
+	if (set[0])
+		jw_string_field(jw, "set", set);
+	else
+		jw_name(jw, "set"), jw_null(jw);
 	jw_name(jw, "interfaces");
 	jw_start_array(jw);
 	for (a = 0; a < nifs; a++)
@@ -218,13 +223,15 @@ int filter_print_status(const char *ifname, const struct filter_maps *m)
 	struct filter_settings s;
 	size_t n = 0, i, j;
 	__u64 no_match = 0;
-	char feats[64], key[64], modes[40];
+	char feats[64], key[64], modes[40], set[XDPL_FILTER_SET_LEN] = "";
 	int ret, nifs = 0, a;
 
 	ret = read_all(ifname, m, &s, &rules, &n, &no_match);
 	if (!ret && (ret = filter_stats(m, st)))
 		ret = xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the filter's counters: %s",
 			       ifname, strerror(-ret));
+	if (!ret && filter_set_name(m, set))
+		set[0] = '\0';
 	if (!ret && filter_ifaces(m, &ifs, &nifs)) {
 		free(ifs);
 		ifs = NULL;
@@ -235,7 +242,7 @@ int filter_print_status(const char *ifname, const struct filter_maps *m)
 		return ret;
 	}
 	if (output_json) {
-		status_json(ifname, &s, ifs, nifs, st, rules, n, no_match);
+		status_json(ifname, set, &s, ifs, nifs, st, rules, n, no_match);
 		goto out;
 	}
 	filter_features_str(s.features, feats, sizeof(feats));
@@ -246,6 +253,7 @@ int filter_print_status(const char *ifname, const struct filter_maps *m)
 	       s.neigh ? "ARP and ND addresses matched against ip rules"
 		       : "off (ARP and ND always pass)");
 	printf("Features: %s\n", feats);
+	printf("Rule set: %s\n", set[0] ? set : "the filter's own");
 	printf("Loaded on interfaces:");
 	for (a = 0; a < nifs; a++)
 		printf(" %s", ifs[a].name);

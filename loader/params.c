@@ -288,12 +288,16 @@ static int store_builtin(const char *cmd, struct cmd_ctx *ctx, int val, const ch
 	char words[128];
 	__u64 v;
 
+	if (bo->string && builtin_opt_parse(bo, arg, &v))
+		return usage_error(cmd, "bad --%s '%s': use %llu to %llu letters, digits, _ or -",
+				   bo->name, arg, (unsigned long long)bo->min,
+				   (unsigned long long)bo->max);
 	if (bo->words && builtin_opt_parse(bo, arg, &v)) {
 		enum_words(bo, words, sizeof(words));
 		return usage_error(cmd, "bad --%s '%s': use %s%s", bo->name, arg,
 				   bo->flags ? "one or more of " : "", words);
 	}
-	if (!bo->words && parse_u64_range(arg, bo->min, bo->max, &v))
+	if (!bo->words && !bo->string && parse_u64_range(arg, bo->min, bo->max, &v))
 		return usage_error(cmd, "bad --%s '%s': use a number from %llu to %llu", bo->name,
 				   arg, (unsigned long long)bo->min, (unsigned long long)bo->max);
 	ctx->builtin_cfgs[b].val[k] = v;

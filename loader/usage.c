@@ -270,7 +270,9 @@ void print_help(FILE *out, const struct cmd_def *cmd)
 				const struct builtin_opt *bo = &b->opts[k];
 
 				snprintf(left, sizeof(left), "    --%s %s", bo->name, bo->metavar);
-				if (bo->words) {
+				if (bo->string) {
+					snprintf(note, sizeof(note), " (none by default)");
+				} else if (bo->words) {
 					char def[64];
 
 					builtin_opt_str(bo, bo->def, def, sizeof(def));

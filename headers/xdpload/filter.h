@@ -99,11 +99,18 @@ struct xdpl_filter_config {
 #define XDPL_FILTER_RO_SECTION ".rodata.flt"
 #define XDPL_FILTER_MAP_RO XDPL_FILTER_RO_SECTION
 
+#define XDPL_FILTER_SET_LEN 40
+
 struct xdpl_filter_ro {
 	__u32 features; /* enum xdpl_filter_feature bits */
 	__u32 policy;	/* the policy until one is set at runtime */
 	__u32 flags;	/* XDPL_FILTER_NEIGH_OFF, likewise */
 	__u32 pad;
+	/*
+	 * The rule set whose maps the program uses (<bpffs>/xdpload/sets/NAME),
+	 * "" for its own. Not read by the program: user space finds it here.
+	 */
+	char set[XDPL_FILTER_SET_LEN];
 };
 
 /* Key of the LPM tries: prefixlen counts bits of addr, network byte order. */

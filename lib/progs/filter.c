@@ -21,6 +21,7 @@
 #include "log.h"
 #include "progs/filter.h"
 #include "progs/filter_maps.h"
+#include "progs/filter_set.h"
 
 /* Serialises rule-id allocation between concurrent xdpload runs. */
 #define FILTER_LOCK_DIR "/run/xdpload"
@@ -635,12 +636,14 @@ static const char *const neigh_words[] = { "off", "on", NULL };
 const struct builtin_opt filter_builtin_options[] = {
 	{ "policy", "allow|deny",
 	  "what happens to frames matching no rule: allow passes them, deny drops them", 0, 1,
-	  XDPL_FILTER_POLICY_ALLOW, policy_words, false },
+	  XDPL_FILTER_POLICY_ALLOW, policy_words, false, false },
 	{ "features", "FEATS",
 	  "rule classes compiled in (tcp,udp,ipv4,ipv6,ethernet); the verifier drops the rest", 1,
-	  XDPL_FILTER_FEAT_ALL, XDPL_FILTER_FEAT_ALL, feature_words, true },
+	  XDPL_FILTER_FEAT_ALL, XDPL_FILTER_FEAT_ALL, feature_words, true, false },
 	{ "neigh", "on|off", "match ARP and IPv6 neighbour discovery against IP rules", 0, 1, 1,
-	  neigh_words, false },
+	  neigh_words, false, false },
+	{ "set", "NAME", "share the rules of set NAME with every filter loaded with it", 1,
+	  XDPL_FILTER_SET_LEN - 1, 0, NULL, false, true },
 	{ .name = NULL },
 };
 
@@ -659,6 +662,9 @@ int filter_builtin_configure(struct bpf_object *obj, const __u64 *vals)
 	struct bpf_map *m;
 	int err;
 
+	err = filter_set_attach(obj, BUILTIN_STR(vals[3]), builtin_iface(), ro.set);
+	if (err)
+		return err;
 	m = bpf_object__find_map_by_name(obj, XDPL_FILTER_MAP_RO);
 	if (!m)
 		return xdpl_err(XDPL_ERR_FAIL, ENOENT,
