@@ -6,16 +6,34 @@ load lib/lab
 
 OTHER_NET=198.51.100.7
 
+SETS=/sys/fs/bpf/xdpload/sets
+
 setup()
 {
 	[ "$(id -u)" = 0 ] || skip "needs root"
+	SETS_BEFORE=$(ls "$SETS" 2>/dev/null | sort)
 	lab_up
 	xdpl_b load veth0 filter
 }
 
 teardown()
 {
+	local s
 	lab_down
+	# the rule sets a test made (a failed one may leave them)
+	for s in $(comm -13 <(echo "$SETS_BEFORE") <(ls "$SETS" 2>/dev/null | sort)); do
+		rm -rf "${SETS:?}/$s"
+	done
+	rmdir "$SETS" 2>/dev/null || true
+}
+
+# A second link between A and B: veth1, 198.18.0.1 (A) and 198.18.0.2 (B).
+second_link()
+{
+	ip -n "$LAB_A" link add veth1 type veth peer name veth1 netns "$LAB_B" &&
+		ip -n "$LAB_A" addr add 198.18.0.1/24 dev veth1 && ip -n "$LAB_A" link set veth1 up &&
+		ip -n "$LAB_B" addr add 198.18.0.2/24 dev veth1 && ip -n "$LAB_B" link set veth1 up &&
+		ip -n "$LAB_A" neigh replace 198.18.0.2 lladdr "$(ip -n "$LAB_B" -j link show veth1 | jq -r '.[0].address')" dev veth1 nud permanent
 }
 
 # hits KIND DIR RULE: the hit counter of one rule, from list --json
@@ -553,4 +571,57 @@ for i in range(2):
 	[ "$(nrules)" -eq 2 ]
 	run xdpl_b filter veth0 rules /nonexistent
 	[ "$status" -eq 3 ]
+}
+
+@test "a named set shared by two interfaces: one rule acts on both, status lists both, the last unload removes it" {
+	local set="t${LAB_ID//[^a-z0-9-]/}"
+	second_link
+	xdpl_b unload veth0 --all
+	xdpl_b load -m skb veth0 filter --set "$set"
+	xdpl_b load -m skb veth1 filter --set "$set"
+	[ -d "$SETS/$set" ]
+	ping_ok 2
+	on_a ping -q -c 2 -i 0.01 -W 1 198.18.0.2 >/dev/null
+	# a rule added through veth0 is veth1's too
+	xdpl_b filter veth0 ip 198.18.0.2
+	xdpl_b filter veth0 ip "$LAB_IP_B"
+	ping_none 2
+	run on_a ping -q -c 2 -i 0.01 -W 1 198.18.0.2
+	[[ "$output" == *" 0 received"* ]]
+	[ "$(xdpl_b filter veth1 list --json | jq '.rules | length')" -eq 2 ]
+	run xdpl_b filter veth1 status --json
+	[ "$(jq -r .set <<<"$output")" = "$set" ]
+	[ "$(jq -r '.interfaces | join(" ")' <<<"$output")" = "veth0 veth1" ]
+	# the policy is the set's
+	xdpl_b filter veth1 policy deny
+	[ "$(xdpl_b filter veth0 policy)" = deny ]
+	xdpl_b unload veth0 --all
+	[ -d "$SETS/$set" ]
+	xdpl_b unload veth1 --all
+	[ ! -e "$SETS/$set" ]
+	run xdpl_b load veth0 filter --set "no/slash"
+	[ "$status" -eq 2 ]
+}
+
+@test "unload --keep-maps keeps the rules; the next load brings them back; a plain unload removes them" {
+	xdpl_b filter veth0 ip "$LAB_IP_B"
+	xdpl_b filter veth0 policy allow
+	ping_none 2
+	run xdpl_b unload veth0 --all --keep-maps
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kept"* ]]
+	[ "$(xdp_id_b)" = 0 ]
+	ping_ok 2
+	xdpl_b load veth0 filter
+	ping_none 2
+	[ "$(xdpl_b filter veth0 list --json | jq -r '.rules[0].rule')" = "$LAB_IP_B/32" ]
+	# kept again, and back in a chain this time
+	xdpl_b unload veth0 --all -k
+	xdpl_b load veth0 count filter
+	ping_none 2
+	[ "$(ls "$SETS" | grep -c '^@')" -ge 1 ]
+	xdpl_b unload veth0 --all
+	xdpl_b load veth0 filter
+	ping_ok 2
+	[ "$(xdpl_b filter veth0 list --json | jq '.rules | length')" -eq 0 ]
 }
