@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -213,6 +214,8 @@ static void remove_set(const char *name)
 		    !sdir_open(&top, SETS_DIR, false, &sets)) {
 			sdir_remove(&sets, name);
 			pr_debug("filter: rule set %s removed\n", name);
+			/* the last set: sets/ goes too (fails while another is there) */
+			unlinkat(top.fd, SETS_DIR, AT_REMOVEDIR);
 		}
 		sdir_close(&sets);
 		sdir_close(&top);
