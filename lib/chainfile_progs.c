@@ -12,6 +12,7 @@
 #include "chainfile_progs.h"
 #include "log.h"
 #include "progs/filter.h"
+#include "progs/filter_set.h"
 #include "progs/ratelimit.h"
 
 bool cf_settings_key(const char *key)
@@ -151,6 +152,17 @@ static int parse_filter(const char *file, yaml_document_t *doc, const yaml_node_
 					file, v,
 					"policy must be allow (frames matching no rule pass) "
 					"or deny (they drop)");
+		} else if (!strcmp(key, "set")) {
+			const struct builtin_opt *o = &filter_builtin_options[3];
+			__u64 val;
+
+			if (!cf_scalar(v) || builtin_opt_parse(o, cf_scalar(v), &val))
+				err = cf_error(file, v,
+					       "set must be a name of 1 to %llu letters, digits, _ "
+					       "or -",
+					       (unsigned long long)o->max);
+			else if (!s->set && !(s->set = strdup(cf_scalar(v))))
+				err = -ENOMEM;
 		} else if (!strcmp(key, "neigh")) {
 			if (cf_scalar(v) && !strcmp(cf_scalar(v), "off"))
 				s->neigh = false;
@@ -166,7 +178,7 @@ static int parse_filter(const char *file, yaml_document_t *doc, const yaml_node_
 			     !err && it < v->data.sequence.items.top; it++)
 				err = parse_rule(file, doc, nd(doc, *it), s);
 		} else {
-			err = cf_unknown_key(file, k, "filter", "policy, neigh, rules");
+			err = cf_unknown_key(file, k, "filter", "policy, neigh, set, rules");
 		}
 	}
 	return err;
@@ -219,6 +231,7 @@ int cf_settings_parse(const char *file, yaml_document_t *doc, const yaml_node_t 
 void cf_settings_free(struct cf_settings *s)
 {
 	free(s->rules);
+	free(s->set);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -228,6 +241,13 @@ void cf_settings_builtin_cfg(const struct cf_settings *s, const char *source,
 	const struct builtin_prog *b = builtin_find(source);
 	struct builtin_cfg *c;
 
+	if (b && s->filter && s->set && !strcmp(source, "filter")) {
+		/* filter_builtin_options[]: policy, features, neigh, set */
+		c = &cfgs[b - builtin_progs];
+		c->val[3] = (unsigned long)s->set;
+		c->given[3] = true;
+		return;
+	}
 	if (!b || !s->ratelimit || strcmp(source, "ratelimit"))
 		return;
 	/* ratelimit_builtin_options[]: rate, then burst */
@@ -260,6 +280,13 @@ int cf_settings_read(int prog_fd, const char *source, struct cf_settings *s)
 	err = filter_settings_get(&m, &fs);
 	s->policy = fs.policy;
 	s->neigh = fs.neigh;
+	if (!err) {
+		char set[XDPL_FILTER_SET_LEN];
+
+		/* a named set (not the rules unload --keep-maps kept: "@...") */
+		if (!filter_set_name(&m, set) && set[0] && set[0] != '@' && !(s->set = strdup(set)))
+			err = -ENOMEM;
+	}
 	if (!err)
 		err = filter_list(&m, &s->rules, &s->nrules, &no_match);
 	filter_maps_close(&m);
@@ -324,6 +351,12 @@ int cf_settings_diff(const struct cf_settings *want, const struct cf_settings *h
 				 policy_str(have->policy), policy_str(want->policy));
 			fn(ctx, line);
 			n++;
+		}
+		if (want->set && (!have->set || strcmp(want->set, have->set))) {
+			snprintf(line, sizeof(line),
+				 "filter: set %s -> %s (when the filter is loaded again)",
+				 have->set ?: "(its own)", want->set);
+			fn(ctx, line);
 		}
 		if (want->neigh != have->neigh) {
 			snprintf(line, sizeof(line), "filter: neigh %s -> %s",
@@ -437,6 +470,8 @@ void cf_settings_format(FILE *out, const struct cf_settings *s, const char *in)
 	if (!s->filter)
 		return;
 	fprintf(out, "%sfilter:\n%s  policy: %s\n", in, in, policy_str(s->policy));
+	if (s->set)
+		fprintf(out, "%s  set: %s\n", in, s->set);
 	if (!s->neigh)
 		fprintf(out, "%s  neigh: off\n", in);
 	fprintf(out, "%s  rules:%s\n", in, s->nrules ? "" : " []");

@@ -20,6 +20,7 @@ struct cf_settings {
 	bool filter;
 	enum xdpl_filter_policy policy; /* xdp-filter's: what frames matching no rule get */
 	bool neigh;			/* ARP/ND matched against ip rules (filter neigh on) */
+	char *set;			/* load --set (malloc'ed), or NULL */
 	struct filter_rule *rules;	/* one protocol per port rule, as the maps hold them */
 	size_t nrules;
 	/* a ratelimit block */

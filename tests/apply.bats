@@ -305,3 +305,38 @@ EOF
 	run xdpl_b load -m skb veth0 drop
 	[[ "$output" != *warning* ]]
 }
+
+@test "save | apply keeps the filter's rules (src,dst, ports, MACs), policy, neigh switch and set" {
+	local set="a${LAB_ID//[^a-z0-9]/}"
+	add_veth1
+	xdpl_b load -m skb veth0 count filter --set "$set"
+	xdpl_b load -m skb veth1 filter --set "$set"
+	xdpl_b filter veth0 ip 198.51.100.0/24 -m src,dst
+	xdpl_b filter veth0 port 53 -p udp -m src
+	xdpl_b filter veth0 port 22
+	xdpl_b filter veth0 ether 02:00:00:00:00:09
+	xdpl_b filter veth0 policy deny
+	xdpl_b filter veth0 neigh off
+	want=$(xdpl_b filter veth0 list --json | jq -c '[.policy, [.rules[] | [.kind, .dir, .rule]]]')
+	run xdpl_b save veth0
+	[ "$status" -eq 0 ]
+	echo "$output" >"$CF"
+	cat "$CF"
+	grep -q "set: $set" "$CF"
+	grep -q "neigh: off" "$CF"
+	grep -q "policy: deny" "$CF"
+	run xdpl_b apply --check "$CF"
+	[ "$status" -eq 0 ]
+	xdpl_b unload veth0 --all
+	xdpl_b unload veth1 --all
+	[ ! -e "/sys/fs/bpf/xdpload/sets/$set" ]
+	xdpl_b apply "$CF"
+	[ "$(chain_b)" = "count filter" ]
+	[ "$(xdpl_b filter veth0 list --json | jq -c '[.policy, [.rules[] | [.kind, .dir, .rule]]]')" = "$want" ]
+	[ "$(xdpl_b filter veth0 neigh)" = off ]
+	[ "$(xdpl_b filter veth0 status --json | jq -r .set)" = "$set" ]
+	run xdpl_b apply --check "$CF"
+	[ "$status" -eq 0 ]
+	xdpl_b unload veth0 --all
+	[ ! -e "/sys/fs/bpf/xdpload/sets/$set" ]
+}
