@@ -337,21 +337,17 @@ static int change_rule(const struct filter_cfg *a, const struct filter_maps *m)
 	return 0;
 }
 
+/* rules FILE: one atomic change (filter_swap): a packet sees the old set or the new one */
 static int apply_file(const struct filter_cfg *a, const struct filter_maps *m)
 {
-	struct filter_rule *have = NULL;
-	size_t nhave = 0, added = 0, present = 0;
-	int ret = 0;
+	size_t added = 0, present = 0, removed = 0;
+	int ret;
 
-	if (a->replace)
-		ret = filter_list(m, &have, &nhave, NULL);
-	if (!ret)
-		ret = filter_change(m, a->file_rules, a->nfile, have, nhave, &added, &present);
-	free(have);
+	ret = filter_swap(m, a->file_rules, a->nfile, !a->replace, &added, &present, &removed);
 	if (ret)
-		return rule_error(a, ret, "apply the rules file");
-	pr_info("%s: %zu rule entr%s added, %zu already present%s\n", a->ifname, added,
-		added == 1 ? "y" : "ies", present, a->replace ? ", the others removed" : "");
+		return rule_error(a, ret, "apply the rules file (nothing changed)");
+	pr_info("%s: %zu rule entr%s added, %zu kept, %zu removed, in one change\n", a->ifname,
+		added, added == 1 ? "y" : "ies", present, removed);
 	return 0;
 }
 

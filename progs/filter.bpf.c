@@ -85,55 +85,63 @@ struct xdpl_arp {
 #define ND_SOLICIT 135
 #define ND_ADVERT 136
 
-static __always_inline __u32 match_ether(const __u8 *mac, __u8 dir)
+/* The generation of the rule set this packet uses (read once per packet). */
+#define GEN(g) ((g)&1)
+
+static __always_inline __u32 rule_id(const struct xdpl_filter_rule *r, __u32 g)
+{
+	return r ? r->id[GEN(g)] : 0;
+}
+
+static __always_inline __u32 match_ether(const __u8 *mac, __u8 dir, __u32 g)
 {
 	struct xdpl_filter_ether key = { .dir = dir };
 	struct xdpl_filter_rule *r;
 
 	__builtin_memcpy(key.addr, mac, ETH_ALEN);
 	r = bpf_map_lookup_elem(&flt_ether, &key);
-	return r ? r->id : 0;
+	return rule_id(r, g);
 }
 
-static __always_inline __u32 match_ip4(void *map, const __u8 *addr)
+static __always_inline __u32 match_ip4(void *map, const __u8 *addr, __u32 g)
 {
 	struct xdpl_filter_lpm4 key = { .prefixlen = 32 };
 	struct xdpl_filter_rule *r;
 
 	__builtin_memcpy(key.addr, addr, 4);
 	r = bpf_map_lookup_elem(map, &key);
-	return r ? r->id : 0;
+	return rule_id(r, g);
 }
 
-static __always_inline __u32 match_ip6(void *map, const __u8 *addr)
+static __always_inline __u32 match_ip6(void *map, const __u8 *addr, __u32 g)
 {
 	struct xdpl_filter_lpm6 key = { .prefixlen = 128 };
 	struct xdpl_filter_rule *r;
 
 	__builtin_memcpy(key.addr, addr, 16);
 	r = bpf_map_lookup_elem(map, &key);
-	return r ? r->id : 0;
+	return rule_id(r, g);
 }
 
-static __always_inline __u32 match_port(__u16 port, __u8 proto, __u8 dir)
+static __always_inline __u32 match_port(__u16 port, __u8 proto, __u8 dir, __u32 g)
 {
 	struct xdpl_filter_port key = { .port = port, .proto = proto, .dir = dir };
 	struct xdpl_filter_rule *r;
 
 	r = bpf_map_lookup_elem(&flt_port, &key);
-	return r ? r->id : 0;
+	return rule_id(r, g);
 }
 
-static __always_inline __u32 match_ether_rules(struct xdpl_pkt *p, __u32 active)
+static __always_inline __u32 match_ether_rules(struct xdpl_pkt *p, __u32 active, __u32 g)
 {
 	__u32 id = 0;
 
 	if (!FEAT(ETHER))
 		return 0;
 	if (active & XDPL_FILTER_HAS_ETHER_SRC)
-		id = match_ether(p->smac, XDPL_FILTER_SRC);
+		id = match_ether(p->smac, XDPL_FILTER_SRC, g);
 	if (!id && (active & XDPL_FILTER_HAS_ETHER_DST))
-		id = match_ether(p->dmac, XDPL_FILTER_DST);
+		id = match_ether(p->dmac, XDPL_FILTER_DST, g);
 	return id;
 }
 
@@ -142,7 +150,8 @@ static __always_inline __u32 match_ether_rules(struct xdpl_pkt *p, __u32 active)
  * request is a destination (someone wants to reach it), the target of a reply
  * a source (someone has it).
  */
-static __always_inline __u32 match_arp(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 active)
+static __always_inline __u32 match_arp(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 active,
+				       __u32 g)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -158,17 +167,17 @@ static __always_inline __u32 match_arp(struct xdp_md *ctx, struct xdpl_pkt *p, _
 	if (a->ptype != bpf_htons(ETH_P_IP) || a->plen != 4)
 		return 0;
 	if (active & XDPL_FILTER_HAS_SRC4)
-		id = match_ip4(&flt_src4, a->sip);
+		id = match_ip4(&flt_src4, a->sip, g);
 	if (!id && a->op == bpf_htons(ARPOP_REQUEST) && (active & XDPL_FILTER_HAS_DST4))
-		id = match_ip4(&flt_dst4, a->tip);
+		id = match_ip4(&flt_dst4, a->tip, g);
 	if (!id && a->op == bpf_htons(ARPOP_REPLY) && (active & XDPL_FILTER_HAS_SRC4))
-		id = match_ip4(&flt_src4, a->tip);
+		id = match_ip4(&flt_src4, a->tip, g);
 	return id;
 }
 
 /* Neighbour discovery: the target of a solicitation is a destination, of an advertisement a source.
  */
-static __always_inline __u32 match_nd(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 active)
+static __always_inline __u32 match_nd(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 active, __u32 g)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -185,9 +194,9 @@ static __always_inline __u32 match_nd(struct xdp_md *ctx, struct xdpl_pkt *p, __
 	if ((void *)(target + 16) > data_end || ip6h->nexthdr != IPPROTO_ICMPV6)
 		return 0;
 	if (p->icmp_type == ND_SOLICIT && (active & XDPL_FILTER_HAS_DST6))
-		return match_ip6(&flt_dst6, target);
+		return match_ip6(&flt_dst6, target, g);
 	if (p->icmp_type == ND_ADVERT && (active & XDPL_FILTER_HAS_SRC6))
-		return match_ip6(&flt_src6, target);
+		return match_ip6(&flt_src6, target, g);
 	return 0;
 }
 
@@ -203,54 +212,54 @@ static __always_inline int is_nd(struct xdpl_pkt *p)
 }
 
 /* The first matching rule decides (ether, addresses, ARP/ND addresses, ports). */
-static __always_inline __u32 match(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 active)
+static __always_inline __u32 match(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 active, __u32 g)
 {
 	__u32 id;
 
-	id = match_ether_rules(p, active);
+	id = match_ether_rules(p, active, g);
 	if (id)
 		return id;
 
 	if (p->family == XDPL_AF_INET && FEAT(IPV4)) {
 		if (active & XDPL_FILTER_HAS_SRC4) {
-			id = match_ip4(&flt_src4, p->saddr);
+			id = match_ip4(&flt_src4, p->saddr, g);
 			if (id)
 				return id;
 		}
 		if (active & XDPL_FILTER_HAS_DST4) {
-			id = match_ip4(&flt_dst4, p->daddr);
+			id = match_ip4(&flt_dst4, p->daddr, g);
 			if (id)
 				return id;
 		}
 	} else if (p->family == XDPL_AF_INET6 && FEAT(IPV6)) {
 		if (active & XDPL_FILTER_HAS_SRC6) {
-			id = match_ip6(&flt_src6, p->saddr);
+			id = match_ip6(&flt_src6, p->saddr, g);
 			if (id)
 				return id;
 		}
 		if (active & XDPL_FILTER_HAS_DST6) {
-			id = match_ip6(&flt_dst6, p->daddr);
+			id = match_ip6(&flt_dst6, p->daddr, g);
 			if (id)
 				return id;
 		}
 		if (is_nd(p)) {
-			id = match_nd(ctx, p, active);
+			id = match_nd(ctx, p, active, g);
 			if (id)
 				return id;
 		}
 	} else if (is_arp(p)) {
-		return match_arp(ctx, p, active);
+		return match_arp(ctx, p, active, g);
 	}
 
 	if (p->has_ports && ((p->l4proto == IPPROTO_TCP && FEAT(TCP)) ||
 			     (p->l4proto == IPPROTO_UDP && FEAT(UDP)))) {
 		if (active & XDPL_FILTER_HAS_PORT_SRC) {
-			id = match_port(p->sport, p->l4proto, XDPL_FILTER_SRC);
+			id = match_port(p->sport, p->l4proto, XDPL_FILTER_SRC, g);
 			if (id)
 				return id;
 		}
 		if (active & XDPL_FILTER_HAS_PORT_DST)
-			id = match_port(p->dport, p->l4proto, XDPL_FILTER_DST);
+			id = match_port(p->dport, p->l4proto, XDPL_FILTER_DST, g);
 	}
 	return id;
 }
@@ -270,13 +279,16 @@ int filter(struct xdp_md *ctx)
 {
 	struct xdpl_pkt pkt = {};
 	struct xdpl_filter_config *cfg;
-	__u32 key = 0, id, policy, flags, verdict;
+	__u32 key = 0, id, policy, flags, verdict, g, active;
 
 	if (xdpl_parse(ctx, &pkt) < 0)
 		return XDP_PASS;
 	cfg = bpf_map_lookup_elem(&flt_cfg, &key);
 	if (!cfg)
 		return XDP_PASS;
+	/* the generation first: a swap flips it after the new set's entries are in */
+	g = GEN(*(volatile __u32 *)&cfg->gen);
+	active = cfg->active[g];
 	if (cfg->flags & XDPL_FILTER_CFG_SET) {
 		policy = cfg->policy;
 		flags = cfg->flags;
@@ -287,13 +299,13 @@ int filter(struct xdp_md *ctx)
 
 	if ((flags & XDPL_FILTER_NEIGH_OFF) && (is_arp(&pkt) || is_nd(&pkt))) {
 		/* only Ethernet rules, and the policy never drops them */
-		id = match_ether_rules(&pkt, cfg->active);
+		id = match_ether_rules(&pkt, active, g);
 		if (id)
 			verdict = policy == XDPL_FILTER_POLICY_DENY ? XDP_PASS : XDP_DROP;
 		else
 			verdict = XDP_PASS;
 	} else {
-		id = match(ctx, &pkt, cfg->active);
+		id = match(ctx, &pkt, active, g);
 		if (id)
 			verdict = policy == XDPL_FILTER_POLICY_DENY ? XDP_PASS : XDP_DROP;
 		else

@@ -625,3 +625,65 @@ for i in range(2):
 	ping_ok 2
 	[ "$(xdpl_b filter veth0 list --json | jq '.rules | length')" -eq 0 ]
 }
+
+@test "rules FILE --replace swaps the whole set atomically: under a flood no packet meets half of each" {
+	local old=$BATS_TEST_TMPDIR/old new=$BATS_TEST_TMPDIR/new out=$BATS_TEST_TMPDIR/pairs i
+	for i in $(seq 0 199); do echo "port $((20000 + i)) -p udp"; done >"$old"
+	for i in $(seq 0 199); do echo "port $((30000 + i)) -p udp"; done >"$new"
+	xdpl_b filter veth0 rules "$old"
+	[ "$(nrules)" -eq 200 ]
+	# B records which of each pair (C to 20199, dropped by the old set; D to 30199, by
+	# the new one) arrived; A sends pairs back to back while B swaps the sets.
+	on_b python3 -c '
+import socket, sys, select
+socks = []
+for p in (20199, 30199):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 24)
+    s.bind(("192.0.2.2", p)); socks.append(s)
+open(sys.argv[1] + ".ready", "w").close()
+got = {}
+while True:
+    r, _, _ = select.select(socks, [], [], 2.0)
+    if not r:
+        break
+    for s in r:
+        while True:
+            try:
+                d = s.recv(64, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                break
+            seq = int(d)
+            got[seq] = got.get(seq, 0) | (1 if s is socks[0] else 2)
+n = max(got) + 1 if got else 0
+open(sys.argv[1], "w").write("".join(str(got.get(i, 0)) for i in range(n)) + "\n")
+' "$out" &
+	for i in $(seq 50); do [ -e "$out.ready" ] && break; sleep 0.05; done
+	on_a python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+end = time.time() + 3
+i = 0
+while time.time() < end:
+    for p in (20199, 30199):
+        s.sendto(b"%d" % i, ("192.0.2.2", p))
+    i += 1
+    if i % 64 == 0:
+        time.sleep(0.0005)
+s.sendto(b"%d" % i, ("192.0.2.2", 20199)); s.sendto(b"%d" % i, ("192.0.2.2", 30199))
+' &
+	sleep 1
+	run xdpl_b filter veth0 rules "$new" --replace
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"200 rule entries added, 0 kept, 200 removed"* ]]
+	wait
+	[ "$(nrules)" -eq 200 ]
+	# per pair: 2 = only D arrived (old set), 1 = only C (new set)
+	seq=$(cat "$out")
+	echo "pairs: ${#seq}, old-set pairs: $(tr -cd 2 <<<"$seq" | wc -c), new-set pairs: $(tr -cd 1 <<<"$seq" | wc -c)"
+	[[ "$seq" == 2*1* ]] || [[ "$seq" =~ ^2+[03]?1+$ ]]
+	[ "$(tr -cd 2 <<<"$seq" | wc -c)" -gt 1000 ]
+	[ "$(tr -cd 1 <<<"$seq" | wc -c)" -gt 1000 ]
+	# the last pair went after the swap: only C
+	[ "${seq: -1}" = 1 ]
+}

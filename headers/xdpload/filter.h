@@ -84,12 +84,20 @@ enum xdpl_filter_feature {
 	XDPL_FILTER_FEAT_ALL = 0x1f,
 };
 
-/* Value of "flt_cfg" (array, one entry, key 0): changed at runtime. */
+/*
+ * Value of "flt_cfg" (array, one entry, key 0): changed at runtime.
+ *
+ * A rule set has two generations (gen 0 and 1), so a whole new set replaces
+ * the old one atomically: user space writes the entries of the next
+ * generation next to the current ones (each entry has an id per generation),
+ * then flips gen, the one value a packet reads first; then it removes what
+ * only the old generation had. A packet sees the old set or the new one.
+ */
 struct xdpl_filter_config {
-	__u32 policy; /* enum xdpl_filter_policy (when flags has XDPL_FILTER_CFG_SET) */
-	__u32 active; /* enum xdpl_filter_active bits */
-	__u32 flags;  /* enum xdpl_filter_flags */
-	__u32 pad;
+	__u32 policy;	 /* enum xdpl_filter_policy (when flags has XDPL_FILTER_CFG_SET) */
+	__u32 flags;	 /* enum xdpl_filter_flags */
+	__u32 gen;	 /* the generation packets use: 0 or 1 */
+	__u32 active[2]; /* per generation: enum xdpl_filter_active bits */
 };
 
 /*
@@ -138,9 +146,17 @@ struct xdpl_filter_ether {
 	__u8 pad;
 };
 
-/* Value of every match map. */
+/*
+ * Value of every match map. id[g] is what a lookup that finds this entry
+ * means in generation g: the rule's own id (1 .. XDPL_FILTER_MAX_RULES, the
+ * index into flt_hits) when the entry is a rule of generation g (bit g of
+ * own); during a swap, for an entry of the other generation only, the id of
+ * the rule that generation g's own entries give for it (in an LPM trie the
+ * longest prefix of g covering this one), or 0 for none.
+ */
 struct xdpl_filter_rule {
-	__u32 id; /* 1 .. XDPL_FILTER_MAX_RULES, index into flt_hits */
+	__u32 id[2];
+	__u32 own; /* bit g: a rule of generation g */
 };
 
 /* Value of "flt_hits" (per rule) and "flt_stats" (per XDP action), per CPU. */

@@ -27,105 +27,7 @@
 #define FILTER_LOCK_DIR "/run/xdpload"
 #define FILTER_LOCK_FILE FILTER_LOCK_DIR "/filter.lock"
 
-void filter_maps_close(struct filter_maps *m)
-{
-	int *fds[] = { &m->cfg,	 &m->src4,  &m->dst4, &m->src6,	 &m->dst6,
-		       &m->port, &m->ether, &m->hits, &m->stats, &m->ro };
-	size_t i;
-
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
-	}
-}
-
-int filter_maps_open(int prog_fd, struct filter_maps *m)
-{
-	struct {
-		int *fd;
-		const char *name;
-	} maps[] = {
-		{ &m->cfg, XDPL_FILTER_MAP_CFG },     { &m->src4, XDPL_FILTER_MAP_SRC4 },
-		{ &m->dst4, XDPL_FILTER_MAP_DST4 },   { &m->src6, XDPL_FILTER_MAP_SRC6 },
-		{ &m->dst6, XDPL_FILTER_MAP_DST6 },   { &m->port, XDPL_FILTER_MAP_PORT },
-		{ &m->ether, XDPL_FILTER_MAP_ETHER }, { &m->hits, XDPL_FILTER_MAP_HITS },
-		{ &m->stats, XDPL_FILTER_MAP_STATS }, { &m->ro, XDPL_FILTER_MAP_RO },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
-		*maps[i].fd = -1;
-	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		int fd = prog_map_fd_by_name(prog_fd, maps[i].name);
-
-		if (fd < 0) {
-			filter_maps_close(m);
-			return fd;
-		}
-		*maps[i].fd = fd;
-	}
-	return 0;
-}
-
-/* ---- map keys ---- */
-
-static int port_proto(unsigned int proto_bit)
-{
-	return proto_bit == FILTER_PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP;
-}
-
-int filter_rule_keys(const struct filter_maps *m, const struct filter_rule *r,
-		     struct filter_key keys[2])
-{
-	bool src = r->dir == XDPL_FILTER_SRC;
-	int n = 0;
-
-	memset(keys, 0, 2 * sizeof(keys[0]));
-	switch (r->kind) {
-	case FILTER_IP:
-		if (r->family == 4) {
-			struct xdpl_filter_lpm4 k = { .prefixlen = r->prefixlen };
-
-			memcpy(k.addr, r->addr, 4);
-			keys[0].map = src ? m->src4 : m->dst4;
-			memcpy(keys[0].key, &k, sizeof(k));
-		} else {
-			struct xdpl_filter_lpm6 k = { .prefixlen = r->prefixlen };
-
-			memcpy(k.addr, r->addr, 16);
-			keys[0].map = src ? m->src6 : m->dst6;
-			memcpy(keys[0].key, &k, sizeof(k));
-		}
-		return 1;
-	case FILTER_PORT: {
-		unsigned int bit;
-
-		for (bit = FILTER_PROTO_TCP; bit <= FILTER_PROTO_UDP; bit <<= 1) {
-			struct xdpl_filter_port k = { .port = r->port, .dir = r->dir };
-
-			if (!(r->protos & bit))
-				continue;
-			k.proto = port_proto(bit);
-			keys[n].map = m->port;
-			memcpy(keys[n].key, &k, sizeof(k));
-			n++;
-		}
-		return n;
-	}
-	case FILTER_ETHER: {
-		struct xdpl_filter_ether k = { .dir = r->dir };
-
-		memcpy(k.addr, r->mac, 6);
-		keys[0].map = m->ether;
-		memcpy(keys[0].key, &k, sizeof(k));
-		return 1;
-	}
-	}
-	return 0;
-}
-
-static int lock_rules(void)
+int filter_lock(void)
 {
 	int fd;
 
@@ -142,7 +44,7 @@ static int lock_rules(void)
 	return fd;
 }
 
-static void unlock_rules(int fd)
+void filter_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);
@@ -174,8 +76,12 @@ static int collect_ids(int map_fd, unsigned char *used)
 	if (ks > sizeof(key))
 		return -EINVAL;
 	while (!bpf_map_get_next_key(map_fd, prev, next)) {
-		if (!bpf_map_lookup_elem(map_fd, next, &v) && v.id <= XDPL_FILTER_MAX_RULES)
-			used[v.id] = 1;
+		if (!bpf_map_lookup_elem(map_fd, next, &v)) {
+			if (v.id[0] <= XDPL_FILTER_MAX_RULES)
+				used[v.id[0]] = 1;
+			if (v.id[1] <= XDPL_FILTER_MAX_RULES)
+				used[v.id[1]] = 1;
+		}
 		memcpy(key, next, ks);
 		prev = key;
 	}
@@ -183,7 +89,7 @@ static int collect_ids(int map_fd, unsigned char *used)
 }
 
 /* The ids in use, once per change: a bulk change allocates from it in memory. */
-static int used_ids(const struct filter_maps *m, unsigned char **used)
+int filter_used_ids(const struct filter_maps *m, unsigned char **used)
 {
 	int maps[] = { m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether };
 	size_t i;
@@ -202,7 +108,7 @@ static int used_ids(const struct filter_maps *m, unsigned char **used)
 	return err;
 }
 
-static int alloc_id(unsigned char *used, __u32 *next, __u32 *id)
+int filter_alloc_id(unsigned char *used, __u32 *next, __u32 *id)
 {
 	for (; *next <= XDPL_FILTER_MAX_RULES; (*next)++) {
 		if (!used[*next]) {
@@ -214,7 +120,7 @@ static int alloc_id(unsigned char *used, __u32 *next, __u32 *id)
 	return -ENOSPC;
 }
 
-static int zero_counter(const struct filter_maps *m, __u32 id)
+int filter_zero_counter(const struct filter_maps *m, __u32 id)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct xdpl_filter_counter *vals;
@@ -231,31 +137,44 @@ static int zero_counter(const struct filter_maps *m, __u32 id)
 	return err;
 }
 
-static bool map_empty(int map_fd)
-{
-	__u8 next[32];
-
-	return bpf_map_get_next_key(map_fd, NULL, next) != 0;
-}
-
-/* OR into *bits the direction bits of the entries of a port or ether map. */
-static void dir_bits(int map_fd, size_t dir_off, __u32 src_bit, __u32 dst_bit, __u32 *bits)
+/*
+ * OR into *bits @src_bit or @dst_bit for each entry of @map_fd that means
+ * something in generation @g (a direction at @dir_off of the key, or the map's
+ * own direction when @dir_off is negative: @src_bit for it).
+ */
+static void gen_bits(int map_fd, __u32 g, int dir_off, __u32 src_bit, __u32 dst_bit, __u32 *bits)
 {
 	__u8 key[32], next[32];
+	struct xdpl_filter_rule v;
 	void *prev = NULL;
 	__u32 ks = 0;
 
 	if (filter_map_key_size(map_fd, &ks) || ks > sizeof(key))
 		return;
 	while (!bpf_map_get_next_key(map_fd, prev, next)) {
-		*bits |= next[dir_off] == XDPL_FILTER_DST ? dst_bit : src_bit;
 		memcpy(key, next, ks);
 		prev = key;
+		if (bpf_map_lookup_elem(map_fd, key, &v) || !v.id[g & 1])
+			continue;
+		*bits |= dir_off >= 0 && key[dir_off] == XDPL_FILTER_DST ? dst_bit : src_bit;
 	}
 }
 
+void filter_active_bits(const struct filter_maps *m, __u32 g, __u32 *bits)
+{
+	*bits = 0;
+	gen_bits(m->src4, g, -1, XDPL_FILTER_HAS_SRC4, 0, bits);
+	gen_bits(m->dst4, g, -1, XDPL_FILTER_HAS_DST4, 0, bits);
+	gen_bits(m->src6, g, -1, XDPL_FILTER_HAS_SRC6, 0, bits);
+	gen_bits(m->dst6, g, -1, XDPL_FILTER_HAS_DST6, 0, bits);
+	gen_bits(m->port, g, offsetof(struct xdpl_filter_port, dir), XDPL_FILTER_HAS_PORT_SRC,
+		 XDPL_FILTER_HAS_PORT_DST, bits);
+	gen_bits(m->ether, g, offsetof(struct xdpl_filter_ether, dir), XDPL_FILTER_HAS_ETHER_SRC,
+		 XDPL_FILTER_HAS_ETHER_DST, bits);
+}
+
 /* flt_cfg as the program applies it: before user space set it, the load-time values. */
-static int cfg_read(const struct filter_maps *m, struct xdpl_filter_config *cfg)
+int filter_cfg_read(const struct filter_maps *m, struct xdpl_filter_config *cfg)
 {
 	struct xdpl_filter_ro ro = {};
 	__u32 key = 0;
@@ -271,7 +190,7 @@ static int cfg_read(const struct filter_maps *m, struct xdpl_filter_config *cfg)
 	return 0;
 }
 
-static int cfg_write(const struct filter_maps *m, const struct xdpl_filter_config *cfg)
+int filter_cfg_write(const struct filter_maps *m, const struct xdpl_filter_config *cfg)
 {
 	__u32 key = 0;
 
@@ -284,31 +203,30 @@ static int cfg_write(const struct filter_maps *m, const struct xdpl_filter_confi
  * Tell the program which match maps hold rules (it skips the others).
  * Called with the rules lock held, after every change of a match map.
  */
-static int update_active(const struct filter_maps *m)
+int filter_update_active(const struct filter_maps *m)
 {
 	struct xdpl_filter_config cfg = {};
 	__u32 bits = 0;
 	int err;
 
-	if (!map_empty(m->src4))
-		bits |= XDPL_FILTER_HAS_SRC4;
-	if (!map_empty(m->dst4))
-		bits |= XDPL_FILTER_HAS_DST4;
-	if (!map_empty(m->src6))
-		bits |= XDPL_FILTER_HAS_SRC6;
-	if (!map_empty(m->dst6))
-		bits |= XDPL_FILTER_HAS_DST6;
-	dir_bits(m->port, offsetof(struct xdpl_filter_port, dir), XDPL_FILTER_HAS_PORT_SRC,
-		 XDPL_FILTER_HAS_PORT_DST, &bits);
-	dir_bits(m->ether, offsetof(struct xdpl_filter_ether, dir), XDPL_FILTER_HAS_ETHER_SRC,
-		 XDPL_FILTER_HAS_ETHER_DST, &bits);
-	err = cfg_read(m, &cfg);
+	err = filter_cfg_read(m, &cfg);
 	if (err)
 		return err;
-	if (cfg.active == bits)
+	filter_active_bits(m, cfg.gen, &bits);
+	if (cfg.active[cfg.gen & 1] == bits)
 		return 0;
-	cfg.active = bits;
-	return cfg_write(m, &cfg);
+	cfg.active[cfg.gen & 1] = bits;
+	return filter_cfg_write(m, &cfg);
+}
+
+/* The generation packets use now (read under the lock). */
+static int cur_gen(const struct filter_maps *m, __u32 *g)
+{
+	struct xdpl_filter_config cfg;
+	int err = filter_cfg_read(m, &cfg);
+
+	*g = cfg.gen & 1;
+	return err;
 }
 
 /* What filter_change did, to undo it. */
@@ -364,7 +282,7 @@ static void undo_free(struct undo *u)
 	free(u->added);
 }
 
-static int del_key(const struct filter_key *k, struct undo *u, size_t *found)
+static int del_key(const struct filter_key *k, __u32 g, struct undo *u, size_t *found)
 {
 	struct xdpl_filter_rule v;
 
@@ -372,31 +290,35 @@ static int del_key(const struct filter_key *k, struct undo *u, size_t *found)
 		return errno == ENOENT ? 0 : -errno;
 	if (bpf_map_delete_elem(k->map, k->key))
 		return errno == ENOENT ? 0 : -errno;
-	if (found)
+	if (found && (v.own & (1u << g)))
 		(*found)++;
 	return undo_push(u, k, &v, false);
 }
 
-static int add_key(const struct filter_maps *m, const struct filter_key *k, unsigned char *used,
-		   __u32 *next, struct undo *u, size_t *added, size_t *present)
+static int add_key(const struct filter_maps *m, const struct filter_key *k, __u32 g,
+		   unsigned char *used, __u32 *next, struct undo *u, size_t *added, size_t *present)
 {
-	struct xdpl_filter_rule v;
+	struct xdpl_filter_rule v = {}, old;
+	bool leftover;
 	int err;
 
-	if (!bpf_map_lookup_elem(k->map, k->key, &v)) {
+	leftover = !bpf_map_lookup_elem(k->map, k->key, &old);
+	if (leftover && (old.own & (1u << g))) {
 		(*present)++;
 		return 0;
 	}
-	err = alloc_id(used, next, &v.id);
+	/* (a leftover of a swap that did not finish: made a rule of this generation) */
+	err = filter_alloc_id(used, next, &v.id[g]);
 	/* Zero the counter before the rule can match, so it counts from 0. */
 	if (!err)
-		err = zero_counter(m, v.id);
+		err = filter_zero_counter(m, v.id[g]);
 	if (err)
 		return err;
-	if (bpf_map_update_elem(k->map, k->key, &v, BPF_NOEXIST))
+	v.own = 1u << g;
+	if (bpf_map_update_elem(k->map, k->key, &v, BPF_ANY))
 		return errno == E2BIG ? -ENOSPC : -errno;
 	(*added)++;
-	return undo_push(u, k, &v, true);
+	return leftover ? undo_push(u, k, &old, false) : undo_push(u, k, &v, true);
 }
 
 int filter_change(const struct filter_maps *m, const struct filter_rule *add, size_t nadd,
@@ -406,36 +328,37 @@ int filter_change(const struct filter_maps *m, const struct filter_rule *add, si
 	struct undo u = {};
 	unsigned char *used = NULL;
 	size_t i, nadded = 0, npresent = 0;
-	__u32 next = 1;
+	__u32 next = 1, g = 0;
 	int n, k, lock, err = 0;
 
 	for (i = 0; i < nadd + ndel; i++)
 		if (filter_rule_keys(m, i < nadd ? &add[i] : &del[i - nadd], keys) <= 0)
 			return -EINVAL;
-	lock = lock_rules();
+	lock = filter_lock();
 	if (lock < 0)
 		return lock;
+	err = cur_gen(m, &g);
 	for (i = 0; i < ndel && !err; i++) {
 		n = filter_rule_keys(m, &del[i], keys);
 		for (k = 0; k < n && !err; k++)
-			err = del_key(&keys[k], &u, NULL);
+			err = del_key(&keys[k], g, &u, NULL);
 	}
 	if (!err && nadd)
-		err = used_ids(m, &used);
+		err = filter_used_ids(m, &used);
 	for (i = 0; i < nadd && !err; i++) {
 		n = filter_rule_keys(m, &add[i], keys);
 		for (k = 0; k < n && !err; k++)
-			err = add_key(m, &keys[k], used, &next, &u, &nadded, &npresent);
+			err = add_key(m, &keys[k], g, used, &next, &u, &nadded, &npresent);
 	}
 	if (!err)
-		err = update_active(m);
+		err = filter_update_active(m);
 	if (err) {
 		/* Nothing half-applied. */
 		undo_run(&u);
-		update_active(m);
+		filter_update_active(m);
 		nadded = npresent = 0;
 	}
-	unlock_rules(lock);
+	filter_unlock(lock);
 	free(used);
 	undo_free(&u);
 	if (added)
@@ -462,21 +385,23 @@ static int del_keys(const struct filter_maps *m, const struct filter_key *keys, 
 {
 	struct undo u = {};
 	size_t i;
+	__u32 g = 0;
 	int lock, err = 0;
 
-	lock = lock_rules();
+	lock = filter_lock();
 	if (lock < 0)
 		return lock;
+	err = cur_gen(m, &g);
 	for (i = 0; i < n && !err; i++)
-		err = del_key(&keys[i], &u, found);
+		err = del_key(&keys[i], g, &u, found);
 	if (!err && *found)
-		err = update_active(m);
+		err = filter_update_active(m);
 	if (err) {
 		undo_run(&u);
-		update_active(m);
+		filter_update_active(m);
 		*found = 0;
 	}
-	unlock_rules(lock);
+	filter_unlock(lock);
 	undo_free(&u);
 	return err;
 }
@@ -558,74 +483,6 @@ int filter_flush(const struct filter_maps *m, size_t *removed)
 	return err;
 }
 
-/* ---- settings ---- */
-
-int filter_settings_get(const struct filter_maps *m, struct filter_settings *s)
-{
-	struct xdpl_filter_config cfg;
-	struct xdpl_filter_ro ro = {};
-	__u32 key = 0;
-	int err;
-
-	err = cfg_read(m, &cfg);
-	if (err)
-		return err;
-	if (bpf_map_lookup_elem(m->ro, &key, &ro))
-		return -errno;
-	s->policy = cfg.policy == XDPL_FILTER_POLICY_DENY ? XDPL_FILTER_POLICY_DENY
-							  : XDPL_FILTER_POLICY_ALLOW;
-	s->neigh = !(cfg.flags & XDPL_FILTER_NEIGH_OFF);
-	s->features = ro.features;
-	return 0;
-}
-
-int filter_policy_get(const struct filter_maps *m, enum xdpl_filter_policy *policy)
-{
-	struct filter_settings s = {};
-	int err;
-
-	err = filter_settings_get(m, &s);
-	if (!err)
-		*policy = s.policy;
-	return err;
-}
-
-/* Change flt_cfg under the rules lock: the policy, or one flag. */
-static int cfg_update(const struct filter_maps *m, int policy, __u32 set, __u32 clear)
-{
-	struct xdpl_filter_config cfg;
-	int lock, err;
-
-	lock = lock_rules();
-	if (lock < 0)
-		return lock;
-	err = cfg_read(m, &cfg);
-	if (!err) {
-		if (policy >= 0)
-			cfg.policy = policy;
-		cfg.flags = (cfg.flags | set | XDPL_FILTER_CFG_SET) & ~clear;
-		err = cfg_write(m, &cfg);
-	}
-	unlock_rules(lock);
-	return err;
-}
-
-int filter_policy_set(const struct filter_maps *m, enum xdpl_filter_policy policy)
-{
-	return cfg_update(m, policy, 0, 0);
-}
-
-int filter_neigh_set(const struct filter_maps *m, bool on)
-{
-	return on ? cfg_update(m, -1, 0, XDPL_FILTER_NEIGH_OFF)
-		  : cfg_update(m, -1, XDPL_FILTER_NEIGH_OFF, 0);
-}
-
-const char *filter_policy_str(enum xdpl_filter_policy p)
-{
-	return p == XDPL_FILTER_POLICY_DENY ? "deny" : "allow";
-}
-
 /* ---- load's options ---- */
 
 static const char *const policy_words[] = { "allow", "deny", NULL };
@@ -674,47 +531,5 @@ int filter_builtin_configure(struct bpf_object *obj, const __u64 *vals)
 	if (err)
 		return xdpl_err(XDPL_ERR_FAIL, err, "filter: cannot set its load options: %s",
 				strerror(-err));
-	return 0;
-}
-
-/* ---- who shares these rules ---- */
-
-static __u32 map_id(int fd)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-
-	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
-}
-
-int filter_ifaces(const struct filter_maps *m, struct xdpl_iface **out, int *nout)
-{
-	struct xdpl_iface *all = NULL;
-	__u32 want = map_id(m->cfg);
-	int n = 0, i, k = 0, err;
-
-	*out = NULL;
-	*nout = 0;
-	err = iface_list(&all, &n);
-	if (err)
-		return err;
-	for (i = 0; i < n; i++) {
-		struct filter_maps other;
-		int fd;
-
-		/* status is quiet about interfaces without a filter: not an error here */
-		fd = attached_prog_fd(&all[i], "filter");
-		xdpl_err_clear();
-		if (fd < 0)
-			continue;
-		if (!filter_maps_open(fd, &other)) {
-			if (map_id(other.cfg) == want)
-				all[k++] = all[i];
-			filter_maps_close(&other);
-		}
-		close(fd);
-	}
-	*out = all;
-	*nout = k;
 	return 0;
 }

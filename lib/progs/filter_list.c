@@ -145,6 +145,13 @@ int filter_list(const struct filter_maps *m, struct filter_rule **rules, size_t 
 	size_t i;
 	int err = 0;
 
+	struct xdpl_filter_config cfg;
+	__u32 g;
+
+	err = filter_cfg_read(m, &cfg);
+	if (err)
+		return err;
+	g = cfg.gen & 1;
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++) {
 		__u8 key[32], next[32];
 		struct xdpl_filter_rule v;
@@ -161,15 +168,17 @@ int filter_list(const struct filter_maps *m, struct filter_rule **rules, size_t 
 			prev = key;
 			if (bpf_map_lookup_elem(maps[i], key, &v))
 				continue; /* deleted meanwhile */
+			if (!(v.own & (1u << g)))
+				continue; /* the other generation's, during a swap */
 			r = vec_push(&vec);
 			if (!r) {
 				err = -ENOMEM;
 				break;
 			}
 			key_to_rule(i, key, r);
-			r->id = v.id;
-			if (v.id && v.id <= XDPL_FILTER_MAX_RULES) {
-				err = sum_counter(m->hits, v.id, &c);
+			r->id = v.id[g];
+			if (r->id && r->id <= XDPL_FILTER_MAX_RULES) {
+				err = sum_counter(m->hits, r->id, &c);
 				if (err)
 					break;
 				r->hits = c.packets;
