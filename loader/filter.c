@@ -14,6 +14,7 @@
 #include "json_writer.h"
 #include "log.h"
 #include "output.h"
+#include "progs/filter_combo.h"
 
 struct filter_cfg {
 	bool src, dst, tcp, udp, remove, status, replace;
@@ -24,6 +25,7 @@ struct filter_cfg {
 	const char *ifname, *kind, *verb, *value;
 	unsigned int dirs, protos; /* FILTER_DIR_*, FILTER_PROTO_*; 0: not given */
 	struct filter_rule rule;
+	struct xdpl_filter_combo combo; /* rule: a combined rule */
 	/* the rules of a rules file */
 	struct filter_rule *file_rules;
 	size_t nfile;
@@ -244,6 +246,27 @@ static int filter_check(struct cmd_ctx *ctx, void *cfg)
 	ret = parse_flags(a);
 	if (ret)
 		return ret;
+	if (!strcmp(a->kind, "rule")) {
+		char **w = ctx->args + 2, err[200];
+		int n = ctx->nargs - 2;
+
+		if (n && (!strcmp(w[0], "add") || !strcmp(w[0], "del"))) {
+			a->remove |= !strcmp(w[0], "del");
+			w++;
+			n--;
+		}
+		if (a->dirs || a->protos)
+			return usage_error("filter", "rule: write its fields as words (src, dst, "
+						     "proto, sport, dport, vlan), not -m or -p");
+		if (output_json)
+			return usage_error("filter", "--json only applies to list, status, poll "
+						     "and to reading the policy");
+		if (filter_combo_parse(w, n, &a->combo, err, sizeof(err)))
+			return usage_error("filter", "rule: %s", err);
+		return 0;
+	}
+	if (ctx->nargs > 4)
+		return usage_error("filter", "unexpected argument '%s'", ctx->args[4]);
 	if (is_rule_kind(a->kind)) {
 		if (a->verb && !strcmp(a->verb, "list"))
 			return no_value(a);
@@ -292,8 +315,8 @@ static int filter_check(struct cmd_ctx *ctx, void *cfg)
 		return 0;
 	}
 	return usage_error("filter",
-			   "unknown rule kind '%s' (ip, port, ether, list, status, poll, policy, "
-			   "neigh, flush, rules)",
+			   "unknown rule kind '%s' (ip, port, ether, rule, list, status, poll, "
+			   "policy, neigh, flush, rules)",
 			   a->kind);
 }
 
@@ -338,6 +361,33 @@ static int change_rule(const struct filter_cfg *a, const struct filter_maps *m)
 }
 
 /* rules FILE: one atomic change (filter_swap): a packet sees the old set or the new one */
+static int change_combo(const struct filter_cfg *a, const struct filter_maps *m)
+{
+	char desc[200];
+	int ret, found = 0;
+
+	filter_combo_str(&a->combo, desc, sizeof(desc));
+	if (a->remove) {
+		ret = filter_combo_del(m, &a->combo, &found);
+		if (ret)
+			return rule_error(a, ret, "remove the rule");
+		if (!found)
+			pr_info("%s: no rule '%s': nothing to remove\n", a->ifname, desc);
+		return 0;
+	}
+	ret = filter_combo_add(m, &a->combo);
+	if (ret == -ENOSPC)
+		return xdpl_err(XDPL_ERR_FAIL, ret,
+				"%s: cannot add rule '%s': the filter holds %d combined rules "
+				"already (nothing changed)",
+				a->ifname, desc, XDPL_FILTER_MAX_COMBO);
+	if (ret < 0)
+		return rule_error(a, ret, "add the rule");
+	if (ret == 1)
+		pr_info("%s: rule '%s': already present\n", a->ifname, desc);
+	return 0;
+}
+
 static int apply_file(const struct filter_cfg *a, const struct filter_maps *m)
 {
 	size_t added = 0, present = 0, removed = 0;
@@ -417,8 +467,15 @@ static int filter_run(struct cmd_ctx *ctx, void *cfg)
 		ret = filter_print_status(a->ifname, &m);
 	else if (!strcmp(a->kind, "poll"))
 		ret = filter_poll(a->ifname, &m, a->interval_ms, a->count);
+	else if (!strcmp(a->kind, "rule"))
+		ret = change_combo(a, &m);
 	else if (!strcmp(a->kind, "flush")) {
+		size_t combos = 0;
+
 		ret = filter_flush(&m, &removed);
+		if (!ret)
+			ret = filter_combo_flush(&m, &combos);
+		removed += combos;
 		if (ret)
 			ret = rule_error(a, ret, "flush the rules");
 		else
@@ -428,7 +485,7 @@ static int filter_run(struct cmd_ctx *ctx, void *cfg)
 		ret = apply_file(a, &m);
 	else
 		ret = do_setting(a, &m);
-	if (!ret && a->status && is_rule_kind(a->kind))
+	if (!ret && a->status && (is_rule_kind(a->kind) || !strcmp(a->kind, "rule")))
 		ret = filter_print_status(a->ifname, &m);
 	filter_maps_close(&m);
 	free(a->file_rules);
@@ -437,7 +494,8 @@ static int filter_run(struct cmd_ctx *ctx, void *cfg)
 
 static const struct arg_def filter_args[] = {
 	{ .kind = ARG_IFACE },
-	{ .kind = ARG_WORD, .words = "ip port ether list status poll policy neigh flush rules" },
+	{ .kind = ARG_WORD,
+	  .words = "ip port ether rule list status poll policy neigh flush rules" },
 	{ .kind = ARG_WORD, .words = "add del list allow deny on off" },
 	{ .kind = ARG_ANY },
 	{ .kind = ARG_END },
@@ -451,6 +509,9 @@ const struct cmd_def cmd_filter = {
 		"  xdpload filter IFACE port PORT [-m src,dst] [-p tcp,udp] [-r]\n"
 		"  xdpload filter IFACE ether MAC [-m src,dst] [-r]\n"
 		"  xdpload filter IFACE (ip|port|ether) add|del VALUE ...   (the same; del = -r)\n"
+		"  xdpload filter IFACE rule [src P] [dst P] [proto X] [sport A[-B]] [dport "
+		"A[-B]]\n"
+		"                            [vlan N] [-r]   (every field given must match)\n"
 		"  xdpload filter IFACE [ip|port|ether] list [--json]\n"
 		"  xdpload filter IFACE status [--json] | poll [-i MS] [-c N] [--json]\n"
 		"  xdpload filter IFACE policy [allow|deny] | neigh [on|off]\n"
@@ -465,7 +526,7 @@ const struct cmd_def cmd_filter = {
 	.opts = filter_opts,
 	.args = filter_args,
 	.min_args = 2,
-	.max_args = 4,
+	.max_args = 16,
 	.args_usage =
 		"IFACE (ip|port|ether) [add|del] RULE | IFACE [ip|port|ether] list | "
 		"IFACE (status|poll|flush) | IFACE policy [allow|deny] | IFACE neigh [on|off] | "

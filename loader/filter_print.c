@@ -14,6 +14,7 @@
 #include "json_writer.h"
 #include "output.h"
 #include "progs/filter_set.h"
+#include "progs/filter_combo.h"
 
 const char *filter_rule_desc(const struct filter_rule *r, char *buf, size_t len)
 {
@@ -55,6 +56,41 @@ static void rule_json(struct json_writer *jw, const struct filter_rule *r)
 	jw_end_object(jw);
 }
 
+static void combos_json(struct json_writer *jw, const struct filter_combo *c, size_t n)
+{
+	char desc[200];
+	size_t i;
+
+	jw_name(jw, "combined");
+	jw_start_array(jw);
+	for (i = 0; i < n; i++) {
+		filter_combo_str(&c[i].c, desc, sizeof(desc));
+		jw_start_object(jw);
+		jw_string_field(jw, "rule", desc);
+		jw_uint_field(jw, "slot", c[i].slot);
+		jw_uint_field(jw, "id", c[i].c.id);
+		jw_uint_field(jw, "hits", c[i].hits);
+		jw_uint_field(jw, "bytes", c[i].bytes);
+		jw_end_object(jw);
+	}
+	jw_end_array(jw);
+}
+
+static void combos_text(const struct filter_combo *c, size_t n, bool kib)
+{
+	char desc[200];
+	size_t i;
+
+	if (n)
+		printf("\nCombined rules (checked first, in this order):\n%-60s %12s %14s\n",
+		       "RULE", "HITS", kib ? "KiB" : "BYTES");
+	for (i = 0; i < n; i++) {
+		filter_combo_str(&c[i].c, desc, sizeof(desc));
+		printf("%-60s %12llu %14llu\n", desc, (unsigned long long)c[i].hits,
+		       (unsigned long long)(kib ? (c[i].bytes + 1023) / 1024 : c[i].bytes));
+	}
+}
+
 static int read_all(const char *ifname, const struct filter_maps *m, struct filter_settings *s,
 		    struct filter_rule **rules, size_t *n, __u64 *no_match)
 {
@@ -78,9 +114,14 @@ int filter_print_list(const char *ifname, const struct filter_maps *m, int kind)
 	char key[64];
 	int ret;
 
+	struct filter_combo *combos = NULL;
+	size_t ncombo = 0;
+
 	ret = read_all(ifname, m, &s, &rules, &n, &no_match);
 	if (ret)
 		return ret;
+	if (kind < 0 && filter_combo_list(m, &combos, &ncombo))
+		ncombo = 0;
 	for (i = 0; i < n; i++)
 		if (kind < 0 || rules[i].kind == (enum filter_kind)kind)
 			rules[k++] = rules[i];
@@ -95,10 +136,13 @@ int filter_print_list(const char *ifname, const struct filter_maps *m, int kind)
 		for (i = 0; i < k; i++)
 			rule_json(jw, &rules[i]);
 		jw_end_array(jw);
+		if (kind < 0)
+			combos_json(jw, combos, ncombo);
 		jw_uint_field(jw, "no_match", no_match);
 		jw_end_object(jw);
 		jw_destroy(&jw);
 		free(rules);
+		free(combos);
 		return 0;
 	}
 	printf("%s: filter policy %s, %zu rule%s\n", ifname, filter_policy_str(s.policy), k,
@@ -111,6 +155,8 @@ int filter_print_list(const char *ifname, const struct filter_maps *m, int kind)
 		       filter_dir_str(rules[i].dir), key, (unsigned long long)rules[i].hits,
 		       (unsigned long long)rules[i].bytes);
 	}
+	combos_text(combos, ncombo, false);
+	free(combos);
 	printf("frames matching no rule: %llu (%s)\n", (unsigned long long)no_match,
 	       s.policy == XDPL_FILTER_POLICY_DENY ? "dropped" : "passed");
 	free(rules);
@@ -173,7 +219,7 @@ static void group_modes(const struct group *g, char *buf, size_t len)
 static void status_json(const char *ifname, const char *set, const struct filter_settings *s,
 			const struct xdpl_iface *ifs, int nifs,
 			const struct xdpl_filter_counter *st, const struct filter_rule *rules,
-			size_t n, __u64 no_match)
+			size_t n, const struct filter_combo *combos, size_t ncombo, __u64 no_match)
 {
 	struct json_writer *jw = jw_new(stdout);
 	char feats[64];
@@ -210,6 +256,7 @@ static void status_json(const char *ifname, const char *set, const struct filter
 	for (i = 0; i < n; i++)
 		rule_json(jw, &rules[i]);
 	jw_end_array(jw);
+	combos_json(jw, combos, ncombo);
 	jw_uint_field(jw, "no_match", no_match);
 	jw_end_object(jw);
 	jw_destroy(&jw);
@@ -220,8 +267,9 @@ int filter_print_status(const char *ifname, const struct filter_maps *m)
 	struct xdpl_filter_counter st[XDPL_FILTER_NR_ACTIONS];
 	struct filter_rule *rules = NULL;
 	struct xdpl_iface *ifs = NULL;
+	struct filter_combo *combos = NULL;
 	struct filter_settings s;
-	size_t n = 0, i, j;
+	size_t n = 0, i, j, ncombo = 0;
 	__u64 no_match = 0;
 	char feats[64], key[64], modes[40], set[XDPL_FILTER_SET_LEN] = "";
 	int ret, nifs = 0, a;
@@ -230,6 +278,8 @@ int filter_print_status(const char *ifname, const struct filter_maps *m)
 	if (!ret && (ret = filter_stats(m, st)))
 		ret = xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the filter's counters: %s",
 			       ifname, strerror(-ret));
+	if (!ret && filter_combo_list(m, &combos, &ncombo))
+		ncombo = 0;
 	if (!ret && filter_set_name(m, set))
 		set[0] = '\0';
 	if (!ret && filter_ifaces(m, &ifs, &nifs)) {
@@ -242,7 +292,7 @@ int filter_print_status(const char *ifname, const struct filter_maps *m)
 		return ret;
 	}
 	if (output_json) {
-		status_json(ifname, set, &s, ifs, nifs, st, rules, n, no_match);
+		status_json(ifname, set, &s, ifs, nifs, st, rules, n, combos, ncombo, no_match);
 		goto out;
 	}
 	filter_features_str(s.features, feats, sizeof(feats));
@@ -293,7 +343,9 @@ int filter_print_status(const char *ifname, const struct filter_maps *m)
 	}
 	printf("%-6s %-44s %-20s %12llu\n", "-", "(matching no rule)", "-",
 	       (unsigned long long)no_match);
+	combos_text(combos, ncombo, true);
 out:
+	free(combos);
 	free(ifs);
 	free(rules);
 	return 0;

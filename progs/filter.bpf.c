@@ -52,6 +52,13 @@ struct {
 } flt_ether SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XDPL_FILTER_MAX_COMBO);
+	__type(key, __u32);
+	__type(value, struct xdpl_filter_combo);
+} flt_combo SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XDPL_FILTER_MAX_RULES + 1);
 	__type(key, __u32);
@@ -200,6 +207,85 @@ static __always_inline __u32 match_nd(struct xdp_md *ctx, struct xdpl_pkt *p, __
 	return 0;
 }
 
+/* Do the first @len bits of @a and @pfx agree (@words 32-bit words: 1 for IPv4, 4 for IPv6)? */
+static __always_inline int prefix_ok(const __u8 *a, const __u8 *pfx, __u32 len, int words)
+{
+	int w;
+
+	for (w = 0; w < 4; w++) {
+		__u32 x, y, bits;
+
+		if (w >= words || len <= (__u32)w * 32)
+			break;
+		bits = len - w * 32;
+		__builtin_memcpy(&x, a + w * 4, 4);
+		__builtin_memcpy(&y, pfx + w * 4, 4);
+		x = bpf_ntohl(x);
+		y = bpf_ntohl(y);
+		if (bits < 32) {
+			__u32 mask = ~((1U << (32 - bits)) - 1);
+
+			x &= mask;
+			y &= mask;
+		}
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+static __always_inline int combo_ok(const struct xdpl_filter_combo *c, const struct xdpl_pkt *p,
+				    __u16 vlan)
+{
+	int words = p->family == XDPL_AF_INET6 ? 4 : 1;
+
+	if (c->family && (c->family == 4 ? p->family != XDPL_AF_INET : p->family != XDPL_AF_INET6))
+		return 0;
+	if (c->proto && c->proto != p->l4proto)
+		return 0;
+	if (c->vlan && c->vlan != vlan)
+		return 0;
+	if (c->sport_hi && (!p->has_ports || p->sport < c->sport_lo || p->sport > c->sport_hi))
+		return 0;
+	if (c->dport_hi && (!p->has_ports || p->dport < c->dport_lo || p->dport > c->dport_hi))
+		return 0;
+	if (c->src_len && !prefix_ok(p->saddr, c->src, c->src_len, words))
+		return 0;
+	if (c->dst_len && !prefix_ok(p->daddr, c->dst, c->dst_len, words))
+		return 0;
+	return 1;
+}
+
+/* The outer VLAN id + 1 (0 without a tag). */
+static __always_inline __u16 outer_vlan(struct xdp_md *ctx, const struct xdpl_pkt *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xdpl_vlan_hdr *vh = data + sizeof(struct ethhdr);
+
+	if (!p->vlans || (void *)(vh + 1) > data_end)
+		return 0;
+	return (bpf_ntohs(vh->tci) & 0xfff) + 1;
+}
+
+/* Combined rules, in slot order: the first whose every field matches. */
+static __always_inline __u32 match_combo(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 n)
+{
+	__u16 vlan = outer_vlan(ctx, p);
+	__u32 i;
+
+	for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++) {
+		struct xdpl_filter_combo *c;
+
+		if (i >= n)
+			break;
+		c = bpf_map_lookup_elem(&flt_combo, &i);
+		if (c && c->id && combo_ok(c, p, vlan))
+			return c->id;
+	}
+	return 0;
+}
+
 static __always_inline int is_arp(struct xdpl_pkt *p)
 {
 	return p->eth_proto == ETH_P_ARP;
@@ -305,7 +391,11 @@ int filter(struct xdp_md *ctx)
 		else
 			verdict = XDP_PASS;
 	} else {
-		id = match(ctx, &pkt, active, g);
+		id = 0;
+		if (cfg->ncombo && (FEAT(IPV4) || FEAT(IPV6)))
+			id = match_combo(ctx, &pkt, cfg->ncombo);
+		if (!id)
+			id = match(ctx, &pkt, active, g);
 		if (id)
 			verdict = policy == XDPL_FILTER_POLICY_DENY ? XDP_PASS : XDP_DROP;
 		else

@@ -687,3 +687,57 @@ s.sendto(b"%d" % i, ("192.0.2.2", 20199)); s.sendto(b"%d" % i, ("192.0.2.2", 301
 	# the last pair went after the swap: only C
 	[ "${seq: -1}" = 1 ]
 }
+
+@test "combined rules: prefix, protocol and port range together, VLAN; their own counters; bad ones refused" {
+	lab_add_addr_a "$OTHER_NET"
+	xdpl_b filter veth0 rule src 192.0.2.0/24 proto udp dport 5350-5360
+	# all three fields must match: UDP from A to 5353 and 5360 drop, 5361 passes
+	[ "$(udp_received 5353 3)" -eq 0 ]
+	[ "$(udp_received 5360 2)" -eq 0 ]
+	[ "$(udp_received 5361 2)" -eq 2 ]
+	ping_ok 2 # ICMP: not the protocol
+	run xdpl_b filter veth0 list --json
+	[ "$(jq -r '.combined[0].rule' <<<"$output")" = "src 192.0.2.0/24 proto udp dport 5350-5360" ]
+	[ "$(jq '.combined[0].hits' <<<"$output")" -eq 5 ]
+	[ "$(jq '.combined[0].bytes' <<<"$output")" -gt 0 ]
+	# the same rule again: kept, with its counters
+	run xdpl_b filter veth0 rule add src 192.0.2.0/24 proto udp dport 5350-5360
+	[[ "$output" == *"already present"* ]]
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined[0].hits')" -eq 5 ]
+	# ICMP from one host only
+	xdpl_b filter veth0 rule src "$OTHER_NET/32" proto icmp
+	ping_ok 2
+	run ping_ok 2 -I "$OTHER_NET"
+	[ "$status" -ne 0 ]
+	# a VLAN rule: only frames tagged 10
+	xdpl_b filter veth0 rule vlan 10
+	on_a python3 -c '
+import socket, struct
+def ip4(src, dst):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 0, 0, 64, 17, 0,
+                    socket.inet_aton(src), socket.inet_aton(dst))
+    return h + struct.pack("!HHHH", 1000, 2000, 8, 0)
+eth = bytes.fromhex("020000000002" "020000000001")
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("veth0", 0))
+for vid in (10, 10, 11):
+    s.send(eth + struct.pack("!HH", 0x8100, vid) + struct.pack("!H", 0x0800) + ip4("10.9.0.1", "10.9.0.2"))
+'
+	[ "$(xdpl_b filter veth0 status --json | jq '.combined[] | select(.rule == "vlan 10") | .hits')" -eq 2 ]
+	# removal: exact fields; absent is fine
+	xdpl_b filter veth0 rule del src 192.0.2.0/24 proto udp dport 5350-5360
+	[ "$(udp_received 5353 2)" -eq 2 ]
+	run xdpl_b filter veth0 rule src 192.0.2.0/24 proto udp dport 5350-5360 -r
+	[ "$status" -eq 0 ]
+	for bad in "rule" "rule sport 9-3" "rule dport 0" "rule proto frob" "rule vlan 4095" \
+		"rule src 10.0.0.0/8 dst 2001:db8::/32" "rule src 10.0.0.1/8" "rule color red" \
+		"rule src" "rule dport 53 -m src"; do
+		# shellcheck disable=SC2086
+		run xdpl_b filter veth0 $bad
+		echo "$bad -> $status $output"
+		[ "$status" -eq 2 ]
+	done
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 2 ]
+	xdpl_b filter veth0 flush
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 0 ]
+}

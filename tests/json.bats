@@ -31,8 +31,10 @@ conforms()
 	xdpl_b filter veth0 port 5353 -p udp -m src,dst
 	xdpl_b filter veth0 ip 10.0.0.0/8
 	xdpl_b filter veth0 ether 02:00:00:00:00:09 -m src
+	xdpl_b filter veth0 rule src 10.0.0.0/8 proto udp dport 53-54
 	ping_ok 2
 	xdpl_b filter veth0 list --json | conforms filter_list
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 1 ]
 	xdpl_b filter veth0 status --json | conforms filter_status
 	xdpl_b filter veth0 poll -i 100 -c 2 --json | conforms filter_poll
 	xdpl_b filter veth0 neigh --json | conforms filter_neigh

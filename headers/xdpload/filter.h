@@ -26,6 +26,7 @@
 #define XDPL_FILTER_MAP_ETHER "flt_ether"
 #define XDPL_FILTER_MAP_HITS "flt_hits"
 #define XDPL_FILTER_MAP_STATS "flt_stats"
+#define XDPL_FILTER_MAP_COMBO "flt_combo"
 
 /* Rules per match map, and the size of the id space shared by all maps. */
 #define XDPL_FILTER_MAX_RULES 4096
@@ -98,6 +99,31 @@ struct xdpl_filter_config {
 	__u32 flags;	 /* enum xdpl_filter_flags */
 	__u32 gen;	 /* the generation packets use: 0 or 1 */
 	__u32 active[2]; /* per generation: enum xdpl_filter_active bits */
+	__u32 ncombo;	 /* combined rules: slots 0 .. ncombo-1 of flt_combo are looked at */
+};
+
+/*
+ * Combined rules ("flt_combo", an array of XDPL_FILTER_MAX_COMBO slots): every
+ * field given must match (source and destination prefix, protocol, source and
+ * destination port range, outer VLAN id); they are checked in slot order
+ * before the other rules, and each has its own counters (id). A slot is in use
+ * when its id is not 0. User space writes a new slot with id 0 first, then the
+ * id alone, so a packet never sees half a rule.
+ */
+#define XDPL_FILTER_MAX_COMBO 64
+
+struct xdpl_filter_combo {
+	__u32 id;     /* 0: the slot is free */
+	__u8 family;  /* 0 (any), 4 or 6: the family of the prefixes */
+	__u8 proto;   /* 0 (any) or IPPROTO_* */
+	__u8 src_len; /* prefix lengths; 0 with the address all zero: any */
+	__u8 dst_len;
+	__u16 sport_lo, sport_hi; /* 0, 0: any */
+	__u16 dport_lo, dport_hi;
+	__u16 vlan; /* outer VLAN id + 1; 0: any */
+	__u16 pad;
+	__u8 src[16]; /* network byte order, IPv4 in the first 4 bytes */
+	__u8 dst[16];
 };
 
 /*

@@ -101,6 +101,16 @@ int filter_used_ids(const struct filter_maps *m, unsigned char **used)
 	(*used)[XDPL_FILTER_NO_MATCH] = 1;
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
 		err = collect_ids(maps[i], *used);
+	/* and the combined rules' */
+	for (i = 0; i < XDPL_FILTER_MAX_COMBO && !err; i++) {
+		struct xdpl_filter_combo c;
+		__u32 slot = i;
+
+		if (bpf_map_lookup_elem(m->combo, &slot, &c))
+			err = -errno;
+		else if (c.id <= XDPL_FILTER_MAX_RULES)
+			(*used)[c.id] = 1;
+	}
 	if (err) {
 		free(*used);
 		*used = NULL;

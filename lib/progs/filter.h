@@ -21,7 +21,7 @@
 struct bpf_object;
 
 struct filter_maps {
-	int cfg, src4, dst4, src6, dst6, port, ether, hits, stats, ro;
+	int cfg, src4, dst4, src6, dst6, port, ether, hits, stats, ro, combo;
 };
 
 /* Open the filter maps of program @prog_fd: 0, or -ENOENT if it is not a filter. */

@@ -12,8 +12,8 @@
 
 void filter_maps_close(struct filter_maps *m)
 {
-	int *fds[] = { &m->cfg,	 &m->src4,  &m->dst4, &m->src6,	 &m->dst6,
-		       &m->port, &m->ether, &m->hits, &m->stats, &m->ro };
+	int *fds[] = { &m->cfg,	  &m->src4, &m->dst4,  &m->src6, &m->dst6, &m->port,
+		       &m->ether, &m->hits, &m->stats, &m->ro,	 &m->combo };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -34,6 +34,7 @@ int filter_maps_open(int prog_fd, struct filter_maps *m)
 		{ &m->dst6, XDPL_FILTER_MAP_DST6 },   { &m->port, XDPL_FILTER_MAP_PORT },
 		{ &m->ether, XDPL_FILTER_MAP_ETHER }, { &m->hits, XDPL_FILTER_MAP_HITS },
 		{ &m->stats, XDPL_FILTER_MAP_STATS }, { &m->ro, XDPL_FILTER_MAP_RO },
+		{ &m->combo, XDPL_FILTER_MAP_COMBO },
 	};
 	size_t i;
 

@@ -20,9 +20,11 @@
 
 /* The maps a set holds: the rules, their counters, the runtime settings. */
 static const char *const set_maps[] = {
-	XDPL_FILTER_MAP_CFG,   XDPL_FILTER_MAP_SRC4, XDPL_FILTER_MAP_DST4,
-	XDPL_FILTER_MAP_SRC6,  XDPL_FILTER_MAP_DST6, XDPL_FILTER_MAP_PORT,
-	XDPL_FILTER_MAP_ETHER, XDPL_FILTER_MAP_HITS, NULL,
+	XDPL_FILTER_MAP_CFG,   XDPL_FILTER_MAP_SRC4,
+	XDPL_FILTER_MAP_DST4,  XDPL_FILTER_MAP_SRC6,
+	XDPL_FILTER_MAP_DST6,  XDPL_FILTER_MAP_PORT,
+	XDPL_FILTER_MAP_ETHER, XDPL_FILTER_MAP_HITS,
+	XDPL_FILTER_MAP_COMBO, NULL,
 };
 
 static void kept_name(const struct xdpl_iface *iface, char *buf, size_t sz)
@@ -180,7 +182,8 @@ int filter_set_name(const struct filter_maps *m, char name[XDPL_FILTER_SET_LEN])
 /* Pin the attached filter's set maps as @name (unload --keep-maps). */
 static int keep_maps(const struct filter_maps *m, const char *name)
 {
-	int fds[] = { m->cfg, m->src4, m->dst4, m->src6, m->dst6, m->port, m->ether, m->hits };
+	int fds[] = { m->cfg,  m->src4,	 m->dst4, m->src6, m->dst6,
+		      m->port, m->ether, m->hits, m->combo };
 	struct xdpl_dir dir = XDPL_DIR_INIT;
 	char path[512];
 	int i, err;
