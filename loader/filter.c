@@ -528,10 +528,11 @@ const struct cmd_def cmd_filter = {
 	.min_args = 2,
 	.max_args = 16,
 	.args_usage =
-		"IFACE (ip|port|ether) [add|del] RULE | IFACE [ip|port|ether] list | "
+		"IFACE (ip|port|ether) [add|del] RULE | IFACE rule [add|del] FIELD VALUE... | "
+		"IFACE [ip|port|ether] list | "
 		"IFACE (status|poll|flush) | IFACE policy [allow|deny] | IFACE neigh [on|off] | "
 		"IFACE rules FILE",
-	.args_needed = "an interface and a rule kind (ip, port, ether), list, status, poll, "
+	.args_needed = "an interface and a rule kind (ip, port, ether, rule), list, status, poll, "
 		       "policy, neigh, flush or rules",
 	.cfg_size = sizeof(struct filter_cfg),
 	.defaults = filter_defaults,

@@ -327,7 +327,7 @@ complete_words()
 	# option values are not arguments
 	[ "$(complete_words load -P 10 -m skb "")" = "lo veth0 " ]
 	[ "$(complete_words load --mode=skb veth0 d)" = "drop " ]
-	[ "$(complete_words filter veth0 "")" = "ether flush ip list neigh policy poll port rules status " ]
+	[ "$(complete_words filter veth0 "")" = "ether flush ip list neigh policy poll port rule rules status " ]
 	[ "$(complete_words ratelimit veth0 "")" = "set " ]
 	[ "$(complete_words help f)" = "features filter " ]
 	# numbers: nothing to offer
