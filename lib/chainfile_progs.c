@@ -13,6 +13,7 @@
 #include "log.h"
 #include "progs/filter.h"
 #include "progs/filter_set.h"
+#include "progs/filter_combo.h"
 #include "progs/ratelimit.h"
 
 bool cf_settings_key(const char *key)
@@ -27,7 +28,7 @@ static yaml_node_t *nd(yaml_document_t *doc, int id)
 
 /* ---- the filter ---- */
 
-#define RULE_FIELDS "ip, port, ether, dir, proto"
+#define RULE_FIELDS "ip, port, ether, rule, dir, proto"
 
 static int rule_dir(const char *file, const yaml_node_t *v, unsigned int *dirs)
 {
@@ -52,6 +53,30 @@ static int rule_proto(const char *file, const yaml_node_t *v, unsigned int *prot
 	return 0;
 }
 
+/* "rule: src 10.0.0.0/8 proto udp dport 53": a combined rule's fields as words. */
+static int parse_combo(const char *file, const yaml_node_t *v, struct cf_settings *s)
+{
+	char buf[256], *words[16], *save = NULL, *w, why[200];
+	struct xdpl_filter_combo c, *nc;
+	int n = 0;
+
+	if (!cf_scalar(v) || strlen(cf_scalar(v)) >= sizeof(buf))
+		return cf_error(file, v,
+				"rule: expected its fields, as 'xdpload filter IFACE rule' "
+				"takes them");
+	strcpy(buf, cf_scalar(v));
+	for (w = strtok_r(buf, " \t", &save); w && n < 16; w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	if (filter_combo_parse(words, n, &c, why, sizeof(why)))
+		return cf_error(file, v, "rule: %s", why);
+	nc = realloc(s->combos, (s->ncombos + 1) * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	s->combos = nc;
+	nc[s->ncombos++] = c;
+	return 0;
+}
+
 /* One rule; a port rule for both protocols becomes two, as filter_list() shows them. */
 static int parse_rule(const char *file, yaml_document_t *doc, const yaml_node_t *n,
 		      struct cf_settings *s)
@@ -64,11 +89,18 @@ static int parse_rule(const char *file, yaml_document_t *doc, const yaml_node_t 
 	const char *key;
 	int err = 0;
 
-	err = cf_need_map(file, n, "a rule (ip: PREFIX, port: N or ether: MAC)");
+	err = cf_need_map(file, n, "a rule (ip: PREFIX, port: N, ether: MAC or rule: FIELDS)");
 	for (p = n->data.mapping.pairs.start; !err && p < n->data.mapping.pairs.top; p++) {
 		k = nd(doc, p->key);
 		v = nd(doc, p->value);
 		key = cf_scalar(k) ?: "";
+		if (!strcmp(key, "rule")) {
+			if (n->data.mapping.pairs.top - n->data.mapping.pairs.start != 1)
+				return cf_error(file, k,
+						"a combined rule is 'rule: FIELDS' alone "
+						"(\"src 10.0.0.0/8 proto udp dport 53\")");
+			return parse_combo(file, v, s);
+		}
 		if (!strcmp(key, "ip") || !strcmp(key, "port") || !strcmp(key, "ether")) {
 			if (what)
 				return cf_error(file, k, "a rule is one of ip, port or ether");
@@ -232,6 +264,7 @@ void cf_settings_free(struct cf_settings *s)
 {
 	free(s->rules);
 	free(s->set);
+	free(s->combos);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -289,6 +322,21 @@ int cf_settings_read(int prog_fd, const char *source, struct cf_settings *s)
 	}
 	if (!err)
 		err = filter_list(&m, &s->rules, &s->nrules, &no_match);
+	if (!err) {
+		struct filter_combo *fc = NULL;
+		size_t i, n = 0;
+
+		err = filter_combo_list(&m, &fc, &n);
+		s->combos = n ? calloc(n, sizeof(*s->combos)) : NULL;
+		if (!err && n && !s->combos)
+			err = -ENOMEM;
+		for (i = 0; !err && i < n; i++) {
+			s->combos[i] = fc[i].c;
+			s->combos[i].id = 0;
+		}
+		s->ncombos = err ? 0 : n;
+		free(fc);
+	}
 	filter_maps_close(&m);
 	s->filter = !err;
 	return err;
@@ -311,6 +359,20 @@ static bool has_rule(const struct cf_settings *s, const struct filter_rule *r)
 	rule_str(r, a, sizeof(a));
 	for (i = 0; i < s->nrules; i++) {
 		rule_str(&s->rules[i], b, sizeof(b));
+		if (!strcmp(a, b))
+			return true;
+	}
+	return false;
+}
+
+static bool has_combo(const struct cf_settings *s, const struct xdpl_filter_combo *c)
+{
+	char a[200], b[200];
+	size_t i;
+
+	filter_combo_str(c, a, sizeof(a));
+	for (i = 0; i < s->ncombos; i++) {
+		filter_combo_str(&s->combos[i], b, sizeof(b));
 		if (!strcmp(a, b))
 			return true;
 	}
@@ -343,6 +405,19 @@ int cf_settings_diff(const struct cf_settings *want, const struct cf_settings *h
 				continue;
 			rule_str(&have->rules[i], r, sizeof(r));
 			snprintf(line, sizeof(line), "filter: delete %s", r);
+			fn(ctx, line);
+			n++;
+		}
+		for (i = 0; i < want->ncombos + have->ncombos; i++) {
+			bool add = i < want->ncombos;
+			const struct xdpl_filter_combo *c =
+				add ? &want->combos[i] : &have->combos[i - want->ncombos];
+
+			if (has_combo(add ? have : want, c))
+				continue;
+			filter_combo_str(c, r, sizeof(r));
+			snprintf(line, sizeof(line), "filter: %s rule %s", add ? "add" : "delete",
+				 r);
 			fn(ctx, line);
 			n++;
 		}
@@ -411,6 +486,17 @@ static int apply_filter(int prog_fd, const char *label, const struct cf_settings
 			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot add %s: %s", label, r,
 				       strerror(-err));
 	}
+	for (i = 0; i < want->ncombos && !err; i++) {
+		if (has_combo(&have, &want->combos[i]))
+			continue;
+		err = filter_combo_add(&m, &want->combos[i]);
+		err = err > 0 ? 0 : err;
+		if (err) {
+			filter_combo_str(&want->combos[i], r, sizeof(r));
+			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot add rule %s: %s", label, r,
+				       strerror(-err));
+		}
+	}
 	if (!err && have.policy != want->policy && (err = filter_policy_set(&m, want->policy)))
 		err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot set the policy: %s", label,
 			       strerror(-err));
@@ -427,6 +513,18 @@ static int apply_filter(int prog_fd, const char *label, const struct cf_settings
 			rule_str(&have.rules[i], r, sizeof(r));
 			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot delete %s: %s", label, r,
 				       strerror(-err));
+		}
+	}
+	for (i = 0; i < have.ncombos && !err; i++) {
+		int found;
+
+		if (has_combo(want, &have.combos[i]))
+			continue;
+		err = filter_combo_del(&m, &have.combos[i], &found);
+		if (err) {
+			filter_combo_str(&have.combos[i], r, sizeof(r));
+			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot delete rule %s: %s", label,
+				       r, strerror(-err));
 		}
 	}
 	filter_maps_close(&m);
@@ -474,7 +572,13 @@ void cf_settings_format(FILE *out, const struct cf_settings *s, const char *in)
 		fprintf(out, "%s  set: %s\n", in, s->set);
 	if (!s->neigh)
 		fprintf(out, "%s  neigh: off\n", in);
-	fprintf(out, "%s  rules:%s\n", in, s->nrules ? "" : " []");
+	fprintf(out, "%s  rules:%s\n", in, s->nrules || s->ncombos ? "" : " []");
+	for (i = 0; i < s->ncombos; i++) {
+		char desc[200];
+
+		filter_combo_str(&s->combos[i], desc, sizeof(desc));
+		fprintf(out, "%s    - rule: \"%s\"\n", in, desc);
+	}
 	for (i = 0; i < s->nrules; i++) {
 		r = &s->rules[i];
 		if (r->kind == FILTER_PORT) {

@@ -317,7 +317,8 @@ EOF
 	xdpl_b filter veth0 ether 02:00:00:00:00:09
 	xdpl_b filter veth0 policy deny
 	xdpl_b filter veth0 neigh off
-	want=$(xdpl_b filter veth0 list --json | jq -c '[.policy, [.rules[] | [.kind, .dir, .rule]]]')
+	xdpl_b filter veth0 rule src 10.0.0.0/8 proto udp dport 53-54
+	want=$(xdpl_b filter veth0 list --json | jq -c '[.policy, [.rules[] | [.kind, .dir, .rule]], [.combined[].rule]]')
 	run xdpl_b save veth0
 	[ "$status" -eq 0 ]
 	echo "$output" >"$CF"
@@ -325,6 +326,7 @@ EOF
 	grep -q "set: $set" "$CF"
 	grep -q "neigh: off" "$CF"
 	grep -q "policy: deny" "$CF"
+	grep -q 'rule: "src 10.0.0.0/8 proto udp dport 53-54"' "$CF"
 	run xdpl_b apply --check "$CF"
 	[ "$status" -eq 0 ]
 	xdpl_b unload veth0 --all
@@ -332,7 +334,14 @@ EOF
 	[ ! -e "/sys/fs/bpf/xdpload/sets/$set" ]
 	xdpl_b apply "$CF"
 	[ "$(chain_b)" = "count filter" ]
-	[ "$(xdpl_b filter veth0 list --json | jq -c '[.policy, [.rules[] | [.kind, .dir, .rule]]]')" = "$want" ]
+	[ "$(xdpl_b filter veth0 list --json | jq -c '[.policy, [.rules[] | [.kind, .dir, .rule]], [.combined[].rule]]')" = "$want" ]
+	# a combined rule more in the file: --diff names it, apply adds it through the maps
+	sed -i 's|^\(.*\)- rule: "src 10.0.0.0/8 proto udp dport 53-54"|&\n\1- rule: "vlan 7"|' "$CF"
+	run xdpl_b apply --diff "$CF"
+	[ "$status" -eq 12 ]
+	[[ "$output" == *"filter: add rule vlan 7"* ]]
+	xdpl_b apply "$CF"
+	[ "$(xdpl_b filter veth0 list --json | jq -r '[.combined[].rule] | join(",")')" = "src 10.0.0.0/8 proto udp dport 53-54,vlan 7" ]
 	[ "$(xdpl_b filter veth0 neigh)" = off ]
 	[ "$(xdpl_b filter veth0 status --json | jq -r .set)" = "$set" ]
 	run xdpl_b apply --check "$CF"
