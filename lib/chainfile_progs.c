@@ -332,7 +332,7 @@ int cf_settings_read(int prog_fd, const char *source, struct cf_settings *s)
 			err = -ENOMEM;
 		for (i = 0; !err && i < n; i++) {
 			s->combos[i] = fc[i].c;
-			s->combos[i].id = 0;
+			s->combos[i].id[0] = s->combos[i].id[1] = 0;
 		}
 		s->ncombos = err ? 0 : n;
 		free(fc);

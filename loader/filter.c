@@ -29,6 +29,8 @@ struct filter_cfg {
 	/* the rules of a rules file */
 	struct filter_rule *file_rules;
 	size_t nfile;
+	struct xdpl_filter_combo *file_combos;
+	size_t nfile_combos;
 };
 
 #define FILTER_OPT(field) offsetof(struct filter_cfg, field)
@@ -197,6 +199,26 @@ static int push_rules(struct filter_rule **v, size_t *n, const struct filter_rul
 	return 0;
 }
 
+/* "rule src 10.0.0.0/8 proto udp" in a rules file. */
+static int parse_combo_line(char *line, struct filter_cfg *a, char *err, size_t errlen)
+{
+	char *words[16], *save = NULL, *w;
+	struct xdpl_filter_combo c, *nc;
+	int n = 0;
+
+	for (w = strtok_r(line, " \t\r\n", &save); w && n < 16;
+	     w = strtok_r(NULL, " \t\r\n", &save))
+		words[n++] = w;
+	if (filter_combo_parse(words, n, &c, err, errlen))
+		return -EINVAL;
+	nc = realloc(a->file_combos, (a->nfile_combos + 1) * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	a->file_combos = nc;
+	nc[a->nfile_combos++] = c;
+	return 0;
+}
+
 /* rules FILE|-: every line checked before anything changes. */
 static int read_rules_file(struct filter_cfg *a)
 {
@@ -216,6 +238,12 @@ static int read_rules_file(struct filter_cfg *a)
 		lineno++;
 		if (*p == '#' || *p == '\n' || !*p)
 			continue;
+		if (!strncmp(p, "rule", 4) && (p[4] == ' ' || p[4] == '\t')) {
+			ret = parse_combo_line(p + 4, a, err, sizeof(err));
+			if (ret)
+				ret = usage_error("filter", "%s:%d: rule: %s", path, lineno, err);
+			continue;
+		}
 		if (parse_line(p, &r, &dirs, &protos, err, sizeof(err)))
 			ret = usage_error("filter", "%s:%d: %s", path, lineno, err);
 		else
@@ -393,7 +421,8 @@ static int apply_file(const struct filter_cfg *a, const struct filter_maps *m)
 	size_t added = 0, present = 0, removed = 0;
 	int ret;
 
-	ret = filter_swap(m, a->file_rules, a->nfile, !a->replace, &added, &present, &removed);
+	ret = filter_swap(m, a->file_rules, a->nfile, a->file_combos, a->nfile_combos, !a->replace,
+			  &added, &present, &removed);
 	if (ret)
 		return rule_error(a, ret, "apply the rules file (nothing changed)");
 	pr_info("%s: %zu rule entr%s added, %zu kept, %zu removed, in one change\n", a->ifname,
@@ -489,6 +518,7 @@ static int filter_run(struct cmd_ctx *ctx, void *cfg)
 		ret = filter_print_status(a->ifname, &m);
 	filter_maps_close(&m);
 	free(a->file_rules);
+	free(a->file_combos);
 	return ret;
 }
 

@@ -68,7 +68,7 @@ static void combos_json(struct json_writer *jw, const struct filter_combo *c, si
 		jw_start_object(jw);
 		jw_string_field(jw, "rule", desc);
 		jw_uint_field(jw, "slot", c[i].slot);
-		jw_uint_field(jw, "id", c[i].c.id);
+		jw_uint_field(jw, "id", c[i].id);
 		jw_uint_field(jw, "hits", c[i].hits);
 		jw_uint_field(jw, "bytes", c[i].bytes);
 		jw_end_object(jw);

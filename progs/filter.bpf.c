@@ -269,7 +269,7 @@ static __always_inline __u16 outer_vlan(struct xdp_md *ctx, const struct xdpl_pk
 }
 
 /* Combined rules, in slot order: the first whose every field matches. */
-static __always_inline __u32 match_combo(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 n)
+static __always_inline __u32 match_combo(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 n, __u32 g)
 {
 	__u16 vlan = outer_vlan(ctx, p);
 	__u32 i;
@@ -280,8 +280,8 @@ static __always_inline __u32 match_combo(struct xdp_md *ctx, struct xdpl_pkt *p,
 		if (i >= n)
 			break;
 		c = bpf_map_lookup_elem(&flt_combo, &i);
-		if (c && c->id && combo_ok(c, p, vlan))
-			return c->id;
+		if (c && c->id[GEN(g)] && combo_ok(c, p, vlan))
+			return c->id[GEN(g)];
 	}
 	return 0;
 }
@@ -393,7 +393,7 @@ int filter(struct xdp_md *ctx)
 	} else {
 		id = 0;
 		if (cfg->ncombo && (FEAT(IPV4) || FEAT(IPV6)))
-			id = match_combo(ctx, &pkt, cfg->ncombo);
+			id = match_combo(ctx, &pkt, cfg->ncombo, g);
 		if (!id)
 			id = match(ctx, &pkt, active, g);
 		if (id)

@@ -561,9 +561,26 @@ for i in range(2):
 	[ "$SECONDS" -le 3 ]
 	[ "$(nrules)" -eq 203 ]
 	ping_none 2
+	# combined rules in a file: added in the same change; --replace takes them away
+	printf 'rule src 192.0.2.1/32 proto icmp\nrule dport 7000-7010 proto udp\n' |
+		xdpl_b filter veth0 rules -
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 2 ]
+	[ "$(nrules)" -eq 203 ]
+	xdpl_b filter veth0 ip "$LAB_IP_B" -m dst -r
+	ping_none 2
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined[0].hits')" -eq 2 ]
 	echo "port 80" | xdpl_b filter veth0 rules - --replace
 	[ "$(nrules)" -eq 2 ]
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 0 ]
 	ping_ok 2
+	printf 'rule dport 7000-7010 proto udp\nport 80\n' | xdpl_b filter veth0 rules - --replace
+	[ "$(xdpl_b filter veth0 list --json | jq -r '.combined[0].rule')" = "proto udp dport 7000-7010" ]
+	[ "$(udp_received 7005 2)" -eq 0 ]
+	[ "$(udp_received 7011 2)" -eq 2 ]
+	printf 'rule dport 0\n' >"$f"
+	run xdpl_b filter veth0 rules "$f"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"$f:1: rule:"* ]]
 	printf 'port 81\nip 10.0.0.300\n' >"$f"
 	run xdpl_b filter veth0 rules "$f"
 	[ "$status" -eq 2 ]

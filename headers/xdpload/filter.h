@@ -106,14 +106,16 @@ struct xdpl_filter_config {
  * Combined rules ("flt_combo", an array of XDPL_FILTER_MAX_COMBO slots): every
  * field given must match (source and destination prefix, protocol, source and
  * destination port range, outer VLAN id); they are checked in slot order
- * before the other rules, and each has its own counters (id). A slot is in use
- * when its id is not 0. User space writes a new slot with id 0 first, then the
- * id alone, so a packet never sees half a rule.
+ * before the other rules, and each has its own counters (id). A slot is a rule
+ * of generation g when id[g] is not 0 (free when both are 0). User space
+ * writes a new slot with both ids 0 first, then the id alone, so a packet
+ * never sees half a rule; a swap (rules FILE) gives the next generation's
+ * rules their id[next] before it flips the generation.
  */
 #define XDPL_FILTER_MAX_COMBO 64
 
 struct xdpl_filter_combo {
-	__u32 id;     /* 0: the slot is free */
+	__u32 id[2];  /* per generation; 0: not a rule of that generation */
 	__u8 family;  /* 0 (any), 4 or 6: the family of the prefixes */
 	__u8 proto;   /* 0 (any) or IPPROTO_* */
 	__u8 src_len; /* prefix lengths; 0 with the address all zero: any */

@@ -105,11 +105,14 @@ int filter_used_ids(const struct filter_maps *m, unsigned char **used)
 	for (i = 0; i < XDPL_FILTER_MAX_COMBO && !err; i++) {
 		struct xdpl_filter_combo c;
 		__u32 slot = i;
+		int k;
 
 		if (bpf_map_lookup_elem(m->combo, &slot, &c))
 			err = -errno;
-		else if (c.id <= XDPL_FILTER_MAX_RULES)
-			(*used)[c.id] = 1;
+		else
+			for (k = 0; k < 2; k++)
+				if (c.id[k] <= XDPL_FILTER_MAX_RULES)
+					(*used)[c.id[k]] = 1;
 	}
 	if (err) {
 		free(*used);

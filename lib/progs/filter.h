@@ -48,14 +48,15 @@ int filter_change(const struct filter_maps *m, const struct filter_rule *add, si
 		  const struct filter_rule *del, size_t ndel, size_t *added, size_t *present);
 
 /*
- * Replace the rule set atomically: afterwards the rules are exactly @rules
- * (with @keep_old, the old ones and @rules). A packet meets the old set or the
- * new one, never a mix: the new entries are written as the next generation,
- * then one value flips the generation (see <xdpload/filter.h>). Kept rules
- * keep their counters. All or nothing on an error.
+ * Replace the rule set atomically: afterwards the rules are exactly @rules and
+ * the combined rules @combos (with @keep_old, the old ones and these). A packet meets the old set
+ * or the new one, never a mix: the new entries are written as the next generation, then one value
+ * flips the generation (see <xdpload/filter.h>). Kept rules keep their counters. All or nothing on
+ * an error.
  */
 int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, size_t n,
-		bool keep_old, size_t *added, size_t *present, size_t *removed);
+		const struct xdpl_filter_combo *combos, size_t ncombos, bool keep_old,
+		size_t *added, size_t *present, size_t *removed);
 
 /*
  * xdp-filter's -r: remove the entries of the rule whose key (address, port or

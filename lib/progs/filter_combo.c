@@ -169,15 +169,21 @@ static bool same(const struct xdpl_filter_combo *a, const struct xdpl_filter_com
 {
 	struct xdpl_filter_combo x = *a, y = *b;
 
-	x.id = y.id = 0;
+	x.id[0] = x.id[1] = y.id[0] = y.id[1] = 0;
 	x.pad = y.pad = 0;
 	return !memcmp(&x, &y, sizeof(x));
 }
 
-static int read_all(const struct filter_maps *m, struct xdpl_filter_combo *slots)
+/* The slots, and the generation packets use. */
+static int read_all(const struct filter_maps *m, struct xdpl_filter_combo *slots, __u32 *g)
 {
+	struct xdpl_filter_config cfg;
 	__u32 i;
+	int err = filter_cfg_read(m, &cfg);
 
+	if (err)
+		return err;
+	*g = cfg.gen & 1;
 	for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++)
 		if (bpf_map_lookup_elem(m->combo, &i, &slots[i]))
 			return -errno;
@@ -192,7 +198,7 @@ static int set_ncombo(const struct filter_maps *m, const struct xdpl_filter_comb
 	int err;
 
 	for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++)
-		if (slots[i].id)
+		if (slots[i].id[0] || slots[i].id[1])
 			n = i + 1;
 	err = filter_cfg_read(m, &cfg);
 	if (err || cfg.ncombo == n)
@@ -205,19 +211,19 @@ int filter_combo_add(const struct filter_maps *m, const struct xdpl_filter_combo
 {
 	struct xdpl_filter_combo slots[XDPL_FILTER_MAX_COMBO], v = *c;
 	unsigned char *used = NULL;
-	__u32 i, free_slot = XDPL_FILTER_MAX_COMBO, next = 1;
+	__u32 i, free_slot = XDPL_FILTER_MAX_COMBO, next = 1, g = 0, id = 0;
 	int lock, err;
 
 	lock = filter_lock();
 	if (lock < 0)
 		return lock;
-	err = read_all(m, slots);
+	err = read_all(m, slots, &g);
 	for (i = 0; !err && i < XDPL_FILTER_MAX_COMBO; i++) {
-		if (slots[i].id && same(&slots[i], c)) {
+		if (slots[i].id[g] && same(&slots[i], c)) {
 			filter_unlock(lock);
 			return 1;
 		}
-		if (!slots[i].id && free_slot == XDPL_FILTER_MAX_COMBO)
+		if (!slots[i].id[0] && !slots[i].id[1] && free_slot == XDPL_FILTER_MAX_COMBO)
 			free_slot = i;
 	}
 	if (!err && free_slot == XDPL_FILTER_MAX_COMBO)
@@ -225,17 +231,15 @@ int filter_combo_add(const struct filter_maps *m, const struct xdpl_filter_combo
 	if (!err)
 		err = filter_used_ids(m, &used);
 	if (!err)
-		err = filter_alloc_id(used, &next, &v.id);
+		err = filter_alloc_id(used, &next, &id);
 	if (!err)
-		err = filter_zero_counter(m, v.id);
+		err = filter_zero_counter(m, id);
 	if (!err) {
 		/* the fields first (the slot still free), then the id alone */
-		__u32 id = v.id;
-
-		v.id = 0;
+		v.id[0] = v.id[1] = 0;
 		if (bpf_map_update_elem(m->combo, &free_slot, &v, BPF_ANY))
 			err = -errno;
-		v.id = id;
+		v.id[g] = id;
 		if (!err && bpf_map_update_elem(m->combo, &free_slot, &v, BPF_ANY))
 			err = -errno;
 		slots[free_slot] = v;
@@ -250,18 +254,19 @@ int filter_combo_add(const struct filter_maps *m, const struct xdpl_filter_combo
 int filter_combo_del(const struct filter_maps *m, const struct xdpl_filter_combo *c, int *found)
 {
 	struct xdpl_filter_combo slots[XDPL_FILTER_MAX_COMBO];
-	__u32 i;
+	__u32 i, g = 0;
 	int lock, err;
 
 	*found = 0;
 	lock = filter_lock();
 	if (lock < 0)
 		return lock;
-	err = read_all(m, slots);
+	err = read_all(m, slots, &g);
 	for (i = 0; !err && i < XDPL_FILTER_MAX_COMBO; i++) {
-		if (!slots[i].id || !same(&slots[i], c))
+		if (!slots[i].id[g] || !same(&slots[i], c))
 			continue;
-		slots[i].id = 0; /* only the id changes: the slot is free */
+		/* only the ids change: the slot is free */
+		slots[i].id[0] = slots[i].id[1] = 0;
 		if (bpf_map_update_elem(m->combo, &i, &slots[i], BPF_ANY))
 			err = -errno;
 		(*found)++;
@@ -275,18 +280,20 @@ int filter_combo_del(const struct filter_maps *m, const struct xdpl_filter_combo
 int filter_combo_flush(const struct filter_maps *m, size_t *removed)
 {
 	struct xdpl_filter_combo slots[XDPL_FILTER_MAX_COMBO];
-	__u32 i;
+	__u32 i, g = 0;
 	int lock, err;
 
 	*removed = 0;
 	lock = filter_lock();
 	if (lock < 0)
 		return lock;
-	err = read_all(m, slots);
+	err = read_all(m, slots, &g);
 	for (i = 0; !err && i < XDPL_FILTER_MAX_COMBO; i++) {
-		if (!slots[i].id)
+		if (!slots[i].id[0] && !slots[i].id[1])
 			continue;
-		slots[i].id = 0;
+		if (!slots[i].id[g])
+			(*removed)--; /* a leftover of a swap, not a rule: counted below anyway */
+		slots[i].id[0] = slots[i].id[1] = 0;
 		if (bpf_map_update_elem(m->combo, &i, &slots[i], BPF_ANY))
 			err = -errno;
 		(*removed)++;
@@ -301,12 +308,12 @@ int filter_combo_list(const struct filter_maps *m, struct filter_combo **rules, 
 {
 	struct xdpl_filter_combo slots[XDPL_FILTER_MAX_COMBO];
 	struct filter_combo *v;
-	__u32 i;
+	__u32 i, g = 0;
 	int err;
 
 	*rules = NULL;
 	*n = 0;
-	err = read_all(m, slots);
+	err = read_all(m, slots, &g);
 	if (err)
 		return err;
 	v = calloc(XDPL_FILTER_MAX_COMBO, sizeof(*v));
@@ -316,11 +323,12 @@ int filter_combo_list(const struct filter_maps *m, struct filter_combo **rules, 
 		struct xdpl_filter_counter *vals;
 		int ncpu, k;
 
-		if (!slots[i].id || slots[i].id > XDPL_FILTER_MAX_RULES)
+		if (!slots[i].id[g] || slots[i].id[g] > XDPL_FILTER_MAX_RULES)
 			continue;
 		v[*n].c = slots[i];
 		v[*n].slot = i;
-		vals = percpu_lookup(m->hits, &slots[i].id, sizeof(*vals), &ncpu);
+		v[*n].id = slots[i].id[g];
+		vals = percpu_lookup(m->hits, &slots[i].id[g], sizeof(*vals), &ncpu);
 		for (k = 0; vals && k < ncpu; k++) {
 			v[*n].hits += vals[k].packets;
 			v[*n].bytes += vals[k].bytes;

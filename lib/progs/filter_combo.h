@@ -13,7 +13,7 @@
 
 struct filter_combo {
 	struct xdpl_filter_combo c;
-	__u32 slot;
+	__u32 slot, id;	   /* id: its counters (the current generation's) */
 	__u64 hits, bytes; /* from filter_combo_list() */
 };
 

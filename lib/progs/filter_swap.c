@@ -154,6 +154,109 @@ static __u32 borrowed(const struct entries *es, const struct entry *e, bool old,
 	return id;
 }
 
+/* ---- combined rules: slots with an id per generation ---- */
+
+struct combos {
+	struct xdpl_filter_combo slot[XDPL_FILTER_MAX_COMBO], orig[XDPL_FILTER_MAX_COMBO];
+	bool keep[XDPL_FILTER_MAX_COMBO]; /* a rule of the new generation */
+};
+
+static bool combo_same(const struct xdpl_filter_combo *a, const struct xdpl_filter_combo *b)
+{
+	struct xdpl_filter_combo x = *a, y = *b;
+
+	x.id[0] = x.id[1] = y.id[0] = y.id[1] = 0;
+	x.pad = y.pad = 0;
+	return !memcmp(&x, &y, sizeof(x));
+}
+
+static int combo_write(const struct filter_maps *m, __u32 i, const struct xdpl_filter_combo *c)
+{
+	return bpf_map_update_elem(m->combo, &i, c, BPF_ANY) ? -errno : 0;
+}
+
+/* Give the next generation its combined rules (packets still use gen @g). */
+static int combos_stage(const struct filter_maps *m, struct combos *cs, __u32 g,
+			const struct xdpl_filter_combo *want, size_t nwant, bool keep_old,
+			unsigned char *used, __u32 *next, __u32 *ncombo)
+{
+	__u32 ng = !g, i, id;
+	size_t k;
+	int err = 0;
+
+	for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++) {
+		if (bpf_map_lookup_elem(m->combo, &i, &cs->slot[i]))
+			return -errno;
+		cs->orig[i] = cs->slot[i];
+		/* what a swap that died left for the next generation goes */
+		if (cs->slot[i].id[ng]) {
+			cs->slot[i].id[ng] = 0;
+			err = combo_write(m, i, &cs->slot[i]);
+			if (err)
+				return err;
+		}
+		cs->keep[i] = keep_old && cs->slot[i].id[g];
+	}
+	for (k = 0; k < nwant && !err; k++) {
+		for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++)
+			if (cs->slot[i].id[g] && combo_same(&cs->slot[i], &want[k]))
+				break;
+		if (i < XDPL_FILTER_MAX_COMBO) {
+			cs->keep[i] = true;
+			continue;
+		}
+		for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++)
+			if (!cs->slot[i].id[0] && !cs->slot[i].id[1] && !cs->keep[i])
+				break;
+		if (i == XDPL_FILTER_MAX_COMBO)
+			return -ENOSPC;
+		err = filter_alloc_id(used, next, &id);
+		if (!err)
+			err = filter_zero_counter(m, id);
+		/* the fields first, with both ids 0; the id below */
+		cs->slot[i] = want[k];
+		cs->slot[i].id[0] = cs->slot[i].id[1] = 0;
+		if (!err)
+			err = combo_write(m, i, &cs->slot[i]);
+		cs->slot[i].id[ng] = id;
+		cs->keep[i] = true;
+	}
+	*ncombo = 0;
+	for (i = 0; i < XDPL_FILTER_MAX_COMBO && !err; i++) {
+		if (cs->keep[i] && !cs->slot[i].id[ng]) {
+			cs->slot[i].id[ng] = cs->slot[i].id[g];
+		}
+		if (cs->keep[i])
+			err = combo_write(m, i, &cs->slot[i]);
+		if (cs->slot[i].id[0] || cs->slot[i].id[1])
+			*ncombo = i + 1;
+	}
+	return err;
+}
+
+/* After the flip: the old generation's rules go, the kept ones drop their old id. */
+static void combos_finish(const struct filter_maps *m, struct combos *cs, __u32 g)
+{
+	__u32 i;
+
+	for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++) {
+		if (!cs->slot[i].id[g] && !cs->keep[i])
+			continue;
+		if (!cs->keep[i])
+			cs->slot[i].id[!g] = 0;
+		cs->slot[i].id[g] = 0;
+		combo_write(m, i, &cs->slot[i]);
+	}
+}
+
+static void combos_undo(const struct filter_maps *m, struct combos *cs)
+{
+	__u32 i;
+
+	for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++)
+		combo_write(m, i, &cs->orig[i]);
+}
+
 /* Put back what the swap wrote before its flip (packets never used it). */
 static void undo(const struct filter_maps *m, struct entries *es)
 {
@@ -182,8 +285,10 @@ static int write_entry(int fd, struct entry *e)
 }
 
 int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, size_t n,
-		bool keep_old, size_t *added, size_t *present, size_t *removed)
+		const struct xdpl_filter_combo *combos, size_t ncombos, bool keep_old,
+		size_t *added, size_t *present, size_t *removed)
 {
+	struct combos *cs = calloc(1, sizeof(*cs));
 	struct xdpl_filter_config cfg;
 	struct filter_key keys[2];
 	struct entries es = {};
@@ -193,13 +298,19 @@ int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, si
 	size_t i;
 
 	*added = *present = *removed = 0;
+	if (!cs)
+		return -ENOMEM;
 	for (i = 0; i < n; i++)
-		if (filter_rule_keys(m, &rules[i], keys) <= 0)
+		if (filter_rule_keys(m, &rules[i], keys) <= 0) {
+			free(cs);
 			return -EINVAL;
+		}
 	map_fds(m, fds);
 	lock = filter_lock();
-	if (lock < 0)
+	if (lock < 0) {
+		free(cs);
 		return lock;
+	}
 	err = filter_cfg_read(m, &cfg);
 	g = cfg.gen & 1;
 	ng = !g;
@@ -255,6 +366,8 @@ int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, si
 			e->v.id[g] = borrowed(&es, e, true, g);
 		err = write_entry(fds[e->map], e);
 	}
+	if (!err)
+		err = combos_stage(m, cs, g, combos, ncombos, keep_old, used, &next, &cfg.ncombo);
 	if (!err) {
 		filter_active_bits(m, ng, &cfg.active[ng]);
 		err = filter_cfg_write(m, &cfg);
@@ -266,8 +379,10 @@ int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, si
 	}
 	if (err) {
 		undo(m, &es);
+		combos_undo(m, cs);
 		goto out;
 	}
+	combos_finish(m, cs, g);
 	/* the old generation's entries go; the new ones drop what they borrowed */
 	for (i = 0; i < es.n; i++) {
 		struct entry *e = &es.e[i];
@@ -287,5 +402,6 @@ out:
 	filter_unlock(lock);
 	free(used);
 	free(es.e);
+	free(cs);
 	return err;
 }
