@@ -758,3 +758,49 @@ for vid in (10, 10, 11):
 	xdpl_b filter veth0 flush
 	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 0 ]
 }
+
+# port_entries: every entry of B's filter's port map, rules or not (bpftool)
+port_entries()
+{
+	local pid mid
+	pid=$(xdpl_b status veth0 --json | jq -r '.[0].programs[] | select(.name == "filter") | .id')
+	for mid in $(bpftool -j prog show id "$pid" | jq -r '.map_ids[]'); do
+		if [ "$(bpftool -j map show id "$mid" | jq -r .name)" = flt_port ]; then
+			bpftool -j map dump id "$mid" | jq length
+		fi
+	done
+}
+
+@test "a swap killed before or after its flip leaves the old or the new set, and the next change cleans up" {
+	local old=$BATS_TEST_TMPDIR/old new=$BATS_TEST_TMPDIR/new i
+	command -v bpftool >/dev/null || skip "bpftool missing"
+	for i in $(seq 1 20); do echo "port $((20000 + i)) -p udp"; done >"$old"
+	for i in $(seq 1 20); do echo "port $((30000 + i)) -p udp"; done >"$new"
+	echo "rule dport 7000 proto udp" >>"$new"
+	xdpl_b filter veth0 rules "$old"
+	# killed before the flip: the old set applies, the staged entries are no rules
+	run env XDPLOAD_FAULT=filter:staged ip netns exec "$LAB_B" "$XDPLOAD" filter veth0 rules "$new" --replace
+	[ "$status" -eq 137 ]
+	[ "$(nrules)" -eq 20 ]
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 0 ]
+	[ "$(udp_received 20001 2)" -eq 0 ]
+	[ "$(udp_received 30001 2)" -eq 2 ]
+	[ "$(port_entries)" -eq 40 ]
+	# the next change removes them
+	xdpl_b filter veth0 port 80 -p udp
+	[ "$(port_entries)" -eq 21 ]
+	xdpl_b filter veth0 port 80 -r
+	# killed after the flip: the new set applies; the old entries go with the next change
+	run env XDPLOAD_FAULT=filter:flipped ip netns exec "$LAB_B" "$XDPLOAD" filter veth0 rules "$new" --replace
+	[ "$status" -eq 137 ]
+	[ "$(nrules)" -eq 20 ]
+	[ "$(xdpl_b filter veth0 list --json | jq -r '.rules[0].rule')" = 30001/udp ]
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 1 ]
+	[ "$(udp_received 20001 2)" -eq 2 ]
+	[ "$(udp_received 30001 2)" -eq 0 ]
+	[ "$(udp_received 7000 2)" -eq 0 ]
+	xdpl_b filter veth0 rules "$new" --replace
+	[ "$(port_entries)" -eq 20 ]
+	[ "$(nrules)" -eq 20 ]
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 1 ]
+}

@@ -351,6 +351,8 @@ int filter_change(const struct filter_maps *m, const struct filter_rule *add, si
 	if (lock < 0)
 		return lock;
 	err = cur_gen(m, &g);
+	if (!err)
+		err = filter_sweep(m, g);
 	for (i = 0; i < ndel && !err; i++) {
 		n = filter_rule_keys(m, &del[i], keys);
 		for (k = 0; k < n && !err; k++)
@@ -405,6 +407,8 @@ static int del_keys(const struct filter_maps *m, const struct filter_key *keys, 
 	if (lock < 0)
 		return lock;
 	err = cur_gen(m, &g);
+	if (!err)
+		err = filter_sweep(m, g);
 	for (i = 0; i < n && !err; i++)
 		err = del_key(&keys[i], g, &u, found);
 	if (!err && *found)

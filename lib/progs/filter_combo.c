@@ -175,7 +175,8 @@ static bool same(const struct xdpl_filter_combo *a, const struct xdpl_filter_com
 }
 
 /* The slots, and the generation packets use. */
-static int read_all(const struct filter_maps *m, struct xdpl_filter_combo *slots, __u32 *g)
+static int read_all(const struct filter_maps *m, struct xdpl_filter_combo *slots, __u32 *g,
+		    bool locked)
 {
 	struct xdpl_filter_config cfg;
 	__u32 i;
@@ -184,6 +185,10 @@ static int read_all(const struct filter_maps *m, struct xdpl_filter_combo *slots
 	if (err)
 		return err;
 	*g = cfg.gen & 1;
+	/* a swap that was killed may have left the other generation's ids (sweep under the lock) */
+	err = locked ? filter_sweep(m, *g) : 0;
+	if (err)
+		return err;
 	for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++)
 		if (bpf_map_lookup_elem(m->combo, &i, &slots[i]))
 			return -errno;
@@ -217,7 +222,7 @@ int filter_combo_add(const struct filter_maps *m, const struct xdpl_filter_combo
 	lock = filter_lock();
 	if (lock < 0)
 		return lock;
-	err = read_all(m, slots, &g);
+	err = read_all(m, slots, &g, true);
 	for (i = 0; !err && i < XDPL_FILTER_MAX_COMBO; i++) {
 		if (slots[i].id[g] && same(&slots[i], c)) {
 			filter_unlock(lock);
@@ -261,7 +266,7 @@ int filter_combo_del(const struct filter_maps *m, const struct xdpl_filter_combo
 	lock = filter_lock();
 	if (lock < 0)
 		return lock;
-	err = read_all(m, slots, &g);
+	err = read_all(m, slots, &g, true);
 	for (i = 0; !err && i < XDPL_FILTER_MAX_COMBO; i++) {
 		if (!slots[i].id[g] || !same(&slots[i], c))
 			continue;
@@ -287,7 +292,7 @@ int filter_combo_flush(const struct filter_maps *m, size_t *removed)
 	lock = filter_lock();
 	if (lock < 0)
 		return lock;
-	err = read_all(m, slots, &g);
+	err = read_all(m, slots, &g, true);
 	for (i = 0; !err && i < XDPL_FILTER_MAX_COMBO; i++) {
 		if (!slots[i].id[0] && !slots[i].id[1])
 			continue;
@@ -313,7 +318,7 @@ int filter_combo_list(const struct filter_maps *m, struct filter_combo **rules, 
 
 	*rules = NULL;
 	*n = 0;
-	err = read_all(m, slots, &g);
+	err = read_all(m, slots, &g, false);
 	if (err)
 		return err;
 	v = calloc(XDPL_FILTER_MAX_COMBO, sizeof(*v));

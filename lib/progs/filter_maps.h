@@ -34,6 +34,12 @@ int filter_cfg_write(const struct filter_maps *m, const struct xdpl_filter_confi
  * in it, into *@bits.
  */
 void filter_active_bits(const struct filter_maps *m, __u32 g, __u32 *bits);
+/*
+ * Remove what a swap that was killed left of the other generation (entries no
+ * rule of @g owns, combined rules' ids of the other one). Under the lock,
+ * before any change: a single change must not meet such entries.
+ */
+int filter_sweep(const struct filter_maps *m, __u32 g);
 /* Set the current generation's active bits (under the lock, after every change). */
 int filter_update_active(const struct filter_maps *m);
 

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "progs/filter.h"
+#include "fault.h"
 #include "progs/filter_maps.h"
 
 #define NMAPS 6 /* src4 dst4 src6 dst6 (LPM tries), port, ether */
@@ -372,6 +373,8 @@ int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, si
 		filter_active_bits(m, ng, &cfg.active[ng]);
 		err = filter_cfg_write(m, &cfg);
 	}
+	if (!err)
+		xdpl_fault_point("filter:staged");
 	/* the flip: the one value a packet reads first */
 	if (!err) {
 		cfg.gen = ng;
@@ -382,6 +385,7 @@ int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, si
 		combos_undo(m, cs);
 		goto out;
 	}
+	xdpl_fault_point("filter:flipped");
 	combos_finish(m, cs, g);
 	/* the old generation's entries go; the new ones drop what they borrowed */
 	for (i = 0; i < es.n; i++) {
@@ -403,5 +407,27 @@ out:
 	free(used);
 	free(es.e);
 	free(cs);
+	return err;
+}
+
+int filter_sweep(const struct filter_maps *m, __u32 g)
+{
+	struct entries es = {};
+	__u32 i;
+	int err;
+
+	/* collect() removes the map entries no rule of @g owns */
+	err = collect(m, g, &es);
+	free(es.e);
+	for (i = 0; !err && i < XDPL_FILTER_MAX_COMBO; i++) {
+		struct xdpl_filter_combo c;
+
+		if (bpf_map_lookup_elem(m->combo, &i, &c))
+			return -errno;
+		if (!c.id[!g])
+			continue;
+		c.id[!g] = 0;
+		err = combo_write(m, i, &c);
+	}
 	return err;
 }
