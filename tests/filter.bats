@@ -544,6 +544,10 @@ for i in range(2):
 	[ "$(udp_received 5353 2)" -eq 2 ]
 	xdpl_b filter veth0 ip "$LAB_IP_B"
 	ping_none 2
+	# a rebuild of the chain keeps the load options (the read-only map is carried over)
+	xdpl_b load -m skb veth0 count
+	[ "$(xdpl_b filter veth0 status --json | jq -r .features)" = ipv4 ]
+	ping_none 2
 	run xdpl_b load veth0 filter --features ipv4,bogus
 	[ "$status" -eq 2 ]
 }
