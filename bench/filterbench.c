@@ -79,7 +79,7 @@ static void add(const struct filter_maps *m, const char *kind, const char *value
 
 static void load(struct variant *v, const char *dir)
 {
-	__u64 vals[BUILTIN_MAX_OPTS] = { XDPL_FILTER_POLICY_ALLOW, v->features, 1, 0 };
+	__u64 vals[BUILTIN_MAX_OPTS] = { 2 /* not given: allow */, v->features, 1, 0 };
 	struct filter_maps m;
 	char path[512], buf[64];
 	int i, err;

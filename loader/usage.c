@@ -276,7 +276,10 @@ void print_help(FILE *out, const struct cmd_def *cmd)
 					char def[64];
 
 					builtin_opt_str(bo, bo->def, def, sizeof(def));
-					snprintf(note, sizeof(note), " (default %s)", def);
+					if (def[0])
+						snprintf(note, sizeof(note), " (default %s)", def);
+					else
+						note[0] = '\0';
 				} else {
 					snprintf(note, sizeof(note),
 						 " (%llu to %llu, default %llu)",

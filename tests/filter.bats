@@ -808,3 +808,22 @@ port_entries()
 	[ "$(nrules)" -eq 20 ]
 	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 1 ]
 }
+
+@test "a rule set has one policy: a load with the other one is refused, without --policy it takes the set's" {
+	local set="p${LAB_ID//[^a-z0-9-]/}"
+	second_link
+	xdpl_b unload veth0 --all
+	xdpl_b load -m skb veth0 filter --set "$set" --policy deny
+	ping_none 2
+	run xdpl_b load -m skb veth1 filter --set "$set" --policy allow
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"rule set '$set' has policy deny"* ]]
+	[ "$(on_b ip -j link show veth1 | jq -r '.[0].xdp.prog.id // 0')" = 0 ]
+	xdpl_b load -m skb veth1 filter --set "$set"
+	[ "$(xdpl_b filter veth1 policy)" = deny ]
+	run on_a ping -q -c 2 -i 0.01 -W 1 198.18.0.2
+	[[ "$output" == *" 0 received"* ]]
+	xdpl_b unload veth0 --all
+	xdpl_b unload veth1 --all
+	[ ! -e "$SETS/$set" ]
+}

@@ -508,9 +508,11 @@ static const char *const feature_words[] = { "tcp", "udp", "ipv4", "ipv6", "ethe
 static const char *const neigh_words[] = { "off", "on", NULL };
 
 const struct builtin_opt filter_builtin_options[] = {
+	/* default 2: not given (allow, or the policy a rule set has) */
 	{ "policy", "allow|deny",
-	  "what happens to frames matching no rule: allow passes them, deny drops them", 0, 1,
-	  XDPL_FILTER_POLICY_ALLOW, policy_words, false, false },
+	  "frames matching no rule: allow passes them (default), deny drops them; a rule set "
+	  "keeps its own",
+	  0, 2, 2, policy_words, false, false },
 	{ "features", "FEATS",
 	  "rule classes compiled in (tcp,udp,ipv4,ipv6,ethernet); the verifier drops the rest", 1,
 	  XDPL_FILTER_FEAT_ALL, XDPL_FILTER_FEAT_ALL, feature_words, true, false },
@@ -526,10 +528,45 @@ void filter_features_str(unsigned int features, char *buf, size_t len)
 	builtin_opt_str(&filter_builtin_options[1], features, buf, len);
 }
 
+/*
+ * A rule set's policy is the set's (flt_cfg is shared): a new set takes the
+ * one given (or allow); loading a set with another policy than it has is
+ * refused, as xdp-filter refuses to load with the other policy.
+ */
+static int set_policy(struct bpf_object *obj, const char *set, bool given, __u32 policy,
+		      __u32 flags)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, XDPL_FILTER_MAP_CFG);
+	struct xdpl_filter_config cfg = {};
+	__u32 key = 0;
+	int fd = m ? bpf_map__fd(m) : -1;
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &key, &cfg))
+		return xdpl_err(XDPL_ERR_FAIL, errno, "filter: cannot read rule set '%s': %s", set,
+				strerror(errno));
+	if (cfg.flags & XDPL_FILTER_CFG_SET) {
+		if (!given || cfg.policy == policy)
+			return 0;
+		return xdpl_err(XDPL_ERR_USAGE, EINVAL,
+				"filter: rule set '%s' has policy %s: load it with --policy %s or "
+				"without --policy (the set's policy changes with 'xdpload filter "
+				"IFACE policy %s', for every interface of the set)",
+				set, filter_policy_str(cfg.policy), filter_policy_str(cfg.policy),
+				filter_policy_str(policy));
+	}
+	cfg.policy = policy;
+	cfg.flags = flags | XDPL_FILTER_CFG_SET;
+	if (bpf_map_update_elem(fd, &key, &cfg, BPF_ANY))
+		return xdpl_err(XDPL_ERR_FAIL, errno, "filter: cannot set rule set '%s': %s", set,
+				strerror(errno));
+	return 0;
+}
+
 int filter_builtin_configure(struct bpf_object *obj, const __u64 *vals)
 {
+	bool given = vals[0] <= 1;
 	struct xdpl_filter_ro ro = {
-		.policy = vals[0] ? XDPL_FILTER_POLICY_DENY : XDPL_FILTER_POLICY_ALLOW,
+		.policy = given && vals[0] ? XDPL_FILTER_POLICY_DENY : XDPL_FILTER_POLICY_ALLOW,
 		.features = vals[1] & XDPL_FILTER_FEAT_ALL,
 		.flags = vals[2] ? 0 : XDPL_FILTER_NEIGH_OFF,
 	};
@@ -537,6 +574,8 @@ int filter_builtin_configure(struct bpf_object *obj, const __u64 *vals)
 	int err;
 
 	err = filter_set_attach(obj, BUILTIN_STR(vals[3]), builtin_iface(), ro.set);
+	if (!err && ro.set[0] && builtin_iface())
+		err = set_policy(obj, ro.set, given, ro.policy, ro.flags);
 	if (err)
 		return err;
 	m = bpf_object__find_map_by_name(obj, XDPL_FILTER_MAP_RO);
