@@ -268,22 +268,34 @@ static __always_inline __u16 outer_vlan(struct xdp_md *ctx, const struct xdpl_pk
 	return (bpf_ntohs(vh->tci) & 0xfff) + 1;
 }
 
+struct combo_scan {
+	struct xdpl_pkt *p;
+	__u32 g, id;
+	__u16 vlan;
+};
+
+/* One slot (bpf_loop's callback, verified once, not per slot): 1 stops the scan. */
+static long combo_slot(__u32 i, void *data)
+{
+	struct combo_scan *s = data;
+	struct xdpl_filter_combo *c;
+
+	c = bpf_map_lookup_elem(&flt_combo, &i);
+	if (!c || !c->id[GEN(s->g)] || !combo_ok(c, s->p, s->vlan))
+		return 0;
+	s->id = c->id[GEN(s->g)];
+	return 1;
+}
+
 /* Combined rules, in slot order: the first whose every field matches. */
 static __always_inline __u32 match_combo(struct xdp_md *ctx, struct xdpl_pkt *p, __u32 n, __u32 g)
 {
-	__u16 vlan = outer_vlan(ctx, p);
-	__u32 i;
+	struct combo_scan s = { .p = p, .g = g, .vlan = outer_vlan(ctx, p) };
 
-	for (i = 0; i < XDPL_FILTER_MAX_COMBO; i++) {
-		struct xdpl_filter_combo *c;
-
-		if (i >= n)
-			break;
-		c = bpf_map_lookup_elem(&flt_combo, &i);
-		if (c && c->id[GEN(g)] && combo_ok(c, p, vlan))
-			return c->id[GEN(g)];
-	}
-	return 0;
+	if (n > XDPL_FILTER_MAX_COMBO)
+		n = XDPL_FILTER_MAX_COMBO;
+	bpf_loop(n, combo_slot, &s, 0);
+	return s.id;
 }
 
 static __always_inline int is_arp(struct xdpl_pkt *p)
