@@ -6,6 +6,8 @@
 #   progs/NAME.bpf.c -> build/progs/NAME.o, embedded in xdpload as builtin NAME;
 #                       its description is the text after "xdpload-desc:" in the source
 #   tests/unit/test_*.c -> build/tests/test_* (cmocka), run by `make check`
+#   tests/unit/support/*.c -> build/tests/support/libsupport.a, the unit tests' shared
+#                       helpers, linked into every unit test
 #   tests/*.bats     -> run by `make check`
 #   tests/bench/test_*.py -> bench/'s analysis and report (unittest), run by `make check`
 #   build/xdpload.bash  the bash completion, generated from the command tables
@@ -36,8 +38,17 @@ LOADER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LOADER_SRCS))
 PROG_SRCS   := $(wildcard progs/*.bpf.c)
 PROG_NAMES  := $(patsubst progs/%.bpf.c,%,$(PROG_SRCS))
 PROG_OBJS   := $(patsubst %,$(BUILD)/progs/%.o,$(PROG_NAMES))
+# progs/internal/NAME.bpf.c: BPF code xdpload links into its own programs (the
+# tracer of the traced dispatcher), embedded as xdpl_blob_internal_NAME, never a builtin
+INTERNAL_SRCS  := $(wildcard progs/internal/*.bpf.c)
+INTERNAL_NAMES := $(patsubst progs/internal/%.bpf.c,%,$(INTERNAL_SRCS))
+INTERNAL_OBJS  := $(patsubst %,$(BUILD)/progs/internal/%.o,$(INTERNAL_NAMES))
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+UNIT_SUPPORT_SRCS := $(wildcard tests/unit/support/*.c)
+UNIT_SUPPORT_OBJS := $(patsubst tests/unit/support/%.c,$(BUILD)/tests/support/%.o,$(UNIT_SUPPORT_SRCS))
+UNIT_SUPPORT_HDRS := $(wildcard tests/unit/support/*.h)
+UNIT_SUPPORT := $(BUILD)/tests/support/libsupport.a
 HEADERS     := $(wildcard lib/*.h lib/*/*.h headers/xdpload/*.h loader/*.h)
 
 XDPLOAD  := $(BUILD)/xdpload
@@ -45,7 +56,7 @@ XDPLOAD  := $(BUILD)/xdpload
 COMPLETION := $(BUILD)/xdpload.bash
 
 .PHONY: all deps test-deps contrib-deps check-contrib check check-unit check-bench-analysis check-bats check-faults check-vm check-vm-if-possible demo bench install uninstall clean distclean format
-.PHONY: check-asan check-fuzz check-malformed fuzz-build fuzz-bins asan-build asan-bins
+.PHONY: check-asan check-fuzz check-malformed fuzz-build fuzz-bins asan-build asan-bins check-xdp-tools
 
 all: $(XDPLOAD) $(PROG_OBJS) $(COMPLETION)
 
@@ -65,7 +76,11 @@ $(BUILD)/progs/%.o: progs/%.bpf.c $(wildcard headers/xdpload/*.h)
 
 # The bundled programs are linked into the binary: one .incbin each plus a
 # table generated from the sources' "xdpload-desc:" lines.
-$(BUILD)/builtin_objs.S: $(PROG_OBJS) Makefile
+$(BUILD)/progs/internal/%.o: progs/internal/%.bpf.c $(wildcard headers/xdpload/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/builtin_objs.S: $(PROG_OBJS) $(INTERNAL_OBJS) Makefile
 	@mkdir -p $(dir $@)
 	@{ echo '	.section .rodata'; \
 	  for p in $(PROG_NAMES); do \
@@ -74,6 +89,13 @@ $(BUILD)/builtin_objs.S: $(PROG_OBJS) Makefile
 	    echo "xdpl_blob_$${p}_start:"; \
 	    echo "	.incbin \"$(BUILD)/progs/$${p}.o\""; \
 	    echo "xdpl_blob_$${p}_end:"; \
+	  done; \
+	  for p in $(INTERNAL_NAMES); do \
+	    echo "	.balign 8"; \
+	    echo "	.global xdpl_blob_internal_$${p}_start, xdpl_blob_internal_$${p}_end"; \
+	    echo "xdpl_blob_internal_$${p}_start:"; \
+	    echo "	.incbin \"$(BUILD)/progs/internal/$${p}.o\""; \
+	    echo "xdpl_blob_internal_$${p}_end:"; \
 	  done; \
 	  echo '	.section .note.GNU-stack,"",@progbits'; } > $@
 
@@ -117,16 +139,29 @@ $(XDPLOAD): $(LOADER_OBJS) $(BUILD)/libxdpload.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(LOADER_OBJS) $(BUILD)/libxdpload.a $(LDLIBS)
 
 # The command line's number parser is the loader's; its test links it alone.
-$(BUILD)/tests/test_number: tests/unit/test_number.c $(BUILD)/loader/number.o $(HEADERS)
+$(BUILD)/tests/test_number: tests/unit/test_number.c $(BUILD)/loader/number.o $(UNIT_SUPPORT) \
+		$(HEADERS) $(UNIT_SUPPORT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Iloader $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/loader/number.o -lcmocka
+	$(CC) $(CPPFLAGS) -Iloader $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/loader/number.o $(UNIT_SUPPORT) \
+		-lcmocka
 
 $(COMPLETION): $(XDPLOAD)
 	$(XDPLOAD) help --completion >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libxdpload.a $(HEADERS)
+# The unit tests' shared helpers (tests/unit/support/NAME.{c,h}), one archive: a test
+# takes the modules it uses.
+$(BUILD)/tests/support/%.o: tests/unit/support/%.c $(UNIT_SUPPORT_HDRS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libxdpload.a $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(UNIT_SUPPORT): $(UNIT_SUPPORT_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_SUPPORT) $(BUILD)/libxdpload.a $(HEADERS) $(UNIT_SUPPORT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(UNIT_SUPPORT) $(BUILD)/libxdpload.a $(LDLIBS) \
+		-lcmocka
 
 # Test programs that are not bundled (tests/progs/*.bpf.c) for the bats suites.
 TEST_PROG_SRCS := $(wildcard tests/progs/*.bpf.c)
@@ -184,6 +219,13 @@ contrib-deps:
 check-contrib: contrib-deps all
 	@mkdir -p $(RESULTS)
 	contrib/check-contrib --tap $(RESULTS)/contrib.tap
+
+# xdp-tools' own suites against xdpload, from a checkout the developer brought:
+#   make check-xdp-tools XDP_TOOLS_SRC=DIR [XDP_TOOLS_SUITES="loader filter"]
+XDP_TOOLS_SUITES ?= loader
+check-xdp-tools: all
+	@test -n "$(XDP_TOOLS_SRC)" || { echo "check-xdp-tools: set XDP_TOOLS_SRC to an xdp-tools checkout"; exit 2; }
+	tests/external/xdp-tools-suites $(XDP_TOOLS_SRC) $(XDP_TOOLS_SUITES)
 
 check-vm: all $(TEST_PROG_OBJS)
 	tests/vm/check-vm
@@ -278,7 +320,7 @@ uninstall:
 
 format:
 	clang-format -i lib/*.[ch] lib/*/*.[ch] loader/*.[ch] progs/*.c headers/xdpload/*.h tests/unit/*.c \
-		tests/fuzz/*.[ch]
+		tests/unit/support/*.[ch] tests/fuzz/*.[ch]
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

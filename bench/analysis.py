@@ -395,6 +395,13 @@ def cost_why(p, comp, ratios):
     one = pps_ratio(p["runs"], "xdpload_drop_native", "drop_native", "rx_ns")[0]
     if one:
         why["dispatcher around drop alone / drop, cost"] = median(one)
+    # the packet's first read on the receiving CPU, which drop never pays
+    touch = pps_ratio(p["runs"], "touch_native", "drop_native", "rx_ns")[0]
+    if touch:
+        why["reading the headers alone / drop, cost"] = median(touch)
+        above = pps_ratio(p["runs"], "xdpload_native", "touch_native", "rx_ns")[0]
+        if above:
+            why["chain / reading the headers alone, cost"] = median(above)
     return why
 
 

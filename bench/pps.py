@@ -27,6 +27,7 @@ CASES = {
     "xdpload_skb": "the same chain, skb (generic) XDP",
     "xdpload_drop_native": "xdpload linked chain of the drop program alone, native XDP",
     "drop_native": "single XDP drop program (bundled drop), native",
+    "touch_native": "single XDP program that reads the chain's headers, then drops (native)",
     "drop_skb": "single XDP drop program (bundled drop), skb",
     "ipt_raw": "iptables -t raw -A PREROUTING -j DROP",
     "nft_ingress": "nftables netdev ingress chain: counter drop",
@@ -93,6 +94,8 @@ def attach(tools, case):
     elif case in ("drop_native", "drop_skb"):
         mode = "native" if case.endswith("native") else "skb"
         sh(f"{tools.ppstool} xdp {NS_RX} {IF_RX} {mode} {tools.progs}/drop.o drop")
+    elif case == "touch_native":
+        sh(f"{tools.ppstool} xdp {NS_RX} {IF_RX} native {tools.bench_bpf}/touch.o touch_drop")
     elif case == "ipt_raw":
         in_rx("iptables -t raw -A PREROUTING -j DROP")
     elif case == "nft_ingress":
@@ -115,7 +118,7 @@ def own_counter(tools, case):
         if len(set(seen)) != 1:
             raise RuntimeError(f"chain counters disagree: passed ..., dropped = {seen}")
         return seen[-1]
-    if case == "drop_native":
+    if case in ("drop_native", "touch_native"):
         for line in in_rx(f"ethtool -S {IF_RX}").splitlines():
             if "xdp_drops" in line:
                 return int(line.split(":")[1])

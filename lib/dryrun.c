@@ -343,7 +343,7 @@ static int steps_of(struct dryrun *d, struct pktrec *rec)
 	rec->nsteps = 0;
 	rec->decider = PKTREC_UNKNOWN;
 	for (i = 0; i < d->ncomps; i++) {
-		const __u64 *c = d->cur + i * XDPL_DISP_SLOTS, *p = d->prev + i * XDPL_DISP_SLOTS;
+		const __u64 *c = d->cur + i * XDPL_DISP_WORDS, *p = d->prev + i * XDPL_DISP_WORDS;
 
 		for (s = 0; s <= XDPL_DISP_SLOT_OTHER; s++)
 			if (c[s] != p[s])

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,4 +171,37 @@ int netns_for_each(int (*fn)(const struct netns_info *ns, void *arg), void *arg)
 	close(self);
 	free(l.v);
 	return err;
+}
+
+__u64 netns_self_ino(void)
+{
+	struct stat s;
+
+	return stat("/proc/self/ns/net", &s) ? 0 : (__u64)s.st_ino;
+}
+
+static bool ino_in_dir(const char *dir, const char *suffix, __u64 ino)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	struct stat s;
+	bool found = false;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return false;
+	while (!found && (d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s%s", dir, d->d_name, suffix);
+		found = !stat(path, &s) && (__u64)s.st_ino == ino;
+	}
+	closedir(dp);
+	return found;
+}
+
+bool netns_alive(__u64 ino)
+{
+	/* a namespace lives while a process is in it or something holds it (ip netns) */
+	return !ino || ino_in_dir("/run/netns", "", ino) || ino_in_dir("/proc", "/ns/net", ino);
 }

@@ -3,6 +3,7 @@
  * Every network namespace of the host, for `status --all-netns`: the named ones
  * (/run/netns, as `ip netns` makes them) and those only processes hold
  * (/proc/PID/ns/net), each once. Labs in namespaces are visible from the host.
+ * And whether a namespace still lives, for clean (state of a dead one goes).
  */
 #ifndef XDPL_NETNS_H
 #define XDPL_NETNS_H
@@ -25,5 +26,10 @@ struct netns_info {
  * return and returns it; -errno (recorded) when it cannot come back.
  */
 int netns_for_each(int (*fn)(const struct netns_info *ns, void *arg), void *arg);
+
+/* Is the network namespace with this nsfs inode still alive on this host? */
+bool netns_alive(__u64 ino);
+/* The nsfs inode of our network namespace, 0 when it cannot be read. */
+__u64 netns_self_ino(void);
 
 #endif

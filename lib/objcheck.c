@@ -6,8 +6,9 @@
  * that in-process, so it lets a child take the risk first. xdpload has no
  * threads, so the child of fork() is a full copy with nothing held; it only
  * reads its copy of the bytes and then _exits, touching no interface, pin or
- * state file (it inherits the parent's descriptors but does not use them, and
- * libbpf's open does not touch the kernel or bpffs).
+ * state file (it inherits the parent's descriptors but does not use them;
+ * libbpf's open does not touch the kernel or bpffs, and its trial relocation
+ * only probes the kernel's features, with no pins).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,6 +62,7 @@ static void child_setup(pid_t parent)
 	static const int deadly[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
 	sigset_t set;
 	unsigned int i;
+	int fd;
 
 	sigemptyset(&set);
 	for (i = 0; i < sizeof(deadly) / sizeof(deadly[0]); i++) {
@@ -69,6 +71,12 @@ static void child_setup(pid_t parent)
 	}
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	prctl(PR_SET_DUMPABLE, 0);
+	/* glibc's "double free detected" and the like: the parent says what happened */
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
 	/* an xdpload killed while it waits must not leave the child running */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -168,6 +176,31 @@ struct parse_arg {
 	const struct bpf_object_open_opts *opts;
 };
 
+/*
+ * In the child: the relocations libbpf does at load, without the kernel. Some
+ * malformed relocation sections make libbpf 1.1 free a buffer it frees again
+ * at close (reallocarray to 0 entries on the call relocation path). libbpf's
+ * loader generator (gen_loader) relocates as a real load does but records the
+ * map and program loads instead of making them; pins are dropped first, so
+ * nothing reaches bpffs. Untyped programs are typed XDP, as component_open
+ * types the one it loads.
+ */
+static void trial_relocate(struct bpf_object *obj)
+{
+	LIBBPF_OPTS(gen_loader_opts, gen);
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	objcheck_stage("relocation");
+	bpf_object__for_each_map (map, obj)
+		bpf_map__set_pin_path(map, NULL);
+	bpf_object__for_each_program (prog, obj)
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_UNSPEC)
+			bpf_program__set_type(prog, BPF_PROG_TYPE_XDP);
+	if (!bpf_object__gen_loader(obj, &gen))
+		bpf_object__load(obj);
+}
+
 /* In the child: what component_open and the backends ask of an opened object. */
 static int trial_parse(void *p)
 {
@@ -209,7 +242,8 @@ static int trial_parse(void *p)
 			sink += xdp_program__chain_call_enabled(xp, act);
 		xdp_program__close(xp);
 	}
-	objcheck_stage("libbpf");
+	/* the stage stays: a relocation's damage shows when close frees it */
+	trial_relocate(obj);
 	bpf_object__close(obj);
 	(void)sink;
 	return CHILD_PARSED;
@@ -243,8 +277,9 @@ int objcheck_parse(const char *label, const void *buf, size_t len,
 	char sig[32];
 
 	objcheck_fork(trial_parse, &a, XDPL_OBJCHECK_TIMEOUT_MS, &r);
-	who = !strcmp(r.stage, "libxdp") ? "libxdp crashed reading its metadata"
-					 : "libbpf crashed parsing it";
+	who = !strcmp(r.stage, "libxdp")       ? "libxdp crashed reading its metadata"
+	      : !strcmp(r.stage, "relocation") ? "libbpf crashed relocating it"
+					       : "libbpf crashed parsing it";
 	switch (r.verdict) {
 	case OBJCHECK_OK:
 		return 0;

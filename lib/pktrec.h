@@ -37,10 +37,12 @@ struct pktrec_step {
 };
 
 struct pktrec {
-	__u64 index;	/* packet number, from 1 */
-	__u64 time_ns;	/* when it was captured (or seen) */
-	__u32 len;	/* bytes that went into the chain */
-	__u32 wire_len; /* bytes the frame had on the wire (a capture may cut it) */
+	__u64 index;	       /* packet number, from 1 */
+	__u64 time_ns;	       /* when it was captured (or seen) */
+	const char *interface; /* trace: where it came in (NULL for test) */
+	__u32 rx_queue;	       /* trace: its receive queue */
+	__u32 len;	       /* bytes that went into the chain */
+	__u32 wire_len;	       /* bytes the frame had on the wire (a capture may cut it) */
 	struct pkt_summary hdr;
 	bool traced; /* steps[] is known */
 	unsigned int nsteps;

@@ -69,14 +69,21 @@ static void dispatcher_name(struct iface_status *st)
 		snprintf(st->dispatcher_name, sizeof(st->dispatcher_name), "%s", ps.name);
 		snprintf(st->dispatcher_tag, sizeof(st->dispatcher_tag), "%s", ps.tag);
 	}
+	if (fd >= 0) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			st->dispatcher_insns = info.xlated_prog_len / sizeof(struct bpf_insn);
+	}
 	if (fd >= 0)
 		close(fd);
 }
 
 /*
- * What programs count on their own: the bundled count's packets and bytes. The
- * dispatcher counts no bytes, and libxdp's counts nothing, so these are the only
- * bytes there are and, on libxdp, the only packets.
+ * What programs count on their own: the bundled count's packets and bytes. Where
+ * the linked dispatcher counts bytes, its figures stand; libxdp's dispatcher
+ * counts nothing, so there these are the only bytes and the only packets.
  */
 static void own_counters(struct iface_status *st)
 {
@@ -87,7 +94,8 @@ static void own_counters(struct iface_status *st)
 		struct prog_status *ps = &st->progs[i];
 
 		st->dispatcher_counts |= ps->has_counters;
-		if (strcmp(ps->name, "count") || count_read(ps->id, &packets, &bytes))
+		if (ps->disp_bytes || strcmp(ps->name, "count") ||
+		    count_read(ps->id, &packets, &bytes))
 			continue;
 		/* count returns XDP_PASS, always */
 		ps->has_bytes = true;

@@ -26,11 +26,12 @@ struct prog_status {
 	bool has_counters;
 	__u64 packets[XDPL_ACTION_COUNT]; /* per returned action, when has_counters */
 	/*
-	 * Bytes per returned action, where the program's own maps give them (the
-	 * bundled count, which always passes); the dispatcher counts no bytes yet.
-	 * own_counts: packets[] came from those maps too (no dispatcher counters).
+	 * Bytes per returned action: the linked dispatcher's (disp_bytes, where
+	 * it counts them), else where the program's own maps give them (the
+	 * bundled count, which always passes). own_counts: packets[] came from
+	 * those maps too (no dispatcher counters).
 	 */
-	bool has_bytes, own_counts;
+	bool has_bytes, own_counts, disp_bytes;
 	__u64 bytes[XDPL_ACTION_COUNT];
 };
 
@@ -47,6 +48,10 @@ struct iface_status {
 	bool owned; /* attached by xdpload */
 	/* the dispatcher counts per program and action (linked, without --no-stats) */
 	bool dispatcher_counts;
+	/* linked: the traced variant runs (xdpload trace has a reader) */
+	bool traced;
+	/* the dispatcher program's instructions as the kernel holds them (0: unknown) */
+	__u32 dispatcher_insns;
 	char dispatcher_tag[BPF_TAG_SIZE * 2 + 1];
 	__u32 link_id; /* a single program held by this bpf_link (another tool's), or 0 */
 	int nprogs;

@@ -15,6 +15,7 @@ extern const struct cmd_def cmd_filter;
 extern const struct cmd_def cmd_ratelimit;
 extern const struct cmd_def cmd_stats;
 extern const struct cmd_def cmd_watch;
+extern const struct cmd_def cmd_trace;
 extern const struct cmd_def cmd_test;
 extern const struct cmd_def cmd_apply;
 extern const struct cmd_def cmd_save;

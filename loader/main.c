@@ -15,9 +15,9 @@
 #include "privs.h"
 
 const struct cmd_def *const xdpl_commands[] = {
-	&cmd_load,   &cmd_unload, &cmd_status, &cmd_clean, &cmd_features, &cmd_progs,
-	&cmd_stats,  &cmd_filter, &cmd_ratelimit, &cmd_watch, &cmd_test, &cmd_apply,
-	&cmd_save,   &cmd_help,	  NULL,
+	&cmd_load,  &cmd_unload, &cmd_status,	 &cmd_clean, &cmd_features, &cmd_progs,
+	&cmd_stats, &cmd_filter, &cmd_ratelimit, &cmd_watch, &cmd_trace,    &cmd_test,
+	&cmd_apply, &cmd_save,	 &cmd_help,	 NULL,
 };
 
 int xdpl_exit_status;

@@ -119,6 +119,8 @@ void pktrec_print_json(struct json_writer *jw, const struct pktrec *r,
 	jw_start_object(jw);
 	jw_uint_field(jw, "packet", r->index);
 	jw_uint_field(jw, "time_ns", r->time_ns);
+	if (r->interface)
+		jw_string_field(jw, "interface", r->interface);
 	jw_uint_field(jw, "len", r->len);
 	jw_uint_field(jw, "wire_len", r->wire_len);
 	jw_name(jw, "headers");

@@ -47,7 +47,8 @@ static void print_text(const struct iface_status *st)
 	if (st->link_id)
 		snprintf(backend, sizeof(backend), "[%s, bpf_link %u]", st->backend, st->link_id);
 	else
-		snprintf(backend, sizeof(backend), "[%s]", st->backend);
+		snprintf(backend, sizeof(backend), "[%s%s]", st->backend,
+			 st->traced ? ", traced" : "");
 	if (st->dispatcher_id) {
 		printf("%-16s %-5s  %-16s %-8s %-7u %-17s %s\n", st->iface.name, "",
 		       st->dispatcher_name[0] ? st->dispatcher_name : "dispatcher",
@@ -122,6 +123,10 @@ static void print_json(struct json_writer *jw, const struct iface_status *st,
 	else
 		jw_null(jw);
 	jw_bool_field(jw, "owned", st->owned);
+	if (!strcmp(st->backend, "linked"))
+		jw_bool_field(jw, "traced", st->traced);
+	if (st->dispatcher_id && st->dispatcher_insns)
+		jw_uint_field(jw, "dispatcher_insns", st->dispatcher_insns);
 	jw_name(jw, "counters");
 	if (status_counters_kind(st))
 		jw_string(jw, status_counters_kind(st));

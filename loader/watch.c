@@ -15,7 +15,9 @@
 #include "json_writer.h"
 #include "log.h"
 #include "output.h"
+#include "pktsum.h"
 #include "progs/watch.h"
+#include "trace.h"
 
 static volatile sig_atomic_t stop;
 
@@ -26,6 +28,7 @@ static void on_signal(int sig)
 
 struct watch_ctx {
 	int json;
+	int ifindex;
 	unsigned long long count, max;
 	__u64 start_ns; /* CLOCK_MONOTONIC when watching began */
 	char ifname[IF_NAMESIZE];
@@ -38,7 +41,7 @@ static void fmt_mac(const __u8 *m, char *buf, size_t len)
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
-static void print_json(const struct xdpl_watch_event *ev, const struct watch_ctx *c)
+static void print_json(const struct xdpl_watch_event *ev, __u64 when_ns, const struct watch_ctx *c)
 {
 	struct json_writer *jw = jw_new(stdout);
 	char src[64], dst[64], proto[8], smac[18], dmac[18], eth[8];
@@ -47,7 +50,7 @@ static void print_json(const struct xdpl_watch_event *ev, const struct watch_ctx
 	fmt_mac(ev->dmac, dmac, sizeof(dmac));
 	snprintf(eth, sizeof(eth), "0x%04x", ev->eth_proto);
 	jw_start_object(jw);
-	jw_uint_field(jw, "time_ns", watch_event_realtime_ns(ev->ts_ns));
+	jw_uint_field(jw, "time_ns", when_ns);
 	jw_string_field(jw, "interface", c->ifname);
 	jw_uint_field(jw, "ifindex", ev->ifindex);
 	jw_uint_field(jw, "rx_queue", ev->rx_queue);
@@ -74,10 +77,9 @@ static void print_json(const struct xdpl_watch_event *ev, const struct watch_ctx
 	jw_destroy(&jw);
 }
 
-static void print_text(const struct xdpl_watch_event *ev, const struct watch_ctx *c)
+static void print_text(const struct xdpl_watch_event *ev, __u64 ns, const struct watch_ctx *c)
 {
 	char src[64], dst[64], proto[8], smac[18], dmac[18], when[32];
-	__u64 ns = watch_event_realtime_ns(ev->ts_ns);
 	time_t sec = ns / 1000000000ULL;
 	struct tm tm;
 
@@ -107,21 +109,59 @@ static void print_text(const struct xdpl_watch_event *ev, const struct watch_ctx
 	printf(" len %u %s\n", ev->len, watch_verdict_str(ev->verdict));
 }
 
+static int show(const struct xdpl_watch_event *ev, __u64 when_ns, struct watch_ctx *c)
+{
+	if (c->max && c->count >= c->max)
+		return WATCH_DONE;
+	if (c->json)
+		print_json(ev, when_ns, c);
+	else
+		print_text(ev, when_ns, c);
+	c->count++;
+	return c->max && c->count >= c->max ? WATCH_DONE : 0;
+}
+
 static int on_event(const struct xdpl_watch_event *ev, void *ctx)
 {
 	struct watch_ctx *c = ctx;
 
-	if (c->max && c->count >= c->max)
-		return WATCH_DONE;
 	/* The ring keeps what nobody read: a live view starts now, not minutes ago. */
 	if (ev->ts_ns < c->start_ns)
 		return 0;
-	if (c->json)
-		print_json(ev, c);
-	else
-		print_text(ev, c);
-	c->count++;
-	return c->max && c->count >= c->max ? WATCH_DONE : 0;
+	return show(ev, watch_event_realtime_ns(ev->ts_ns), c);
+}
+
+/*
+ * A linked chain: watch is a view of the trace (the packets that reached the
+ * watch program), and its verdict is the chain's.
+ */
+static int on_trace(const struct pktrec *r, const struct pktrec_prog *progs, void *ctx)
+{
+	const struct pkt_summary *h = &r->hdr;
+	struct xdpl_watch_event ev = {
+		.ifindex = 0,
+		.rx_queue = r->rx_queue,
+		.len = r->len,
+		.eth_proto = h->ethertype,
+		.vlans = h->nvlans,
+		.verdict = r->verdict <= XDP_REDIRECT ? r->verdict : XDPL_WATCH_VERDICT_UNKNOWN,
+	};
+	struct watch_ctx *c = ctx;
+
+	ev.ifindex = c->ifindex;
+	memcpy(ev.smac, h->smac, 6);
+	memcpy(ev.dmac, h->dmac, 6);
+	if (h->l3 == PKTSUM_L3_IPV4 || h->l3 == PKTSUM_L3_IPV6) {
+		ev.family = h->l3 == PKTSUM_L3_IPV4 ? 2 : 10;
+		memcpy(ev.saddr, h->saddr, 16);
+		memcpy(ev.daddr, h->daddr, 16);
+		ev.l4proto = h->has_l4 ? h->l4proto : 0;
+		ev.has_ports = h->has_ports && (h->l4proto == 6 || h->l4proto == 17);
+		ev.sport = h->sport;
+		ev.dport = h->dport;
+		ev.icmp_type = h->has_icmp ? h->icmp_type : 0;
+	}
+	return show(&ev, r->time_ns, c);
 }
 
 static void summary(const char *ifname, const struct watch_ctx *c, const struct xdpl_watch_stats *a,
@@ -181,12 +221,15 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 	struct sigaction sa = {};
 	struct watch_settings set = { .rate = c->rate, .protos = c->protos };
 	struct timespec now;
+	struct xdpl_trace_req req = { .protos = c->protos, .ran = "watch", .rate = c->rate };
+	struct trace_session *ts = NULL;
 	struct watch *w = NULL;
 	bool gone = false;
 	__u32 other = 0;
 	int prog_fd, ret;
 
 	ctx.max = c->count;
+	ctx.ifindex = cmd->iface.ifindex;
 	snprintf(ctx.ifname, sizeof(ctx.ifname), "%s", ifname);
 
 	prog_fd = attached_prog_fd(&cmd->iface, "watch");
@@ -199,7 +242,27 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 		ret = watch_open(prog_fd, on_event, &ctx, &w);
 	if (ret)
 		goto map_error;
+	/*
+	 * The lease keeps one reader at a time. On a linked chain the program
+	 * itself reports nothing (no class of frames matches): the trace does,
+	 * with the chain's verdict.
+	 */
+	set.protos = XDPL_WATCH_P_NONE;
 	ret = watch_claim(w, &set, &other);
+	if (!ret) {
+		ret = trace_start(&cmd->iface, &req, on_trace, &ctx, &ts);
+		if (ret && xdpl_last_error()->kind == XDPL_ERR_CHAIN) {
+			/* libxdp: watch's own events; its verdict is what it returns */
+			xdpl_err_clear();
+			set.protos = c->protos;
+			ret = watch_claim(w, &set, &other);
+		} else if (ret) {
+			watch_release(w);
+			watch_close(w);
+			close(prog_fd);
+			return ret;
+		}
+	}
 	if (ret) {
 		watch_close(w);
 		close(prog_fd);
@@ -218,7 +281,9 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	while (!stop) {
-		ret = watch_poll(w, 200);
+		ret = ts ? trace_poll(ts, 200) : watch_poll(w, 200);
+		if (ts && ret == -ENOENT)
+			ret = 0; /* the chain is gone: watch_attached says so below */
 		if (ret == WATCH_DONE)
 			break;
 		/* unloaded (or its interface gone): nothing more will come */
@@ -239,11 +304,25 @@ static int watch_run(struct cmd_ctx *cmd, void *cfg)
 		}
 	}
 	watch_release(w);
-	if (ret >= 0 || ret == WATCH_DONE) {
+	if (ts && (ret >= 0 || ret == WATCH_DONE)) {
+		struct xdpl_trace_stats t;
+
+		ret = 0;
+		if (!trace_stats(ts, &t)) {
+			after = (struct xdpl_watch_stats){ .seen = t.seen,
+							   .filtered = t.filtered,
+							   .reported = t.reported,
+							   .rate_limited = t.rate_limited,
+							   .ring_full = t.ring_full };
+			memset(&before, 0, sizeof(before));
+			summary(ifname, &ctx, &before, &after);
+		}
+	} else if (ret >= 0 || ret == WATCH_DONE) {
 		ret = 0;
 		if (!watch_get_stats(prog_fd, &after))
 			summary(ifname, &ctx, &before, &after);
 	}
+	trace_stop(ts);
 	watch_close(w);
 	close(prog_fd);
 	if (gone)
@@ -270,7 +349,9 @@ const struct cmd_def cmd_watch = {
 		       "frame, until\ninterrupted, COUNT events, or the program is unloaded "
 		       "(exit 10); the frames over the\nevent rate are counted as not reported "
 		       "and summed up on exit. --rate and --proto\nare this reader's: one "
-		       "reader at a time, and the next one starts from the defaults.\n",
+		       "reader at a time, and the next one starts from the defaults.\nOn a "
+		       "linked chain it is a view of xdpload trace: the verdict is the "
+		       "chain's.\n",
 	.opts = watch_opts,
 	.args = watch_args,
 	.min_args = 1,

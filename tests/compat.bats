@@ -154,6 +154,28 @@ prog_map_id()
 	[ "$status" -ne 0 ]
 }
 
+@test "a rejected program leaves the chain's pins as they were: its own go, shared ones stay" {
+	local maps chain before
+	xdpl_b load -m skb veth0 count
+	maps=/sys/fs/bpf/xdpload/$(state_key_b)/maps
+	[ ! -e "$maps" ]
+	run xdpl_b load -m skb veth0 "$TEST_PROGS/compat_pinned_reject.o"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"compat_pinned_reject.o: rejected by the kernel verifier"* ]]
+	# no maps/ directory was left behind for a chain that pins nothing
+	[ ! -e "$maps" ]
+	# with a program that pins compat_pin_cnt: the shared pin stays, the reject's own goes
+	xdpl_b load -m skb -s xdp_redirect_map veth0 "$TEST_PROGS/compat_pinned.o"
+	maps=/sys/fs/bpf/xdpload/$(state_key_b)/maps
+	before=$(ls "$maps")
+	chain=$(xdpl_b status veth0 --json | jq -c '[.[0].programs[].id]')
+	run xdpl_b load -m skb veth0 "$TEST_PROGS/compat_pinned_reject.o"
+	[ "$status" -eq 6 ]
+	[ "$(ls "$maps")" = "$before" ]
+	[ -e "$maps/compat_pin_cnt" ] && [ ! -e "$maps/compat_reject_own" ]
+	[ "$(xdpl_b status veth0 --json | jq -c '[.[0].programs[].id]')" = "$chain" ]
+}
+
 @test "-p DIR under ip netns exec: on the real bpffs, kept after unload, reused, devmap too" {
 	local p=$TEST_PROGS/compat_pinned.o
 	xdpl_b load -m skb -p "$PIN_DIR" -s xdp_redirect_map veth0 "$p"

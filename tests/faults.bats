@@ -99,6 +99,39 @@ killed_at()
 	done
 }
 
+@test "faults: a trace reader killed at each step of its swaps: the next command puts the untraced chain back" {
+	fault_base_chain
+	insns() { xdpl_b status veth0 --json | jq -r '.[0].dispatcher_insns'; }
+	traced() { xdpl_b status veth0 --json | jq -r '.[0].traced'; }
+	before=$(insns)
+	# killed while swapping the traced dispatcher in
+	for step in linked:saved linked:pinned linked:staged linked:swapped linked:committed; do
+		run env XDPLOAD_FAULT="$step" ip netns exec "$LAB_B" "$XDPLOAD" trace veth0 -c 1
+		echo "killed at $step: $status $output"
+		[ "$status" -eq 137 ]
+		fault_check
+		[ "$(traced)" = false ]
+		[ "$(insns)" = "$before" ]
+		ping_none 2
+	done
+	# killed while swapping it out again (the second change it makes)
+	for step in linked:staged linked:swapped; do
+		env XDPLOAD_FAULT="$step:2" ip netns exec "$LAB_B" "$XDPLOAD" trace veth0 -c 1 \
+			>/dev/null 2>&1 &
+		pid=$!
+		sleep 0.5
+		on_a ping -c 2 -i 0.2 -W 1 "$LAB_IP_B" >/dev/null || true
+		rc=0
+		wait "$pid" || rc=$?
+		echo "killed at $step, the second time: $rc"
+		[ "$rc" -eq 137 ]
+		fault_check
+		[ "$(traced)" = false ]
+		[ "$(insns)" = "$before" ]
+	done
+	fault_next
+}
+
 @test "faults: 8 parallel writers, every change lands once" {
 	fault_base_chain
 	fails=$BATS_TEST_TMPDIR/fails
@@ -130,7 +163,9 @@ killed_at()
 	while kill -0 "$pinger" 2>/dev/null; do
 		lk -P 60 pass >/dev/null
 		xdpl_b unload veth0 -n pass >/dev/null
-		swaps=$((swaps + 2))
+		# a trace reader that starts and stops: the traced dispatcher in and out
+		ip netns exec "$LAB_B" timeout 2 "$XDPLOAD" trace veth0 -c 1 >/dev/null 2>&1 || true
+		swaps=$((swaps + 4))
 	done
 	wait "$pinger" || true
 	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$stats")
@@ -142,6 +177,10 @@ killed_at()
 	echo "count saw $got"
 	echo "# $swaps swaps under the flood; $sent echo requests, count saw $got" >&3
 	[ "$got" -eq "$sent" ]
+	# and their bytes (98 each), where the dispatcher counts bytes
+	bytes=$(xdpl_b status veth0 --json | jq '.[0].programs[] | select(.name == "count") | .bytes.XDP_PASS')
+	[ "$bytes" -eq $((sent * 98)) ]
+	[ "$(xdpl_b status veth0 --json | jq -r '.[0].traced')" = false ]
 }
 
 @test "faults: load/unload cycles leak no program, map or pin" {

@@ -83,6 +83,16 @@ conforms()
 	wait
 	[ -s "$BATS_TEST_TMPDIR/ev" ]
 	conforms watch_event <"$BATS_TEST_TMPDIR/ev"
+	# trace: packet records and its summary line
+	ip netns exec "$LAB_B" timeout 5 "$XDPLOAD" trace veth0 --proto icmp -c 2 --json \
+		>"$BATS_TEST_TMPDIR/tr" &
+	sleep 0.5
+	ping_ok 3
+	wait
+	[ "$(jq -s '[.[] | select(.packet)] | length' "$BATS_TEST_TMPDIR/tr")" = 2 ]
+	jq -e -s 'map(select(.shown)) | length == 1' "$BATS_TEST_TMPDIR/tr"
+	conforms trace <"$BATS_TEST_TMPDIR/tr"
+	[ "$(xdpl_b status veth0 --json | jq -r '.[0].traced')" = false ]
 	$PKTGEN write "$BATS_TEST_TMPDIR/in.pcap" icmp udp,dport=5353 arp tcp icmp6 raw
 	xdpl_b test --iface veth0 --pcap "$BATS_TEST_TMPDIR/in.pcap" --json | conforms test
 	"$XDPLOAD" test --pcap "$BATS_TEST_TMPDIR/in.pcap" count drop --json | conforms test
@@ -114,7 +124,7 @@ conforms()
 		run ip netns exec "$LAB_B" "$XDPLOAD" "$c" --frob --json
 		conforms error <<<"$output"
 	done
-	for args in "stats veth0" "watch veth0" "ratelimit veth0" "filter veth0 list" \
+	for args in "stats veth0" "watch veth0" "trace veth0" "ratelimit veth0" "filter veth0 list" \
 		"status nosuch0" "test --iface veth0 --pcap /dev/null" "test --pcap /nonexistent drop"; do
 		# shellcheck disable=SC2086
 		run ip netns exec "$LAB_B" "$XDPLOAD" $args --json

@@ -74,8 +74,17 @@ check_json_entry()
 	fi
 	[ "$(echo "$entry" | jq -r .programs[0].tag)" = "$(bpftool -j prog show id "$pid" | jq -r .tag)" ]
 	[ "$(bpftool -j prog show id "$pid" | jq -r .name)" = drop ]
-	[ "$(echo "$entry" | jq -r .programs[0].priority)" = 90 ]
-	[ "$(echo "$entry" | jq -c .programs[0].chain_actions)" = '["XDP_PASS"]' ]
+	if [ "$backend" = legacy ]; then
+		# alone on the interface no dispatcher reads them: none is invented
+		[ "$(echo "$entry" | jq -r .programs[0].priority)" = null ]
+		[ "$(echo "$entry" | jq -c .programs[0].chain_actions)" = '[]' ]
+		[ "$(echo "$entry" | jq -r .dispatcher_tag)" = null ]
+	else
+		[ "$(echo "$entry" | jq -r .programs[0].priority)" = 90 ]
+		[ "$(echo "$entry" | jq -c .programs[0].chain_actions)" = '["XDP_PASS"]' ]
+		[ "$(echo "$entry" | jq -r .dispatcher_tag)" = "$(bpftool -j prog show id "$kid" | jq -r .tag)" ]
+	fi
+	[ "$(echo "$entry" | jq -r .link_id)" = null ]
 	# lo has nothing attached and is listed with no programs
 	[ "$(echo "$output" | jq -r '.[] | select(.interface == "lo") | .programs | length')" = 0 ]
 }
@@ -99,9 +108,10 @@ check_json_entry()
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -E '^Interface +Prio +Program name +Mode +ID +Tag +Chain actions$'
 	# the interface line: the dispatcher the kernel runs, its mode and backend
-	read -r ifn name mode id backend <<<"$(echo "$output" | grep '^veth0')"
+	read -r ifn name mode id dtag backend <<<"$(echo "$output" | grep '^veth0')"
 	[ "$ifn" = veth0 ] && [ "$name" = "$(bpftool -j prog show id "$id" | jq -r .name)" ] && [ "$mode" = skb ]
 	[ "$id" = "$(xdp_id_b)" ]
+	[ "$dtag" = "$(bpftool -j prog show id "$id" | jq -r .tag)" ]
 	[ "$backend" = "[linked]" ] || [ "$backend" = "[libxdp]" ]
 	# one line per program: prio, name, ID, tag, chain actions
 	read -r arrow prio name pid tag actions <<<"$(echo "$output" | grep '^ => ')"

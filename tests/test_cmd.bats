@@ -233,7 +233,7 @@ EOF
 @test "--iface with a single program attached without a dispatcher; nothing attached exits 10" {
 	run xdpl_b test --iface veth0 --pcap /dev/null
 	[ "$status" -eq 10 ]
-	on_b ip link set dev veth0 xdpgeneric obj "$LAB_ROOT/build/progs/drop.o" sec xdp
+	on_b ip link set dev veth0 xdpgeneric obj "$LAB_ROOT/build/progs/drop.o" sec xdp.frags
 	$PKTGEN write "$BATS_TEST_TMPDIR/in.pcap" icmp udp
 	run xdpl_b test --iface veth0 --pcap "$BATS_TEST_TMPDIR/in.pcap" --json
 	echo "$output"

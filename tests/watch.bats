@@ -27,7 +27,13 @@ watch_bg()
 	ip netns exec "$LAB_B" timeout --preserve-status -s INT "$secs" "$XDPLOAD" watch veth0 "$@" \
 		>"$OUT" 2>"$ERR" &
 	WATCH_PID=$!
-	sleep 0.5
+	# on a linked chain watch reads the trace: wait for the traced dispatcher
+	for _ in $(seq 50); do
+		[ "$(xdpl_b status veth0 --json 2>/dev/null |
+			jq -r 'if .[0].backend == "linked" then .[0].traced else true end')" = true ] && break
+		sleep 0.1
+	done
+	sleep 0.3
 }
 
 watch_wait()
@@ -191,4 +197,20 @@ for i in range(2000):
 	[ "$rc" -eq 10 ]
 	grep -q "the watch program was unloaded" "$ERR"
 	grep -q "events shown" "$ERR"
+}
+
+@test "the verdict is the chain's: before drop, watch reports the pings as dropped" {
+	xdpl_b load veth0 drop # priority 90: after watch (40)
+	watch_bg 3 --json --proto icmp
+	on_a ping -c 2 -i 0.2 -W 1 "$LAB_IP_B" >/dev/null || true
+	watch_wait
+	cat "$OUT"
+	[ "$(jq -c 'select(.proto == "icmp" and .icmp_type == 8)' "$OUT" | wc -l)" -eq 2 ]
+	[ "$(jq -r 'select(.icmp_type == 8) | .verdict' "$OUT" | sort -u)" = XDP_DROP ]
+	# the text form too, and the dispatcher is untraced again afterwards
+	watch_bg 3 --proto icmp
+	on_a ping -c 1 -W 1 "$LAB_IP_B" >/dev/null || true
+	watch_wait
+	grep -q 'type 8 len 98 drop$' "$OUT"
+	[ "$(xdpl_b status veth0 --json | jq -r '.[0].traced')" = false ]
 }

@@ -27,8 +27,12 @@
 /* Used while the config map still holds zeros. */
 #define XDPL_WATCH_DEFAULT_RATE 1000
 
-/* Verdict of an event: the action watch returns, i.e. every program before
- * it in the chain passed the frame. Programs after watch may still drop it. */
+/*
+ * Verdict of an event the program reports itself (a libxdp chain): the action
+ * watch returns, i.e. every program before it in the chain passed the frame;
+ * programs after watch may still drop it. On a linked chain xdpload watch
+ * reads the trace instead (<xdpload/trace.h>), whose verdict is the chain's.
+ */
 #define XDPL_WATCH_VERDICT_UNKNOWN 0xff
 
 /* Which frames a reader wants (xdpl_watch_config.protos); 0: every frame. */
@@ -42,6 +46,7 @@ enum xdpl_watch_proto {
 	XDPL_WATCH_P_IPV4 = 1 << 6,  /* any IPv4 frame */
 	XDPL_WATCH_P_IPV6 = 1 << 7,  /* any IPv6 frame */
 	XDPL_WATCH_P_OTHER = 1 << 8, /* neither IP nor ARP */
+	XDPL_WATCH_P_NONE = 1 << 30, /* no frame: the reader gets its events from the trace */
 };
 
 /* How long a reader's claim lasts unless renewed (it renews every poll). */

@@ -95,14 +95,16 @@ static int check_room(const struct xdpl_iface *iface, int n, const struct load_o
 
 		if (link)
 			return backend_link_error(iface, q.prog_id, link);
-		if (legacy_is_ours(iface, q.prog_id))
-			return backend_check_foreign(iface, q.prog_id, false);
+		/* Without freplace no second program can ever join, whoever
+		 * attached the first: say that before anything else. */
 		if (!freplace_supported())
 			return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
 					"%s: already has program %u, and this kernel refuses "
 					"freplace, so libxdp cannot build the dispatcher that "
 					"chains a second one; use --dispatcher linked",
 					iface->name, q.prog_id);
+		if (legacy_is_ours(iface, q.prog_id))
+			return backend_check_foreign(iface, q.prog_id, false);
 		return xdpl_err(XDPL_ERR_BUSY, EEXIST,
 				"%s: program %u is attached without a dispatcher (by another "
 				"tool?); unload it first",

@@ -18,10 +18,12 @@
 #include "backend/backend.h"
 #include "backend/linked_build.h"
 #include "backend/linked_state.h"
+#include "backend/linked_trace.h"
 #include "fault.h"
 #include "iface_lock.h"
 #include "linked/capture.h"
 #include "log.h"
+#include "netns.h"
 
 static int linked_prepare(void)
 {
@@ -58,6 +60,9 @@ static int linked_recover(const struct xdpl_iface *iface)
 	int err;
 
 	st = state_open(iface, false, &err);
+	/* a traced chain whose readers are gone (killed -9 too) gets its fast path back */
+	if (st && !st->damaged)
+		err = linked_trace_recover(st);
 	state_close(st);
 	return err;
 }
@@ -241,7 +246,7 @@ out:
 
 static int linked_status(const struct xdpl_iface *iface, struct iface_status *ist)
 {
-	__u64 packets[XDPL_DISP_SLOTS];
+	__u64 packets[XDPL_DISP_SLOTS], bytes[XDPL_DISP_SLOTS];
 	struct xdpl_dir dir = XDPL_DIR_INIT;
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	char path[LINKED_PATH_LEN];
@@ -258,11 +263,17 @@ static int linked_status(const struct xdpl_iface *iface, struct iface_status *is
 	ist->backend = "linked";
 	ist->owned = true;
 	ist->dispatcher_id = linked_state_dispatcher_id(st);
+	ist->traced = st->m.traced;
 	if (!bpf_xdp_query(iface->ifindex, 0, &q))
 		ist->mode = mode_of_attached(q.attach_mode);
 	if (st->m.counters) {
 		linked_state_pin_path(st, "counters", path, sizeof(path));
 		cfd = bpf_obj_get(path);
+		/* an older layout (packets only) until the next change replaces it */
+		if (cfd >= 0 && linked_counters_fit(cfd, XDPL_CHAIN_MAX)) {
+			close(cfd);
+			cfd = -1;
+		}
 	}
 	for (i = 0; i < st->m.n && ist->nprogs < XDPL_MAX_PROGS; i++) {
 		const struct linked_comp *c = &st->m.comps[i];
@@ -285,11 +296,17 @@ static int linked_status(const struct xdpl_iface *iface, struct iface_status *is
 		snprintf(ps->call_reason, sizeof(ps->call_reason), "%s", c->call_reason);
 		ps->prio = c->entry.prio;
 		ps->actions = c->entry.actions;
-		if (cfd >= 0 && !linked_counters_read(cfd, c->slot, packets)) {
+		if (cfd >= 0 && !linked_counters_read2(cfd, c->slot, packets, bytes)) {
 			ps->has_counters = true;
-			for (k = 0; k < XDPL_ACTION_COUNT; k++)
+			ps->has_bytes = st->m.bytes;
+			ps->disp_bytes = st->m.bytes;
+			for (k = 0; k < XDPL_ACTION_COUNT; k++) {
 				ps->packets[k] =
 					packets[k] > c->base[k] ? packets[k] - c->base[k] : 0;
+				ps->bytes[k] = bytes[k] > c->bytes_base[k]
+						       ? bytes[k] - c->bytes_base[k]
+						       : 0;
+			}
 		}
 	}
 	err = 0;
@@ -348,8 +365,7 @@ static int clean_key(const char *key, void *arg)
 	 * namespace's state is touched only when that namespace is gone too: its
 	 * ifindex means nothing here.
 	 */
-	gone = cookie == netns_cookie() ||
-	       (st->m.netns_ino && !linked_netns_alive(st->m.netns_ino));
+	gone = cookie == netns_cookie() || (st->m.netns_ino && !netns_alive(st->m.netns_ino));
 	if (gone) {
 		pr_info("%s: removing linked state of a chain no longer attached\n", key);
 		linked_state_destroy(st);

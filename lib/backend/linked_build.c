@@ -13,6 +13,8 @@
 #include "builtin.h"
 #include "bpffs.h"
 #include "backend/linked_build.h"
+#include "backend/linked_maps.h"
+#include "backend/linked_tracer.h"
 #include "fault.h"
 #include "linked/capture.h"
 #include "log.h"
@@ -27,13 +29,15 @@ struct lcomp {
 	struct linked_comp meta;
 	struct linked_prog *lp;
 	int standalone_fd;
+	__u64 pinned_here; /* bit i: map i's pin in <pins>/maps is this build's own */
 };
 
 void linked_build_init(struct linked_build *b, struct linked_state *st)
 {
 	memset(b, 0, sizeof(*b));
 	b->st = st;
-	b->maps.fd = -1;
+	linked_maps_init(&b->maps, st);
+	b->traced = st->exists && st->m.traced;
 	b->counters_fd = b->old_fd = -1;
 	b->comp.prog_fd = b->comp.counters_fd = -1;
 }
@@ -67,111 +71,6 @@ static struct lcomp *lcomp_add(struct linked_build *b)
 	return l;
 }
 
-/* bpffs refuses names with a dot, and internal maps are named like "obj.rodata". */
-static void map_pin_name(const struct bpf_map *m, char *buf, size_t sz)
-{
-	char *p;
-
-	snprintf(buf, sz, "map_%s", bpf_map__name(m));
-	for (p = buf; *p; p++)
-		if (*p == '.')
-			*p = '_';
-}
-
-/*
- * Maps pinned by name (LIBBPF_PIN_BY_NAME) belong to the chain without load -p:
- * they go in <pins>/maps/NAME, shared by the chain's programs and removed with
- * it (linked_state.h). With -p they stay where libbpf puts them, as with
- * xdp-loader. Returns 1 with the pin's path in buf, 0 for a map not pinned by
- * name, or -errno.
- */
-static int chain_pin_path(struct linked_build *b, const struct lcomp *l, const struct bpf_map *m,
-			  char *buf, size_t sz)
-{
-	int err;
-
-	if (!bpf_map__pin_path(m))
-		return 0;
-	if (l->meta.pin_dir[0]) {
-		snprintf(buf, sz, "%s", bpf_map__pin_path(m));
-		return 1;
-	}
-	if (b->maps.fd < 0) {
-		err = sdir_open(&b->st->pins, LINKED_MAPS_DIR, true, &b->maps);
-		if (err)
-			return err;
-	}
-	sdir_fd_path(&b->maps, bpf_map__name(m), buf, sz);
-	return 1;
-}
-
-/* A new component's maps pinned by name: to the chain's directory, unless -p. */
-static int place_pins(struct linked_build *b, struct lcomp *l)
-{
-	char path[LINKED_PATH_LEN];
-	struct bpf_map *m;
-	int err;
-
-	bpf_object__for_each_map (m, l->c->obj) {
-		err = chain_pin_path(b, l, m, path, sizeof(path));
-		if (err < 0)
-			return err;
-		if (err && !l->meta.pin_dir[0] && bpf_map__set_pin_path(m, path))
-			return xdpl_err(XDPL_ERR_FAIL, ENOMEM, "%s: cannot pin map %s",
-					l->meta.entry.label, bpf_map__name(m));
-	}
-	return 0;
-}
-
-/*
- * Maps pinned for a component, and its maps pinned by name: carry their state
- * into the rebuilt chain by FD. libbpf is not asked to reuse a pin: version 1.1
- * refuses a devmap it pinned itself (the kernel adds BPF_F_RDONLY_PROG).
- */
-static int reuse_maps(struct linked_build *b, struct lcomp *l)
-{
-	char path[LINKED_PATH_LEN], name[XDPL_NAME_LEN + 8];
-	struct xdpl_dir dir = XDPL_DIR_INIT;
-	bool have_dir, by_name;
-	struct bpf_map *m;
-	int fd, err = 0;
-
-	have_dir = !linked_state_comp_dir(b->st, l->meta.uid, false, &dir);
-	bpf_object__for_each_map (m, l->c->obj) {
-		err = chain_pin_path(b, l, m, path, sizeof(path));
-		if (err < 0)
-			break;
-		by_name = err;
-		err = 0;
-		if (!by_name && !have_dir)
-			continue; /* new maps, as for a new component */
-		if (!by_name) {
-			map_pin_name(m, name, sizeof(name));
-			sdir_fd_path(&dir, name, path, sizeof(path));
-		}
-		fd = bpf_obj_get(path);
-		if (fd < 0) {
-			pr_debug("%s: no pinned map %s, a new one is created\n",
-				 l->meta.entry.label, bpf_map__name(m));
-			/* pinned by name: libbpf pins the new one where it belongs */
-			if (by_name && !l->meta.pin_dir[0])
-				err = bpf_map__set_pin_path(m, path);
-			if (err)
-				break;
-			continue;
-		}
-		err = bpf_map__set_pin_path(m, NULL) ?: bpf_map__reuse_fd(m, fd);
-		close(fd);
-		if (err) {
-			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot reuse its map %s: %s",
-				       l->meta.entry.label, bpf_map__name(m), strerror(-err));
-			break;
-		}
-	}
-	sdir_close(&dir);
-	return err < 0 ? err : 0;
-}
-
 int linked_build_add_existing(struct linked_build *b, const struct linked_comp *m)
 {
 	struct component_req req = { .prog_name = m->entry.name, .prio = -1 };
@@ -198,7 +97,7 @@ int linked_build_add_existing(struct linked_build *b, const struct linked_comp *
 		return err;
 	/* the chain's own record of it stands, whatever the object says now */
 	l->own.entry = m->entry;
-	return reuse_maps(b, l);
+	return linked_maps_reuse(&b->maps, l->own.obj, m);
 }
 
 int linked_build_add_new(struct linked_build *b, struct component *c)
@@ -212,7 +111,8 @@ int linked_build_add_new(struct linked_build *b, struct component *c)
 	l->meta.entry = c->entry;
 	l->meta.uid = linked_state_new_uid(b->st);
 	snprintf(l->meta.pin_dir, sizeof(l->meta.pin_dir), "%s", b->pin_dir ?: "");
-	return place_pins(b, l);
+	return linked_maps_place(&b->maps, c->obj, c->entry.label, l->meta.pin_dir[0],
+				 &l->pinned_here);
 }
 
 /* Load the object (maps, tail-call targets) and take the captured program. */
@@ -235,36 +135,6 @@ static int capture(struct lcomp *l)
 		return objload_error(l->meta.entry.label, err);
 	}
 	return linked_capture_take(l->c->prog, &l->lp);
-}
-
-/*
- * The bundled programs handle frags (they read headers only) and are built
- * with the flag; the chain handles frags only if every program does, so the
- * user's programs decide: with none that has frags, the bundled ones drop the
- * flag. The user's own programs must agree.
- */
-static int adapt_frags(struct linked_build *b)
-{
-	const char *frags = NULL, *plain = NULL;
-	int i;
-
-	for (i = 0; i < b->n; i++) {
-		if (!source_is_file(b->lc[i]->meta.entry.label))
-			continue;
-		if (b->lc[i]->lp->prog_flags & BPF_F_XDP_HAS_FRAGS)
-			frags = frags ?: b->lc[i]->meta.entry.label;
-		else
-			plain = plain ?: b->lc[i]->meta.entry.label;
-	}
-	if (frags && plain)
-		return xdpl_err(XDPL_ERR_CHAIN, EINVAL,
-				"%s: not built for multi-buffer packets (SEC(\"xdp.frags\")) but "
-				"%s is; the chain handles frags only if every program does",
-				plain, frags);
-	for (i = 0; plain && i < b->n; i++)
-		if (!source_is_file(b->lc[i]->meta.entry.label))
-			b->lc[i]->lp->prog_flags &= ~BPF_F_XDP_HAS_FRAGS;
-	return 0;
 }
 
 static int standalone(const struct linked_state *st, struct lcomp *l)
@@ -301,7 +171,7 @@ static int save_new(const struct linked_state *st, struct lcomp *l)
 	bpf_object__for_each_map (m, l->c->obj) {
 		if (err || bpf_map__pin_path(m) || bpf_map__fd(m) < 0)
 			continue;
-		map_pin_name(m, name, sizeof(name));
+		linked_maps_pin_name(m, name, sizeof(name));
 		sdir_fd_path(&dir, name, path, sizeof(path));
 		if (bpf_obj_pin(bpf_map__fd(m), path))
 			err = xdpl_err(XDPL_ERR_PERM, errno, "%s: cannot pin its map %s in %s: %s",
@@ -359,8 +229,10 @@ static int assign_slots(struct linked_build *b)
 			return xdpl_err(XDPL_ERR_CHAIN, E2BIG, "no free counter slot");
 		l->meta.slot = slot;
 		memset(l->meta.base, 0, sizeof(l->meta.base));
+		memset(l->meta.bytes_base, 0, sizeof(l->meta.bytes_base));
 		if (!b->counters_new && b->counters_fd >= 0) {
-			err = linked_counters_read(b->counters_fd, slot, l->meta.base);
+			err = linked_counters_read2(b->counters_fd, slot, l->meta.base,
+						    l->meta.bytes_base);
 			if (err)
 				return xdpl_err(XDPL_ERR_FAIL, err, "cannot read the counters: %s",
 						strerror(-err));
@@ -377,6 +249,19 @@ static int setup_counters(struct linked_build *b)
 		return assign_slots(b);
 	linked_state_pin_path(b->st, "counters", path, sizeof(path));
 	b->counters_fd = bpf_obj_get(path);
+	if (b->counters_fd >= 0 && linked_counters_fit(b->counters_fd, XDPL_CHAIN_MAX)) {
+		/* pinned by a build with packets only: the new layout starts from zero */
+		pr_warn("%s: its counters map has an older layout; the counters start again "
+			"from zero\n",
+			b->st->iface.name);
+		close(b->counters_fd);
+		b->counters_fd = -1;
+		b->counters_replace = true;
+		for (int i = 0; i < b->n; i++) {
+			memset(b->lc[i]->meta.base, 0, sizeof(b->lc[i]->meta.base));
+			memset(b->lc[i]->meta.bytes_base, 0, sizeof(b->lc[i]->meta.bytes_base));
+		}
+	}
 	if (b->counters_fd < 0) {
 		b->counters_fd = linked_counters_create(XDPL_CHAIN_MAX);
 		if (b->counters_fd < 0)
@@ -398,6 +283,16 @@ static int compose_chain(struct linked_build *b)
 					 .counter_slots = true,
 					 .no_inline = b->no_inline };
 	int i, err;
+
+	if (b->traced) {
+		err = linked_tracer_prepare(
+			b->st, b->n && (b->lc[0]->lp->prog_flags & BPF_F_XDP_HAS_FRAGS),
+			&b->tracer);
+		if (err)
+			return err;
+		o.trace = b->tracer->lp;
+		o.trace_rec_fd = b->tracer->rec_fd;
+	}
 
 	for (i = 0; i < b->n; i++) {
 		in[i].label = b->lc[i]->meta.entry.label;
@@ -461,6 +356,8 @@ static void next_manifest(const struct linked_build *b, struct linked_manifest *
 	next->mode = mode_of_flags(b->attach_flags);
 	next->counters = b->counters;
 	next->no_inline = b->no_inline;
+	next->traced = b->traced;
+	next->bytes = b->counters && b->comp.bytes;
 	next->n = b->n;
 	for (i = 0; i < b->n; i++)
 		next->comps[i] = b->lc[i]->meta;
@@ -484,6 +381,8 @@ static int stage(struct linked_build *b, const struct linked_manifest *next)
 			err = save_new(b->st, b->lc[i]);
 	xdpl_fault_point("linked:saved");
 	if (!err && b->counters_new) {
+		if (b->counters_replace)
+			sdir_remove(&b->st->pins, "counters");
 		linked_state_pin_path(b->st, "counters", path, sizeof(path));
 		if (bpf_obj_pin(b->counters_fd, path))
 			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot pin the counters in %s: %s",
@@ -518,8 +417,6 @@ int linked_build_prepare(struct linked_build *b)
 	qsort(b->lc, b->n, sizeof(b->lc[0]), cmp_lcomp);
 	for (i = 0; i < b->n && !err; i++)
 		err = capture(b->lc[i]);
-	if (!err)
-		err = adapt_frags(b);
 	/* each one verified alone first: its verifier errors name it */
 	for (i = 0; i < b->n && !err; i++)
 		err = standalone(b->st, b->lc[i]);
@@ -574,6 +471,7 @@ void linked_build_commit(struct linked_build *b)
 
 	xdpl_fault_point("linked:swapped");
 	/* the chain runs: the commit is one rename, and leftovers go with the next command */
+	b->committed = true;
 	err = linked_state_commit(b->st, b->next);
 	if (err < 0)
 		pr_warn("%s: the chain runs, but its commit failed (%s); the next xdpload "
@@ -613,6 +511,10 @@ void linked_build_free(struct linked_build *b)
 {
 	int i;
 
+	/* a build that did not commit takes back the pins libbpf made for it */
+	for (i = 0; i < b->n && !b->committed; i++)
+		if (b->lc[i]->is_new && b->lc[i]->c)
+			linked_maps_unpin(&b->maps, b->lc[i]->c->obj, b->lc[i]->pinned_here);
 	for (i = 0; i < b->n; i++) {
 		/* the caller closes the components it opened */
 		if (b->lc[i]->is_new)
@@ -622,8 +524,10 @@ void linked_build_free(struct linked_build *b)
 	b->n = 0;
 	free(b->next);
 	b->next = NULL;
-	sdir_close(&b->maps);
+	linked_maps_close(&b->maps);
 	linked_composite_close(&b->comp);
+	linked_tracer_free(b->tracer);
+	b->tracer = NULL;
 	if (b->counters_fd >= 0)
 		close(b->counters_fd);
 	if (b->old_fd >= 0)

@@ -12,23 +12,30 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "backend/backend.h"
+#include "backend/linked_maps.h"
 #include "backend/linked_state.h"
 #include "component.h"
 #include "linked/compose.h"
 
 struct lcomp;
+struct linked_tracer;
 
 /* Start from linked_build_init(); linked_build_free() can run at any point. */
 struct linked_build {
 	struct linked_state *st;
 	struct lcomp *lc[XDPL_CHAIN_MAX];
 	int n;
-	const char *pin_dir;  /* load -p as the user gave it (new components), or NULL */
-	struct xdpl_dir maps; /* <pins>/maps: the chain's maps pinned by name (opened on need) */
+	const char *pin_dir;	 /* load -p as the user gave it (new components), or NULL */
+	struct linked_maps maps; /* the chain's maps pinned by name (linked_maps.h) */
+	bool committed;		 /* linked_build_commit ran: its pins belong to the chain */
 	bool counters;
 	bool no_inline; /* call every component (the manifest keeps it for rebuilds) */
+	/* the traced variant (xdpload trace): from the committed chain, or set by the caller */
+	bool traced;
+	struct linked_tracer *tracer;
 	int counters_fd;
 	bool counters_new;
+	bool counters_replace; /* the pinned one has an older layout: replaced */
 	struct linked_composite comp;
 	int old_fd; /* the program on the interface now, or -1 */
 	__u32 attach_flags;

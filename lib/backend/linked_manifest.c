@@ -80,6 +80,19 @@ static bool parse_comp(struct json_object *o, struct linked_comp *c)
 			return false;
 		c->base[i] = json_object_get_uint64(v);
 	}
+	/* added with byte counters (optional: zeros) */
+	if (json_object_object_get_ex(o, "bytes_base", &base)) {
+		if (!json_object_is_type(base, json_type_array) ||
+		    json_object_array_length(base) != XDPL_DISP_SLOTS)
+			return false;
+		for (i = 0; i < XDPL_DISP_SLOTS; i++) {
+			struct json_object *v = json_object_array_get_idx(base, i);
+
+			if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+				return false;
+			c->bytes_base[i] = json_object_get_uint64(v);
+		}
+	}
 	/* added with inlining: a manifest without them is still this format */
 	c->inlined = get_bool(o, "inlined");
 	if (json_object_object_get_ex(o, "call_reason", &base) &&
@@ -123,6 +136,8 @@ static bool parse_doc(struct json_object *doc, struct linked_manifest *m)
 		return false;
 	m->counters = json_object_get_boolean(v);
 	m->no_inline = get_bool(doc, "no_inline");
+	m->traced = get_bool(doc, "traced");
+	m->bytes = get_bool(doc, "bytes");
 	if (!json_object_object_get_ex(doc, "programs", &comps) ||
 	    !json_object_is_type(comps, json_type_array))
 		return false;
@@ -183,6 +198,10 @@ static struct json_object *format_comp(const struct linked_comp *c)
 	for (i = 0; i < XDPL_DISP_SLOTS; i++)
 		json_object_array_add(base, json_object_new_uint64(c->base[i]));
 	json_object_object_add(o, "base", base);
+	base = json_object_new_array();
+	for (i = 0; i < XDPL_DISP_SLOTS; i++)
+		json_object_array_add(base, json_object_new_uint64(c->bytes_base[i]));
+	json_object_object_add(o, "bytes_base", base);
 	json_object_object_add(o, "inlined", json_object_new_boolean(c->inlined));
 	json_object_object_add(o, "call_reason", json_object_new_string(c->call_reason));
 	return o;
@@ -204,6 +223,8 @@ int linked_manifest_format(const struct linked_manifest *m, char **out, size_t *
 	json_object_object_add(doc, "mode", json_object_new_string(mode_name(m->mode)));
 	json_object_object_add(doc, "counters", json_object_new_boolean(m->counters));
 	json_object_object_add(doc, "no_inline", json_object_new_boolean(m->no_inline));
+	json_object_object_add(doc, "traced", json_object_new_boolean(m->traced));
+	json_object_object_add(doc, "bytes", json_object_new_boolean(m->bytes));
 	json_object_object_add(doc, "netns_ino", json_object_new_int64(m->netns_ino));
 	json_object_object_add(doc, "next_uid", json_object_new_int64(m->next_uid));
 	for (i = 0; i < m->n; i++)

@@ -24,6 +24,7 @@ struct linked_comp {
 	char pin_dir[XDPL_LABEL_LEN]; /* load -p, or "" */
 	/* the counters of its slot when it got the slot: status shows what it added */
 	__u64 base[XDPL_DISP_SLOTS];
+	__u64 bytes_base[XDPL_DISP_SLOTS]; /* the same for its bytes (optional: zeros) */
 	/* inlined into the dispatcher, or called and why (optional: false, "" if absent) */
 	bool inlined;
 	char call_reason[64];
@@ -34,6 +35,9 @@ struct linked_manifest {
 	enum xdp_attach_mode mode;
 	bool counters;
 	bool no_inline; /* load --no-inline: every rebuild calls every component (optional) */
+	/* the dispatcher is the traced variant: a trace reader runs (optional: false) */
+	bool traced;
+	bool bytes;	       /* the dispatcher counts bytes too (optional: false) */
 	__u64 netns_ino;       /* to tell, from another namespace, whether ours is gone */
 	unsigned int next_uid; /* every uid below it was given out */
 	int n;

@@ -7,25 +7,10 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "backend/linked_maps.h"
 #include "backend/linked_reopen.h"
 #include "backend/linked_state.h"
 #include "log.h"
-
-/*
- * The names linked_build.c pins a component's maps under: map_NAME, with the
- * dots of internal maps ("obj.rodata") as underscores, since bpffs refuses them.
- * tests/test_cmd.bats checks that a dry run meets the live filter rules, so a
- * change of the scheme there fails here too.
- */
-static void map_pin_name(const struct bpf_map *m, char *buf, size_t sz)
-{
-	char *p;
-
-	snprintf(buf, sz, "map_%s", bpf_map__name(m));
-	for (p = buf; *p; p++)
-		if (*p == '.')
-			*p = '_';
-}
 
 static int reuse_pinned_maps(const struct linked_state *st, const struct linked_comp *lc,
 			     struct component *c, __u32 *id)
@@ -42,7 +27,7 @@ static int reuse_pinned_maps(const struct linked_state *st, const struct linked_
 	bpf_object__for_each_map (m, c->obj) {
 		if (bpf_map__pin_path(m)) /* load -p: libbpf reuses its own pins */
 			continue;
-		map_pin_name(m, name, sizeof(name));
+		linked_maps_pin_name(m, name, sizeof(name));
 		sdir_fd_path(&dir, name, path, sizeof(path));
 		fd = bpf_obj_get(path);
 		if (fd < 0)

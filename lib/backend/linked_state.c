@@ -14,6 +14,7 @@
 #include "fault.h"
 #include "iface_lock.h"
 #include "log.h"
+#include "netns.h"
 
 #define MANIFEST "manifest"
 /* the nsfs inode of the state's namespace, from its creation on (clean reads it) */
@@ -80,39 +81,6 @@ static __u32 dispatcher_pin_id(const struct linked_state *st, unsigned int gener
 __u32 linked_state_dispatcher_id(const struct linked_state *st)
 {
 	return st->exists ? dispatcher_pin_id(st, st->m.generation) : 0;
-}
-
-__u64 linked_netns_ino(void)
-{
-	struct stat s;
-
-	return stat("/proc/self/ns/net", &s) ? 0 : (__u64)s.st_ino;
-}
-
-static bool ino_in_dir(const char *dir, const char *suffix, __u64 ino)
-{
-	char path[LINKED_PATH_LEN];
-	struct dirent *d;
-	struct stat s;
-	bool found = false;
-	DIR *dp = opendir(dir);
-
-	if (!dp)
-		return false;
-	while (!found && (d = readdir(dp))) {
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s%s", dir, d->d_name, suffix);
-		found = !stat(path, &s) && (__u64)s.st_ino == ino;
-	}
-	closedir(dp);
-	return found;
-}
-
-bool linked_netns_alive(__u64 ino)
-{
-	/* a namespace lives while a process is in it or something holds it (ip netns) */
-	return !ino || ino_in_dir("/run/netns", "", ino) || ino_in_dir("/proc", "/ns/net", ino);
 }
 
 /* ---- manifests ---- */
@@ -202,11 +170,13 @@ static bool kept(const struct linked_state *st, bool pins, const char *name)
 		return !pins && !strcmp(name, NETNS_FILE);
 	if (!pins)
 		return !strcmp(name, MANIFEST) || !strcmp(name, NETNS_FILE) ||
+		       !strncmp(name, LINKED_TRACE_READER, strlen(LINKED_TRACE_READER)) ||
 		       comp_named(&st->m, name, "c%u.o%1s");
 	linked_state_dispatcher_name(st->m.generation, disp, sizeof(disp));
 	/* maps pinned by name outlive the components that pinned them: the chain's */
 	return !strcmp(name, disp) || (st->m.counters && !strcmp(name, "counters")) ||
-	       !strcmp(name, LINKED_MAPS_DIR) || comp_named(&st->m, name, "c%u%1s");
+	       !strcmp(name, LINKED_MAPS_DIR) || !strcmp(name, LINKED_TRACE_DIR) ||
+	       comp_named(&st->m, name, "c%u%1s");
 }
 
 static int sweep_entry(const char *name, void *arg)
@@ -466,7 +436,7 @@ static int write_netns(const struct linked_state *st)
 
 	err = sdir_write_file(
 		&st->run, NETNS_FILE, text,
-		snprintf(text, sizeof(text), "%llu\n", (unsigned long long)linked_netns_ino()));
+		snprintf(text, sizeof(text), "%llu\n", (unsigned long long)netns_self_ino()));
 	if (err)
 		return xdpl_err(XDPL_ERR_PERM, err, "cannot write %s/%s: %s", st->run.path,
 				NETNS_FILE, strerror(-err));
@@ -493,7 +463,7 @@ int linked_state_open(const struct xdpl_iface *iface, bool create, struct linked
 		return err;
 	}
 	if (!st->exists && !st->damaged) {
-		st->m.netns_ino = linked_netns_ino();
+		st->m.netns_ino = netns_self_ino();
 		if (create) /* recovery removed what was left; the directories come back */
 			err = open_dirs(st, true);
 	}

@@ -13,6 +13,8 @@
  *   /run/xdpload/KEY/manifest          the committed chain (JSON, linked_manifest.h)
  *   /run/xdpload/KEY/manifest.G        generation G, staged before its swap
  *   /run/xdpload/KEY/cUID.o            each component's object file, to rebuild
+ *   /run/xdpload/KEY/reader.N          flocked while trace reader N runs
+ *   <bpffs>/xdpload/KEY/trace/map_NAME the tracer's maps (linked_trace.h)
  *   /run/xdpload/locks/KEY             the interface's lock (iface_lock.h)
  *
  * A change stages everything new under fresh uids and generation G, swaps
@@ -34,6 +36,10 @@
 #define LINKED_PATH_LEN 1024 /* a /proc/self/fd path to any pin */
 /* in the pins: maps pinned by name, kept for the chain's life */
 #define LINKED_MAPS_DIR "maps"
+/* in the pins: the tracer's maps (xdpload trace), kept while the chain exists */
+#define LINKED_TRACE_DIR "trace"
+/* in the run-time directory: "reader.N", flocked by the trace reader of slot N */
+#define LINKED_TRACE_READER "reader."
 
 struct linked_state {
 	struct xdpl_iface iface;
@@ -95,10 +101,5 @@ void linked_state_tidy(void);
 bool linked_state_key_exists(const char *key);
 /* Every key with linked state (for clean); calls fn(key, arg). */
 int linked_state_for_each_key(int (*fn)(const char *key, void *arg), void *arg);
-
-/* Is the network namespace with this nsfs inode still alive on this host? */
-bool linked_netns_alive(__u64 ino);
-/* The nsfs inode of our network namespace. */
-__u64 linked_netns_ino(void);
 
 #endif

@@ -77,25 +77,26 @@ static int check_license(const struct linked_input *in, unsigned int n)
 
 /* ---- preflight ---- */
 
-static int check_frags(const struct linked_input *in, unsigned int n)
+/*
+ * As libxdp does: the chain takes multi-buffer packets only if every program
+ * does; a program without SEC("xdp.frags") turns that off for the whole
+ * chain (an MTU that needs frags then refuses the attach, which says so).
+ */
+static void note_frags(const struct linked_input *in, unsigned int n)
 {
-	unsigned int i, with = 0;
 	const char *a_with = NULL, *a_without = NULL;
+	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		if (in[i].prog->prog_flags & BPF_F_XDP_HAS_FRAGS) {
-			with++;
+		if (in[i].prog->prog_flags & BPF_F_XDP_HAS_FRAGS)
 			a_with = a_with ?: in[i].label;
-		} else {
+		else
 			a_without = a_without ?: in[i].label;
-		}
 	}
-	if (!with || with == n)
-		return 0;
-	return xdpl_err(XDPL_ERR_CHAIN, EINVAL,
-			"%s: not built for multi-buffer packets (SEC(\"xdp.frags\")) but "
-			"%s is; the chain handles frags only if every program does",
-			a_without, a_with);
+	if (a_with && a_without)
+		pr_debug("%s: not built for multi-buffer packets (SEC(\"xdp.frags\")), so the "
+			 "chain takes none, though %s could\n",
+			 a_without, a_with);
 }
 
 static int check_one(const struct linked_input *c, unsigned int *funcs)
@@ -194,9 +195,7 @@ int linked_compose_check(const struct linked_input *in, unsigned int n, bool cou
 					"allows %d per program (the dispatcher is one)",
 					in[i].label, funcs, LINKED_MAX_FUNCS);
 	}
-	err = check_frags(in, n);
-	if (err)
-		return err;
+	note_frags(in, n);
 	/* with counters the dispatcher uses two: the counters and their key */
 	maps = count_maps(in, n, counters ? 2 : 0, &last);
 	if (maps > LINKED_MAX_MAPS)

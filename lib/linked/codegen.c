@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,18 @@ void lgen_emit_prologue(struct linked_emit *e, const struct linked_gen_counters 
  * (after the main body), which clamps and jumps back. Both paths leave
  * w1 <= OTHER, which is how the verifier bounds the index.
  */
-void lgen_emit_count(struct linked_emit *e, int base, unsigned int slot, int fix, int back)
+void lgen_emit_bytes(struct linked_emit *e, int ptr, __s16 off, int ctx)
+{
+	LINKED_EMIT(e, BPF_LDX_MEM(BPF_W, BPF_REG_2, ctx, offsetof(struct xdp_md, data_end)),
+		    BPF_LDX_MEM(BPF_W, BPF_REG_3, ctx, offsetof(struct xdp_md, data)),
+		    BPF_ALU64_REG(BPF_SUB, BPF_REG_2, BPF_REG_3),
+		    BPF_LDX_MEM(BPF_DW, BPF_REG_3, ptr, off),
+		    BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_2),
+		    BPF_STX_MEM(BPF_DW, ptr, BPF_REG_3, off));
+}
+
+void lgen_emit_count(struct linked_emit *e, const struct linked_gen_counters *cnt, int base,
+		     unsigned int slot, int fix, int back, int ctx)
 {
 	__s16 off = (__s16)(slot * XDPL_DISP_STRIDE);
 
@@ -88,6 +100,8 @@ void lgen_emit_count(struct linked_emit *e, int base, unsigned int slot, int fix
 		    BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, off),
 		    BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 1),
 		    BPF_STX_MEM(BPF_DW, BPF_REG_1, BPF_REG_2, off));
+	if (cnt->bytes)
+		lgen_emit_bytes(e, BPF_REG_1, (__s16)(off + XDPL_DISP_BYTES_OFF), ctx);
 }
 
 void lgen_emit_fix(struct linked_emit *e, int fix, int back)
@@ -113,7 +127,8 @@ static void emit_dispatcher(struct linked_emit *e, const struct linked_gen_comp 
 		LINKED_EMIT(e, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
 		linked_emit_call(e, comp + i);
 		if (cnt)
-			lgen_emit_count(e, BPF_REG_7, lgen_counter_slot(cnt, i), fix + i, back + i);
+			lgen_emit_count(e, cnt, BPF_REG_7, lgen_counter_slot(cnt, i), fix + i,
+					back + i, BPF_REG_6);
 		/*
 		 * Only the low 32 bits of r0 are the action. vexit, the main
 		 * body's last insn, is an exit that leaves r0 alone: the

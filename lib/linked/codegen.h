@@ -83,7 +83,16 @@ struct linked_gen_counters {
 	 */
 	int key_fd;
 	const unsigned int *slots; /* component i counts in slots[i]; NULL: slot i */
+	/*
+	 * Count bytes too (data_end - data when a component returns, into its
+	 * slot's bytes): the kernel allows it to a loader with CAP_PERFMON.
+	 */
+	bool bytes;
 };
+
+/* linked_gen_frame's and linked_inline_plan's counters: what the dispatcher counts */
+#define LINKED_GEN_COUNT_PACKETS 1u
+#define LINKED_GEN_COUNT_BYTES 2u
 
 /*
  * Instructions of the dispatcher part (before the first component), counted
@@ -115,13 +124,38 @@ int linked_gen_composite(const struct linked_gen_comp *comps, const struct bpf_i
 			 struct linked_gen_place *places);
 
 /*
+ * The traced variant (xdpload trace, codegen_trace.c has its picture): the
+ * called layout (no component may be inlined), recording each program's
+ * counter slot and action in the tracer's per-CPU record and calling the
+ * tracer function before it returns.
+ */
+struct linked_gen_trace {
+	int rec_fd; /* the tracer's record map (struct xdpl_trace_rec, one per-CPU entry) */
+	int key_fd; /* >= 0: a one-entry array holding 0 (the lookup key); < 0: stack */
+	const unsigned int *slots;    /* component i's slot as recorded; NULL: i */
+	const struct bpf_insn *insns; /* the tracer function, verbatim after the components */
+	__u32 insn_cnt;
+};
+
+/*
+ * As linked_gen_composite, traced. bases[n] entries; places (may be NULL)
+ * takes n + 1: places[n] is the tracer's. Returns the dispatcher's length
+ * (before the first component) or -errno.
+ */
+int linked_gen_composite_traced(const struct linked_gen_comp *comps,
+				const struct bpf_insn *const *insns, unsigned int n,
+				const struct linked_gen_counters *cnt,
+				const struct linked_gen_trace *t, struct bpf_insn **out,
+				__u32 *out_cnt, __u32 *bases, struct linked_gen_place *places);
+
+/*
  * Bytes of stack the dispatcher's own frame takes in the inlining layout: the
  * largest inlined stack (rounded to 8) plus its spill slots for the context
  * and the counters when an inlined component uses the registers they live in.
- * 0 when nothing is inlined.
+ * 0 when nothing is inlined. counters: LINKED_GEN_COUNT_* bits (true: packets).
  */
 __u32 linked_gen_frame(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
-		       unsigned int n, bool counters);
+		       unsigned int n, unsigned int counters);
 
 /* ---- instruction analysis (used by the preflight checks) ---- */
 

@@ -53,6 +53,7 @@ struct icomp {
 	__u16 regs;    /* inlined: the registers r6..r9 its main function names */
 	bool uses_ctx; /* inlined: its main function names r1 */
 	int chk, fix, back, next;
+	bool ctx_ok; /* at its check, the context's home register still holds it */
 };
 
 struct regplan {
@@ -73,7 +74,7 @@ static int pick(const int *pref, __u16 taken, int not )
 
 /* regs[i]: what inlined component i names (0 for a called one) */
 static void plan_regs(const struct linked_gen_comp *comps, const __u16 *regs, unsigned int reached,
-		      bool counters, struct regplan *p)
+		      unsigned int counters, struct regplan *p)
 {
 	static const int ctx_pref[4] = { 6, 7, 8, 9 }, cnt_pref[4] = { 7, 6, 8, 9 };
 	__u32 stack = 0;
@@ -95,8 +96,9 @@ static void plan_regs(const struct linked_gen_comp *comps, const __u16 *regs, un
 	if (p->cnt < 0)
 		p->cnt = p->ctx == BPF_REG_7 ? BPF_REG_6 : BPF_REG_7;
 	for (i = 0; i < reached; i++) {
-		/* the context is needed again only before a later component */
-		if (i + 1 < reached && (regs[i] & (1u << p->ctx)))
+		/* the context is needed again before a later component, or to count bytes */
+		if ((i + 1 < reached || (counters & LINKED_GEN_COUNT_BYTES)) &&
+		    (regs[i] & (1u << p->ctx)))
 			ctx_slot = true;
 		if (counters && (regs[i] & (1u << p->cnt)))
 			cnt_slot = true;
@@ -155,7 +157,7 @@ static int icomps_init(const struct linked_gen_comp *comps, const struct bpf_ins
 }
 
 __u32 linked_gen_frame(const struct linked_gen_comp *comps, const struct bpf_insn *const *insns,
-		       unsigned int n, bool counters)
+		       unsigned int n, unsigned int counters)
 {
 	unsigned int reached = linked_gen_reached(comps, n);
 	__u16 regs[LINKED_GEN_MAX_COMPS];
@@ -257,11 +259,23 @@ static void ensure_cnt(struct linked_emit *e, struct body *b)
 	b->cnt_ok = true;
 }
 
+/* A register holding the context, to count bytes at component c's check: home, or r4. */
+static int bytes_ctx(struct linked_emit *e, const struct body *b, const struct icomp *c)
+{
+	if (!b->cnt || !b->cnt->bytes || c->ctx_ok)
+		return b->p.ctx;
+	emit_reload(e, BPF_REG_4, b->p.ctx_off);
+	return BPF_REG_4;
+}
+
 static void emit_check(struct linked_emit *e, struct body *b, const struct linked_gen_comp *g,
 		       struct icomp *c, unsigned int i)
 {
 	unsigned int slot = b->cnt ? lgen_counter_slot(b->cnt, i) : 0, a;
 	__s16 off;
+	int ctx;
+
+	c->ctx_ok = b->ctx_ok;
 
 	if (lgen_falls_through(g)) {
 		a = __builtin_ctz(g->chain_mask);
@@ -281,11 +295,16 @@ static void emit_check(struct linked_emit *e, struct body *b, const struct linke
 		LINKED_EMIT(e, BPF_LDX_MEM(BPF_DW, BPF_REG_1, b->p.cnt, off),
 			    BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
 			    BPF_STX_MEM(BPF_DW, b->p.cnt, BPF_REG_1, off));
+		if (b->cnt->bytes) {
+			ctx = bytes_ctx(e, b, c);
+			lgen_emit_bytes(e, b->p.cnt, (__s16)(off + XDPL_DISP_BYTES_OFF), ctx);
+		}
 		return;
 	}
 	if (b->cnt) {
 		ensure_cnt(e, b);
-		lgen_emit_count(e, b->p.cnt, slot, c->fix, c->back);
+		ctx = bytes_ctx(e, b, c);
+		lgen_emit_count(e, b->cnt, b->p.cnt, slot, c->fix, c->back, ctx);
 	}
 	c->next = linked_emit_new_label(e);
 	for (a = 0; a < 32; a++)
@@ -319,7 +338,8 @@ static void emit_out_of_line(struct linked_emit *e, struct body *b, const struct
 	linked_emit_label_place(e, c->fix);
 	if (b->p.cnt_off)
 		emit_reload(e, b->p.cnt, b->p.cnt_off);
-	lgen_emit_count(e, b->p.cnt, lgen_counter_slot(b->cnt, i), vfix, vback);
+	lgen_emit_count(e, b->cnt, b->p.cnt, lgen_counter_slot(b->cnt, i), vfix, vback,
+			bytes_ctx(e, b, c));
 	LINKED_EMIT(e, BPF_EXIT_INSN());
 	lgen_emit_fix(e, vfix, vback);
 }
@@ -347,7 +367,9 @@ int lgen_inline(struct linked_emit *e, const struct linked_gen_comp *comps,
 		icomps_free(ic, reached);
 		return -E2BIG;
 	}
-	plan_regs(comps, regs, reached, cnt, &b.p);
+	plan_regs(comps, regs, reached,
+		  !cnt ? 0 : LINKED_GEN_COUNT_PACKETS | (cnt->bytes ? LINKED_GEN_COUNT_BYTES : 0),
+		  &b.p);
 	b.vexit = linked_emit_new_label(e);
 	for (i = 0; i < reached; i++) {
 		ic[i].label = linked_emit_new_labels(e, ic[i].nstarts > 1 ? ic[i].nstarts : 1);

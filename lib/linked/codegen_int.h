@@ -21,8 +21,15 @@ int lgen_check_input(const struct linked_gen_comp *comps, unsigned int n,
 /* ctx_reg = r1, then (counters) cnt_reg = this CPU's counters or XDP_ABORTED */
 void lgen_emit_prologue(struct linked_emit *e, const struct linked_gen_counters *cnt, int ctx_reg,
 			int cnt_reg);
-/* counters[slot][min(w0, OTHER)]++ from base = &counters[0]; the clamp at fix */
-void lgen_emit_count(struct linked_emit *e, int base, unsigned int slot, int fix, int back);
+/*
+ * counters[slot][min(w0, OTHER)]++ from base = &counters[0]; the clamp at fix.
+ * With cnt->bytes, its bytes += data_end - data of the context in ctx (a
+ * register; r1-r3 are scratch, r0 is kept).
+ */
+void lgen_emit_count(struct linked_emit *e, const struct linked_gen_counters *cnt, int base,
+		     unsigned int slot, int fix, int back, int ctx);
+/* bytes at ptr + off += data_end - data of ctx (uses r2, r3) */
+void lgen_emit_bytes(struct linked_emit *e, int ptr, __s16 off, int ctx);
 void lgen_emit_fix(struct linked_emit *e, int fix, int back);
 
 /* The inlining layout (codegen_inline.c); returns the dispatcher body's length. */

@@ -20,14 +20,21 @@
 
 /* ---- composing ---- */
 
+static unsigned int count_flags(const struct linked_gen_counters *cnt)
+{
+	return !cnt ? 0 : LINKED_GEN_COUNT_PACKETS | (cnt->bytes ? LINKED_GEN_COUNT_BYTES : 0);
+}
+
 struct build {
 	struct linked_gen_comp gen[LINKED_MAX_COMPONENTS];
 	unsigned int slots[LINKED_MAX_COMPONENTS];
 	struct linked_gen_counters cnt_cfg;
 	int key_fd;
 	const struct bpf_insn *insns[LINKED_MAX_COMPONENTS];
-	struct btf *btfs[LINKED_MAX_COMPONENTS];
-	struct linked_btf_comp bc[LINKED_MAX_COMPONENTS];
+	struct btf *btfs[LINKED_MAX_COMPONENTS + 1]; /* [n]: the tracer's */
+	struct linked_btf_comp bc[LINKED_MAX_COMPONENTS + 1];
+	const struct linked_prog *trace;
+	struct linked_gen_trace trace_cfg;
 	struct linked_plan_comp plan[LINKED_MAX_COMPONENTS];
 	struct linked_btf merged;
 	struct bpf_insn *prog;
@@ -50,6 +57,7 @@ static void build_free(struct build *b, unsigned int n)
 
 	for (i = 0; i < n; i++)
 		btf__free(b->btfs[i]);
+	btf__free(b->btfs[LINKED_MAX_COMPONENTS]);
 	/* the program holds its own reference to the key map */
 	if (b->key_fd >= 0)
 		close(b->key_fd);
@@ -61,6 +69,14 @@ static int read_btfs(struct build *b, const struct linked_input *in, unsigned in
 {
 	unsigned int i;
 	int err;
+
+	if (b->trace && b->trace->btf_fd >= 0 && b->trace->func_info_cnt) {
+		err = linked_btf_from_fd(b->trace->btf_fd, &b->btfs[LINKED_MAX_COMPONENTS]);
+		if (err)
+			return xdpl_err(XDPL_ERR_CHAIN, err,
+					"the tracer: cannot read its BTF back from the kernel: %s",
+					strerror(-err));
+	}
 
 	for (i = 0; i < n; i++) {
 		const struct linked_prog *p = in[i].prog;
@@ -98,6 +114,26 @@ static int merge_btf(struct build *b, const struct linked_input *in, unsigned in
 		c->inlined = out->inlined[i];
 		c->main_len = out->places[i].main_len;
 		c->sub_base = out->places[i].sub_base;
+	}
+	if (b->trace) {
+		const struct linked_prog *p = b->trace;
+		struct linked_btf_comp *c = &b->bc[n];
+		struct btf *tb = b->btfs[LINKED_MAX_COMPONENTS];
+
+		*c = (struct linked_btf_comp){
+			.name = p->name,
+			.btf = tb,
+			.func_info = p->func_info,
+			.func_info_cnt = tb ? p->func_info_cnt : 0,
+			.line_info = p->line_info,
+			.line_info_cnt = tb ? p->line_info_cnt : 0,
+			.insns = p->insns,
+			.insn_cnt = p->insn_cnt,
+			.base = out->places[LINKED_MAX_COMPONENTS].base,
+			.main_len = p->insn_cnt,
+			.sub_base = out->places[LINKED_MAX_COMPONENTS].base + p->insn_cnt,
+		};
+		n++;
 	}
 	err = linked_btf_merge(b->bc, n, name, &b->merged);
 	if (err)
@@ -200,7 +236,7 @@ static __u32 composite_flags(const struct linked_input *in, unsigned int n)
 		and_flags &= in[i].prog->prog_flags;
 		or_flags |= in[i].prog->prog_flags;
 	}
-	/* frags only when every component handles them (the check refuses a mix) */
+	/* frags only when every component handles them */
 	return (or_flags & ~BPF_F_XDP_HAS_FRAGS) | (and_flags & BPF_F_XDP_HAS_FRAGS);
 }
 
@@ -256,7 +292,7 @@ static void stack_need(struct build *b, const struct linked_input *in, unsigned 
  * every chain of frames shifts by it).
  */
 static void plan_inline(struct build *b, const struct linked_input *in, unsigned int n,
-			bool counters, bool no_inline)
+			unsigned int counters, bool no_inline)
 {
 	unsigned int i, reached = linked_gen_reached(b->gen, n);
 	struct linked_inline_info info;
@@ -265,7 +301,7 @@ static void plan_inline(struct build *b, const struct linked_input *in, unsigned
 	for (i = 0; i < n; i++) {
 		memset(&b->plan[i], 0, sizeof(b->plan[i]));
 		b->plan[i].why =
-			no_inline ? "--no-inline"
+			no_inline ? (b->trace ? "traced (xdpload trace)" : "--no-inline")
 				  : linked_inline_check(b->insns[i], b->gen[i].insn_cnt, &info);
 		if (!b->plan[i].why && info.uses_stack)
 			stack = true;
@@ -293,14 +329,29 @@ static int build_and_load(struct build *b, const struct linked_input *in, unsign
 				      : i < out->reached ? b->plan[i].why
 							 : "never reached";
 	}
-	out->frame = linked_gen_frame(b->gen, b->insns, n, cfg != NULL);
-	err = linked_gen_composite(b->gen, b->insns, n, cfg, &b->prog, &b->cnt, out->bases,
-				   out->places);
+	out->frame = linked_gen_frame(b->gen, b->insns, n, count_flags(cfg));
+	if (b->trace) {
+		struct linked_gen_place places[LINKED_MAX_COMPONENTS + 1];
+
+		err = linked_gen_composite_traced(b->gen, b->insns, n, cfg, &b->trace_cfg, &b->prog,
+						  &b->cnt, out->bases, places);
+		err = err < 0 ? err : 0;
+		if (!err) {
+			memcpy(out->places, places, n * sizeof(places[0]));
+			/* the tracer's place where merge_btf looks for it */
+			out->places[LINKED_MAX_COMPONENTS] = places[n];
+		}
+	} else {
+		err = linked_gen_composite(b->gen, b->insns, n, cfg, &b->prog, &b->cnt, out->bases,
+					   out->places);
+	}
 	if (err)
 		return xdpl_err(XDPL_ERR_CHAIN, err, "cannot generate the dispatcher: %s",
 				strerror(-err));
 	out->insn_cnt = b->cnt;
 	out->dispatcher_len = b->cnt;
+	if (b->trace && out->places[LINKED_MAX_COMPONENTS].base < out->dispatcher_len)
+		out->dispatcher_len = out->places[LINKED_MAX_COMPONENTS].base;
 	for (i = 0; i < out->reached; i++) {
 		__u32 start = out->inlined[i] ? out->places[i].sub_base : out->places[i].base;
 
@@ -352,6 +403,10 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		goto fail;
 	}
 	b->key_fd = -1;
+	b->trace = opts->trace;
+	out->traced = opts->trace != NULL;
+	if (b->trace)
+		out->gpl &= b->trace->gpl_compatible;
 	for (i = 0; i < n; i++) {
 		b->gen[i].insn_cnt = in[i].prog->insn_cnt;
 		b->gen[i].chain_mask = in[i].chain_mask;
@@ -362,6 +417,8 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 		b->cnt_cfg.map_fd = out->counters_fd;
 		b->cnt_cfg.slots = b->slots;
 		b->cnt_cfg.key_fd = b->key_fd = linked_counters_key_create();
+		b->cnt_cfg.bytes = !opts->no_bytes && linked_counters_bytes_allowed();
+		out->bytes = b->cnt_cfg.bytes;
 		if (b->key_fd < 0) {
 			err = xdpl_err(XDPL_ERR_CHAIN, b->key_fd,
 				       "cannot create the counters' key map: %s",
@@ -369,10 +426,25 @@ int linked_compose(const struct linked_input *in, unsigned int n,
 			goto fail_build;
 		}
 	}
+	if (b->trace) {
+		if (b->key_fd < 0)
+			b->key_fd = linked_counters_key_create();
+		if (b->key_fd < 0) {
+			err = xdpl_err(XDPL_ERR_CHAIN, b->key_fd, "cannot create the key map: %s",
+				       strerror(-b->key_fd));
+			goto fail_build;
+		}
+		b->trace_cfg = (struct linked_gen_trace){ .rec_fd = opts->trace_rec_fd,
+							  .key_fd = b->key_fd,
+							  .slots = b->slots,
+							  .insns = b->trace->insns,
+							  .insn_cnt = b->trace->insn_cnt };
+	}
 	err = read_btfs(b, in, n);
 	if (err)
 		goto fail_build;
-	plan_inline(b, in, n, out->counters_fd >= 0, opts->no_inline);
+	plan_inline(b, in, n, count_flags(out->counters_fd >= 0 ? &b->cnt_cfg : NULL),
+		    opts->no_inline || b->trace);
 	any = lgen_any_inlined(b->gen, n);
 	err = build_and_load(b, in, n, name, out);
 	if (err && any && err != -ENOMEM) {

@@ -25,7 +25,8 @@
  *    stacks share one region of the dispatcher's frame, and when that does not
  *    fit with every chain of frames the largest fall back to calls (inline.h).
  *  - kfuncs from kernel modules are refused (vmlinux kfuncs are fine).
- *  - frags: SEC("xdp.frags") for every component or for none.
+ *  - frags: the composite takes multi-buffer packets only if every component
+ *    does (SEC("xdp.frags")); a mix is allowed, as in libxdp.
  *  - license: the composite is GPL only if every component is GPL-compatible;
  *    otherwise no component may call a GPL-only helper (probed on this kernel).
  */
@@ -53,6 +54,7 @@ struct linked_input {
 
 struct linked_compose_opts {
 	bool no_counters; /* leave out the per-component counters */
+	bool no_bytes;	  /* count packets only (bytes need CAP_PERFMON anyway) */
 	int counters_fd;  /* > 0: count into this map (value size >= n * XDPL_DISP_STRIDE) */
 	/*
 	 * Count component i into in[i].counter_slot instead of slot i: slots that
@@ -61,16 +63,25 @@ struct linked_compose_opts {
 	bool counter_slots;
 	const char *name; /* composite program name, default XDPL_DISP_PROG_NAME */
 	bool no_inline;	  /* call every component (the layout before inlining) */
+	/*
+	 * The traced variant (xdpload trace): the tracer function, captured,
+	 * with flags matching the chain's, and its record map. Implies no_inline.
+	 */
+	const struct linked_prog *trace;
+	int trace_rec_fd;
 };
 
 struct linked_composite {
 	int prog_fd;
 	int counters_fd; /* -1 without counters; created unless given, the caller closes it */
 	bool counters_owned;
+	bool bytes; /* the counters count bytes too */
 	__u32 insn_cnt;
 	__u32 dispatcher_len; /* the dispatcher's main function, inlined components included */
 	__u32 bases[LINKED_MAX_COMPONENTS];
-	struct linked_gen_place places[LINKED_MAX_COMPONENTS];
+	/* [n]: the tracer's, in the traced variant */
+	struct linked_gen_place places[LINKED_MAX_COMPONENTS + 1];
+	bool traced;
 	/* inlined into the dispatcher, or called: why (a phrase; NULL when inlined) */
 	bool inlined[LINKED_MAX_COMPONENTS];
 	const char *call_reason[LINKED_MAX_COMPONENTS];

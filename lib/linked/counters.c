@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The linked dispatcher's per-component counters map (layout in <xdpload/dispatcher.h>). */
 #include <errno.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,6 +44,11 @@ int linked_counters_create(unsigned int n)
 
 int linked_counters_read(int map_fd, unsigned int idx, __u64 *packets)
 {
+	return linked_counters_read2(map_fd, idx, packets, NULL);
+}
+
+int linked_counters_read2(int map_fd, unsigned int idx, __u64 *packets, __u64 *bytes)
+{
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info), key = 0;
 	int ncpu, cpu, s;
@@ -54,13 +61,18 @@ int linked_counters_read(int map_fd, unsigned int idx, __u64 *packets)
 	vals = percpu_lookup(map_fd, &key, info.value_size, &ncpu);
 	if (!vals)
 		return -errno;
-	memset(packets, 0, XDPL_DISP_STRIDE);
+	memset(packets, 0, XDPL_DISP_SLOTS * sizeof(__u64));
+	if (bytes)
+		memset(bytes, 0, XDPL_DISP_SLOTS * sizeof(__u64));
 	for (cpu = 0; cpu < ncpu; cpu++) {
 		const __u64 *v = (const __u64 *)(vals + cpu * PERCPU_STRIDE(info.value_size)) +
-				 idx * XDPL_DISP_SLOTS;
+				 idx * XDPL_DISP_WORDS;
 
-		for (s = 0; s < XDPL_DISP_SLOTS; s++)
+		for (s = 0; s < XDPL_DISP_SLOTS; s++) {
 			packets[s] += v[s];
+			if (bytes)
+				bytes[s] += v[XDPL_DISP_SLOTS + s];
+		}
 	}
 	free(vals);
 	return 0;
@@ -77,4 +89,16 @@ int linked_counters_fit(int fd, unsigned int nslots)
 	    info.value_size < nslots * XDPL_DISP_STRIDE)
 		return -EINVAL;
 	return 0;
+}
+
+bool linked_counters_bytes_allowed(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = {};
+
+	/* the verifier lets pointers be subtracted with perfmon_capable() */
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	return (d[CAP_PERFMON / 32].effective & (1u << (CAP_PERFMON % 32))) ||
+	       (d[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32)));
 }

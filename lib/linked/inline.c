@@ -281,7 +281,7 @@ static const char *frames_fit(const struct linked_gen_comp *gen, unsigned int re
 }
 
 void linked_inline_plan(struct linked_gen_comp *gen, const struct bpf_insn *const *insns,
-			unsigned int n, bool counters, struct linked_plan_comp *plan)
+			unsigned int n, unsigned int counters, struct linked_plan_comp *plan)
 {
 	unsigned int i, reached = linked_gen_reached(gen, n), worst;
 	const char *why;

@@ -83,6 +83,6 @@ struct linked_plan_comp {
  * inlined when the dispatcher's frame stays empty.
  */
 void linked_inline_plan(struct linked_gen_comp *gen, const struct bpf_insn *const *insns,
-			unsigned int n, bool counters, struct linked_plan_comp *plan);
+			unsigned int n, unsigned int counters, struct linked_plan_comp *plan);
 
 #endif

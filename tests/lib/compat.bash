@@ -67,9 +67,29 @@ _comp_id()
 
 _ip_mode() { [ "$1" = native ] && echo xdpdrv || echo xdpgeneric; }
 
+# _compat_against_ref HOW PROG... : load PROG... with xdpload (mode, option and
+# selector of the caller) and compare verdicts, traffic and maps with iproute2's
+_compat_against_ref()
+{
+	local how=$1 out v t m
+	shift
+	if ! out=$(xdpl_b load -m "$mode" "$opt" "$sel" veth0 "$@" 2>&1); then
+		echo "$obj [$sel] $mode: xdpload refused it $how ($*): $out"
+		return 1
+	fi
+	v=$(_verdicts "$(xdp_id_b)")
+	t=$(_traffic)
+	m=$(_map_names "$(_comp_id)")
+	xdpl_b unload veth0 --all >/dev/null
+	if [ "$v/$t/$m" != "$ref_v/$ref_t/$ref_m" ]; then
+		echo "$obj [$sel] $mode $how: iproute2 '$ref_v/$ref_t/$ref_m', xdpload '$v/$t/$m'"
+		return 1
+	fi
+}
+
 compat_check()
 {
-	local obj=$1 opt=$2 sel=$3 mode=$4 ipm ipsel ref_v ref_t ref_m v t m id out
+	local obj=$1 opt=$2 sel=$3 mode=$4 ipm ipsel ref_v ref_t ref_m id
 	ipm=$(_ip_mode "$mode")
 	ipsel=$([ "$opt" = -s ] && echo section || echo program)
 	ip -n "$LAB_B" link set dev veth0 "$ipm" obj "$obj" "$ipsel" "$sel" >/dev/null 2>&1 || return 3
@@ -79,31 +99,8 @@ compat_check()
 	ref_m=$(_map_names "$id")
 	ip -n "$LAB_B" link set dev veth0 "$ipm" off
 
-	if ! out=$(xdpl_b load -m "$mode" "$opt" "$sel" veth0 "$obj" 2>&1); then
-		echo "$obj [$sel] $mode: xdpload alone refused it: $out"
-		return 1
-	fi
-	v=$(_verdicts "$(xdp_id_b)")
-	t=$(_traffic)
-	m=$(_map_names "$(_comp_id)")
-	xdpl_b unload veth0 --all >/dev/null
-	if [ "$v/$t/$m" != "$ref_v/$ref_t/$ref_m" ]; then
-		echo "$obj [$sel] $mode alone: iproute2 '$ref_v/$ref_t/$ref_m', xdpload '$v/$t/$m'"
-		return 1
-	fi
-
-	if ! out=$(xdpl_b load -m "$mode" "$opt" "$sel" veth0 count "$obj" pass 2>&1); then
-		echo "$obj [$sel] $mode: xdpload refused the chain count -> X -> pass: $out"
-		return 1
-	fi
-	v=$(_verdicts "$(xdp_id_b)")
-	t=$(_traffic)
-	m=$(_map_names "$(_comp_id)")
-	xdpl_b unload veth0 --all >/dev/null
-	if [ "$v/$t/$m" != "$ref_v/$ref_t/$ref_m" ]; then
-		echo "$obj [$sel] $mode chained: iproute2 '$ref_v/$ref_t/$ref_m', xdpload '$v/$t/$m'"
-		return 1
-	fi
+	_compat_against_ref alone "$obj" || return 1
+	_compat_against_ref chained count "$obj" pass || return 1
 	COMPAT_WHAT="$ref_v/$ref_t"
 	return 0
 }

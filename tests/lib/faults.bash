@@ -42,11 +42,13 @@ fault_check()
 	want=$( { echo "dispatcher_$gen"; jq -r 'if .counters then "counters" else empty end' \
 		"/run/xdpload/$key/manifest"; jq -r '.programs[].uid | "c\(.)"' \
 		"/run/xdpload/$key/manifest"; } | sort | tr '\n' ' ')
-	have=$(ls "/sys/fs/bpf/xdpload/$key" | sort | tr '\n' ' ')
+	# (trace/, the tracer's maps, is kept while the chain exists)
+	have=$(ls "/sys/fs/bpf/xdpload/$key" | grep -vx trace | sort | tr '\n' ' ')
 	[ "$want" = "$have" ] || { echo "pins: want '$want', have '$have'"; return 1; }
 	want=$( { echo manifest; echo netns; jq -r '.programs[].uid | "c\(.).o"' \
 		"/run/xdpload/$key/manifest"; } | sort | tr '\n' ' ')
-	have=$(ls "/run/xdpload/$key" | sort | tr '\n' ' ')
+	# (reader.N: trace readers' lock files, locked while one reads)
+	have=$(ls "/run/xdpload/$key" | grep -v '^reader\.[0-9]*$' | sort | tr '\n' ' ')
 	[ "$want" = "$have" ] || { echo "run files: want '$want', have '$have'"; return 1; }
 	# the dispatcher pinned is the one attached
 	[ "$(bpftool -j prog show pinned "/sys/fs/bpf/xdpload/$key/dispatcher_$gen" | jq .id)" = \

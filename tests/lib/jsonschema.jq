@@ -1,6 +1,6 @@
 # A JSON Schema check in jq, for the subset doc/json-schema.json uses: $ref to
 # #/$defs/NAME, type (one or a list; "integer" is a number without a fraction),
-# enum, required, properties, additionalProperties: false, items. It prints one
+# enum, required, properties, additionalProperties: false, items, oneOf. It prints one
 # line per violation, naming where ("status[0].programs[1].packets: missing XDP_TX").
 #
 #   jq -r -L tests/lib --slurpfile S doc/json-schema.json --arg d DEF \
@@ -20,6 +20,10 @@ def v($root; $s0; $p):
 		(if ($s.type | type) == "array" then $s.type else [$s.type] end) as $ts
 		| if any($ts[]; . as $t | $x | typeok($t)) then empty
 		  else "\($p): \($x | tojson | .[0:60]) is not \($ts | join("|"))" end
+	   else empty end),
+	  (if $s.oneOf then
+		([$s.oneOf[] | . as $alt | [$x | v($root; $alt; $p)] | select(length == 0)] | length) as $ok
+		| if $ok == 1 then empty else "\($p): matches \($ok) of its oneOf alternatives" end
 	   else empty end),
 	  (if $s.enum then
 		(if any($s.enum[]; . == $x) then empty

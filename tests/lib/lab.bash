@@ -9,6 +9,7 @@
 #   lab_down          removes every namespace this lab created (idempotent)
 #   on_a CMD... / on_b CMD...       run CMD inside A / B
 #   xdpl_b ARGS...    run xdpload inside B
+#   state_key_b       the state directory name of the linked chain on B (under <bpffs>/xdpload)
 #
 # Every name carries a per-lab suffix, so labs run concurrently. Call lab_down from
 # a trap or a bats teardown: it is safe to call twice or after a failed lab_up.
@@ -111,4 +112,19 @@ xdp_id_b()
 map_sum()
 {
 	bpftool -j map dump id "$1" | jq "[.[0].formatted.values[].value.$2] | add"
+}
+
+# The state key (directory name) of B's chain: the linked dispatcher pinned for the attached ID.
+state_key_b()
+{
+	local id d p
+
+	id=$(xdp_id_b)
+	for d in /sys/fs/bpf/xdpload/*/; do
+		for p in "$d"dispatcher_*; do
+			[ "$(bpftool -j prog show pinned "$p" 2>/dev/null | jq -r .id)" = "$id" ] &&
+				basename "$d"
+		done
+	done
+	return 0
 }

@@ -5,6 +5,7 @@
     mutate.py OUTDIR COUNT SEED OBJ...
     mutate.py --craft IN OUT
     mutate.py --craft-bit IN OUT
+    mutate.py --craft-reloc IN OUT
 
 
 Writes COUNT objects OUTDIR/NNNNN-KIND.o, each one good object from OBJ... with one
@@ -17,6 +18,9 @@ truncations. Deterministic for one SEED and one set of inputs.
 struct (map definitions, libxdp's run config) refers to a type that does not
 exist. libbpf 1.1 and libxdp 1.3 follow such a reference without checking it.
 --craft-bit does it with one flipped bit (bit 16 of the first such type ID).
+--craft-reloc renames the xdp section's relocations after .debug_abbrev (one
+sh_name, as a 2,400-object run found it): libbpf 1.1 frees a relocation buffer
+in bpf_object__load and again in bpf_object__close.
 """
 import random
 import struct
@@ -194,6 +198,20 @@ def craft(data, one_bit):
     return bytes(d)
 
 
+def craft_reloc(data):
+    """The program section's relocations renamed after a debug section (one sh_name):
+    libbpf 1.1 then frees a relocation buffer at load and again at close."""
+    d = bytearray(data)
+    elf = Elf(data)
+    rel = elf.find(lambda s: s["type"] == 9 and s["name"] == ".relxdp")
+    dbg = elf.find(lambda s: s["name"] == ".debug_abbrev")
+    if not rel or not dbg:
+        sys.exit("mutate.py: no .relxdp and .debug_abbrev to rename (an object with calls, -g)")
+    name_off = struct.unpack_from("<I", d, dbg[0]["hdr"])[0]
+    struct.pack_into("<I", d, rel[0]["hdr"], name_off)
+    return bytes(d)
+
+
 def mutate(data, rnd):
     """One damaged copy of data and a short name for the damage."""
     d = bytearray(data)
@@ -252,9 +270,11 @@ def mutate(data, rnd):
 
 
 def main():
-    if sys.argv[1] in ("--craft", "--craft-bit"):
+    if sys.argv[1] in ("--craft", "--craft-bit", "--craft-reloc"):
+        data = open(sys.argv[2], "rb").read()
         with open(sys.argv[3], "wb") as f:
-            f.write(craft(open(sys.argv[2], "rb").read(), sys.argv[1] == "--craft-bit"))
+            f.write(craft_reloc(data) if sys.argv[1] == "--craft-reloc"
+                    else craft(data, sys.argv[1] == "--craft-bit"))
         return
     outdir, count, seed, objs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
     rnd = random.Random(seed)

@@ -10,19 +10,7 @@
 #include <cmocka.h>
 #include <linux/bpf.h>
 #include "linked/emit.h"
-
-/* spelled out field by field, so the oracle does not share the macros under test */
-#define I(c, d, s, o, i) \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
-
-static void assert_insn(const struct bpf_insn *got, struct bpf_insn want, int pc)
-{
-	if (memcmp(got, &want, sizeof(want)))
-		fail_msg("insn %d: got code %#x dst %u src %u off %d imm %d, want code %#x dst %u "
-			 "src %u off %d imm %d",
-			 pc, got->code, got->dst_reg, got->src_reg, got->off, got->imm, want.code,
-			 want.dst_reg, want.src_reg, want.off, want.imm);
-}
+#include "support/insn_assert.h"
 
 static void assert_insns(const struct bpf_insn *got, const struct bpf_insn *want, int cnt)
 {
@@ -361,18 +349,12 @@ static void test_long_targets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_macros),
-		cmocka_unit_test(test_emit_appends),
-		cmocka_unit_test(test_grows),
-		cmocka_unit_test(test_label_forward),
-		cmocka_unit_test(test_label_backward),
-		cmocka_unit_test(test_ld_imm64_two_slots),
-		cmocka_unit_test(test_call_targets),
-		cmocka_unit_test(test_func_ref),
-		cmocka_unit_test(test_unplaced_label),
-		cmocka_unit_test(test_label_misuse),
-		cmocka_unit_test(test_error_sticks),
-		cmocka_unit_test(test_jump_offset_limits),
+		cmocka_unit_test(test_macros),	       cmocka_unit_test(test_emit_appends),
+		cmocka_unit_test(test_grows),	       cmocka_unit_test(test_label_forward),
+		cmocka_unit_test(test_label_backward), cmocka_unit_test(test_ld_imm64_two_slots),
+		cmocka_unit_test(test_call_targets),   cmocka_unit_test(test_func_ref),
+		cmocka_unit_test(test_unplaced_label), cmocka_unit_test(test_label_misuse),
+		cmocka_unit_test(test_error_sticks),   cmocka_unit_test(test_jump_offset_limits),
 		cmocka_unit_test(test_long_targets),
 	};
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The inlining layout of the linked dispatcher, no kernel needed: exact
- * instructions, an interpreter that runs real component code (inlined in the
- * dispatcher's body or called in frames of their own, with subprograms,
- * callbacks and stack) over every verdict combination, and the checks that
- * decide what may be inlined and what the stack allows.
+ * instructions, an interpreter (support/inline_sim.h) that runs real component
+ * code (inlined in the dispatcher's body or called in frames of their own, with
+ * subprograms, callbacks and stack) over every verdict combination
+ * (support/chain_oracle.h), and the checks that decide what may be inlined and
+ * what the stack allows.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,22 +19,13 @@
 #include "linked/codegen.h"
 #include "linked/emit.h"
 #include "linked/inline.h"
+#include "support/chain_oracle.h"
+#include "support/inline_sim.h"
+#include "support/insn_assert.h"
 
 #define PASS (1u << XDP_PASS)
 #define DROP (1u << XDP_DROP)
 #define TX (1u << XDP_TX)
-
-#define I(c, d, s, o, i) \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
-
-static void assert_insn(const struct bpf_insn *got, struct bpf_insn want, int pc)
-{
-	if (memcmp(got, &want, sizeof(want)))
-		fail_msg("insn %d: got code %#x dst %u src %u off %d imm %d, want code %#x dst %u "
-			 "src %u off %d imm %d",
-			 pc, got->code, got->dst_reg, got->src_reg, got->off, got->imm, want.code,
-			 want.dst_reg, want.src_reg, want.off, want.imm);
-}
 
 /* ---- test components: component k returns ctx->verdict[k] ---- */
 
@@ -115,223 +107,6 @@ static void make(struct tc *c, enum kind kind, int k)
 	memcpy(c->insns, src[kind], c->cnt * sizeof(struct bpf_insn));
 }
 
-/* ---- the interpreter ---- */
-
-#define CTX_BASE 0x1000ull
-#define KEY_BASE 0x2000ull
-#define CNT_BASE 0x100000ull
-#define STK_BASE 0x10000000ull /* frame f: [STK_BASE + f * 0x1000, + 512) */
-#define FN_BASE 0x20000000ull
-#define POISON 0xdeadbeefdeadbeefull
-
-struct sim {
-	const struct bpf_insn *p;
-	int len;
-	__u32 ctx[16], key;
-	__u64 cnt[64 * XDPL_DISP_SLOTS];
-	__u8 stack[8][512];
-	const __u32 *bases;
-	unsigned int n, ran[16], nran;
-	int steps;
-};
-
-static void *sim_addr(struct sim *s, __u64 a, int size)
-{
-	if (a >= CTX_BASE && a + size <= CTX_BASE + sizeof(s->ctx))
-		return (char *)s->ctx + (a - CTX_BASE);
-	if (a == KEY_BASE && size == 4)
-		return &s->key;
-	if (a >= CNT_BASE && a + size <= CNT_BASE + sizeof(s->cnt))
-		return (char *)s->cnt + (a - CNT_BASE);
-	if (a >= STK_BASE && a < STK_BASE + 8 * 0x1000) {
-		__u64 f = (a - STK_BASE) / 0x1000, off = (a - STK_BASE) % 0x1000;
-
-		if (off + size <= 512)
-			return &s->stack[f][off];
-	}
-	fail_msg("access of %d bytes at %#llx", size, (unsigned long long)a);
-	return NULL;
-}
-
-static __u64 sim_load(struct sim *s, __u64 a, int sz)
-{
-	void *p = sim_addr(s, a, sz);
-
-	return sz == 8 ? *(__u64 *)p : sz == 4 ? *(__u32 *)p : sz == 2 ? *(__u16 *)p : *(__u8 *)p;
-}
-
-static void sim_store(struct sim *s, __u64 a, int sz, __u64 v)
-{
-	void *p = sim_addr(s, a, sz);
-
-	if (sz == 8)
-		*(__u64 *)p = v;
-	else if (sz == 4)
-		*(__u32 *)p = (__u32)v;
-	else
-		fail_msg("store of %d bytes", sz);
-}
-
-static bool sim_cond(__u8 op, __u64 a, __u64 b)
-{
-	switch (op) {
-	case BPF_JEQ:
-		return a == b;
-	case BPF_JNE:
-		return a != b;
-	case BPF_JGT:
-		return a > b;
-	case BPF_JGE:
-		return a >= b;
-	case BPF_JLT:
-		return a < b;
-	case BPF_JLE:
-		return a <= b;
-	}
-	fail_msg("jump op %#x", op);
-	return false;
-}
-
-static int sizeof_ld(__u8 code)
-{
-	switch (BPF_SIZE(code)) {
-	case BPF_DW:
-		return 8;
-	case BPF_W:
-		return 4;
-	case BPF_H:
-		return 2;
-	}
-	return 1;
-}
-
-static __u64 sim_exec(struct sim *s, int pc, const __u64 *args, int frame);
-
-static __u64 sim_helper(struct sim *s, __s32 id, __u64 *r, int frame)
-{
-	__u64 i, args[5];
-
-	switch (id) {
-	case BPF_FUNC_map_lookup_elem:
-		assert_int_equal(r[2], KEY_BASE); /* the key map's value: 0 */
-		return CNT_BASE;
-	case BPF_FUNC_tail_call:
-		return -ENOENT; /* an empty slot: the caller goes on */
-	case BPF_FUNC_loop:
-		assert_true(r[2] >= FN_BASE);
-		for (i = 0; i < r[1]; i++) {
-			args[0] = i;
-			args[1] = r[3];
-			if (sim_exec(s, (int)(r[2] - FN_BASE), args, frame + 1))
-				break;
-		}
-		return i;
-	}
-	fail_msg("helper %d", id);
-	return 0;
-}
-
-static __u64 sim_exec(struct sim *s, int pc, const __u64 *args, int frame)
-{
-	__u64 r[11], src, dst, v = 0;
-	unsigned int k;
-
-	assert_true(frame < 8);
-	for (k = 0; k < 11; k++)
-		r[k] = POISON;
-	memcpy(&r[1], args, 5 * sizeof(*args));
-	r[10] = STK_BASE + frame * 0x1000 + 512;
-	memset(s->stack[frame], 0xcc, sizeof(s->stack[frame]));
-	for (;;) {
-		const struct bpf_insn *i = &s->p[pc];
-		__u8 cls = BPF_CLASS(i->code), op = BPF_OP(i->code);
-		bool w = cls == BPF_ALU || cls == BPF_JMP32;
-
-		assert_true(pc >= 0 && pc < s->len && s->steps++ < 100000);
-		for (k = 0; k < s->n; k++)
-			if (s->bases[k] == (__u32)pc)
-				s->ran[s->nran++] = k;
-		src = BPF_SRC(i->code) == BPF_X ? r[i->src_reg] : (__u64)(__s64)i->imm;
-		switch (cls) {
-		case BPF_ALU:
-		case BPF_ALU64:
-			dst = r[i->dst_reg];
-			if (w) {
-				dst = (__u32)dst;
-				src = (__u32)src;
-			}
-			switch (op) {
-			case BPF_MOV:
-				v = src;
-				break;
-			case BPF_ADD:
-				v = dst + src;
-				break;
-			case BPF_LSH:
-				v = dst << src;
-				break;
-			case BPF_AND:
-				v = dst & src;
-				break;
-			default:
-				fail_msg("insn %d: alu op %#x", pc, op);
-			}
-			r[i->dst_reg] = w ? (__u32)v : v;
-			break;
-		case BPF_LDX:
-			r[i->dst_reg] = sim_load(s, r[i->src_reg] + i->off, sizeof_ld(i->code));
-			break;
-		case BPF_STX:
-			sim_store(s, r[i->dst_reg] + i->off, sizeof_ld(i->code), r[i->src_reg]);
-			break;
-		case BPF_ST:
-			sim_store(s, r[i->dst_reg] + i->off, sizeof_ld(i->code),
-				  (__u64)(__s64)i->imm);
-			break;
-		case BPF_LD:
-			assert_int_equal(i->code, BPF_LD | BPF_IMM | BPF_DW);
-			r[i->dst_reg] = i->src_reg == BPF_PSEUDO_FUNC ? FN_BASE + pc + i->imm + 1
-					: i->src_reg == BPF_PSEUDO_MAP_VALUE ? KEY_BASE
-									     : 0xbad;
-			pc++;
-			break;
-		case BPF_JMP:
-		case BPF_JMP32:
-			if (op == BPF_EXIT)
-				return r[0];
-			if (op == BPF_CALL) {
-				if (i->src_reg == BPF_PSEUDO_CALL)
-					r[0] = sim_exec(s, pc + i->imm + 1, &r[1], frame + 1);
-				else
-					r[0] = sim_helper(s, i->imm, r, frame);
-				for (k = 1; k <= 5; k++)
-					r[k] = POISON; /* clobbered by any call */
-				break;
-			}
-			if (op == BPF_JA) {
-				pc += i->off;
-				break;
-			}
-			dst = w ? (__u32)r[i->dst_reg] : r[i->dst_reg];
-			if (sim_cond(op, dst, w ? (__u32)src : src))
-				pc += i->off;
-			break;
-		default:
-			fail_msg("insn %d: class %#x", pc, cls);
-		}
-		pc++;
-	}
-}
-
-static __u64 sim_run(struct sim *s)
-{
-	const __u64 args[5] = { CTX_BASE, POISON, POISON, POISON, POISON };
-
-	s->nran = 0;
-	s->steps = 0;
-	return sim_exec(s, 0, args, 0);
-}
-
 /* ---- every verdict combination, against the chain's meaning ---- */
 
 struct chain {
@@ -358,17 +133,15 @@ static void build(const struct chain *ch, struct tc *tc, struct linked_gen_comp 
 
 static void check_chain(const struct chain *ch, const struct linked_gen_counters *cnt)
 {
-	static const __u32 acts[] = { XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT, 9 };
-	const unsigned int na = sizeof(acts) / sizeof(acts[0]);
-	static struct sim s;
-	static __u64 want_cnt[64 * XDPL_DISP_SLOTS];
+	static struct inline_sim s;
+	static __u64 want_cnt[64 * XDPL_DISP_WORDS];
 	struct linked_gen_comp gen[6];
 	const struct bpf_insn *insns[6];
 	struct tc tc[6];
 	struct bpf_insn *out;
-	__u32 len, bases[6];
-	unsigned int k, combo, combos = 1, x;
-	__u64 got, want;
+	__u32 len, bases[6], want;
+	unsigned int k, j, combo, combos = chain_combos(ch->n);
+	__u64 got;
 
 	build(ch, tc, gen, insns);
 	assert_int_equal(linked_gen_composite(gen, insns, ch->n, cnt, &out, &len, bases, NULL), 0);
@@ -378,27 +151,16 @@ static void check_chain(const struct chain *ch, const struct linked_gen_counters
 	s.len = (int)len;
 	s.bases = bases;
 	s.n = linked_gen_reached(gen, ch->n);
-	for (k = 0; k < ch->n; k++)
-		combos *= na;
 	for (combo = 0; combo < combos; combo++) {
-		for (k = 0, x = combo; k < ch->n; k++, x /= na)
-			s.ctx[k] = acts[x % na];
-		got = sim_run(&s);
-		want = XDP_PASS;
-		for (k = 0; k < ch->n; k++) {
-			__u32 v = s.ctx[k];
-			unsigned int slot = cnt && cnt->slots ? cnt->slots[k] : k;
-
-			if (k >= s.nran || s.ran[k] != k)
+		chain_combo(combo, ch->n, s.ctx);
+		got = inline_sim_run(&s);
+		/* the sim's "data" and "data_end" are the first two verdicts */
+		k = chain_expect(gen, ch->n, s.ctx, cnt ? cnt->slots : NULL, cnt && cnt->bytes,
+				 (__u64)s.ctx[1] - (__u64)s.ctx[0], want_cnt, &want);
+		for (j = 0; j <= k && j < ch->n; j++)
+			if (j >= s.nran || s.ran[j] != j)
 				fail_msg("combo %u: component %u did not run in its turn", combo,
-					 k);
-			want_cnt[slot * XDPL_DISP_SLOTS +
-				 (v > XDP_REDIRECT ? XDPL_DISP_SLOT_OTHER : v)]++;
-			if (!(ch->masks[k] & (1u << v))) {
-				want = v;
-				break;
-			}
-		}
+					 j);
 		assert_int_equal(s.nran, k < ch->n ? k + 1 : ch->n);
 		if (got != want)
 			fail_msg("combo %u: verdict %llu, want %llu", combo,
@@ -414,10 +176,14 @@ static void check_all_counters(const struct chain *ch)
 	static const unsigned int slots[6] = { 4, 0, 63, 9, 1, 17 };
 	struct linked_gen_counters key_map = { .map_fd = 3, .key_fd = 4 };
 	struct linked_gen_counters given = { .map_fd = 3, .key_fd = 4, .slots = slots };
+	struct linked_gen_counters bytes = {
+		.map_fd = 3, .key_fd = 4, .slots = slots, .bytes = true
+	};
 
 	check_chain(ch, NULL);
 	check_chain(ch, &key_map);
 	check_chain(ch, &given);
+	check_chain(ch, &bytes);
 }
 
 static void test_semantics_inlined(void **state)

@@ -4,7 +4,8 @@
  * inlines (subprograms, global data, bpf_loop callbacks), which stay calls (a
  * tail call in the main function, stacks that do not fit), and that the
  * inlined and the called layouts give the same verdicts and counters, checked
- * with BPF_PROG_TEST_RUN. Skips when not root.
+ * with BPF_PROG_TEST_RUN. Skips when not root. The helpers are
+ * support/kernel_chain.h.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/if_ether.h>
-#include <linux/ip.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include <bpf/bpf.h>
@@ -24,130 +23,7 @@
 #include "error.h"
 #include "linked/capture.h"
 #include "linked/compose.h"
-
-#define PASS_MASK (1u << XDP_PASS)
-
-struct tcomp {
-	struct bpf_object *obj;
-	struct linked_prog *lp;
-	char label[64];
-};
-
-static const char *progs_dir(void)
-{
-	return getenv("LINKED_PROGS_DIR") ?: "build/tests/progs";
-}
-
-/* The .rodata's first __u32 (linked_global's action) before load, when action >= 0. */
-static void open_comp_action(struct tcomp *t, const char *file, const char *prog, int action)
-{
-	struct bpf_program *p, *sel = NULL;
-	struct bpf_map *m;
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s.o", progs_dir(), file);
-	snprintf(t->label, sizeof(t->label), "%s", prog ?: file);
-	t->obj = bpf_object__open_file(path, NULL);
-	if (!t->obj)
-		fail_msg("cannot open %s: %s", path, strerror(errno));
-	bpf_object__for_each_program (p, t->obj)
-		if (!prog || !strcmp(bpf_program__name(p), prog)) {
-			sel = p;
-			break;
-		}
-	assert_non_null(sel);
-	assert_int_equal(linked_capture_arm(sel), 0);
-	bpf_object__for_each_map (m, t->obj) {
-		char buf[64];
-		const void *v;
-		size_t sz;
-
-		if (action < 0 || !strstr(bpf_map__name(m), ".rodata"))
-			continue;
-		v = bpf_map__initial_value(m, &sz);
-		assert_true(v && sz >= sizeof(__u32) && sz <= sizeof(buf));
-		memcpy(buf, v, sz);
-		memcpy(buf, &action, sizeof(__u32));
-		assert_int_equal(bpf_map__set_initial_value(m, buf, sz), 0);
-	}
-	assert_int_equal(bpf_object__load(t->obj), 0);
-	if (linked_capture_take(sel, &t->lp))
-		fail_msg("take: %s", xdpl_last_error()->msg);
-}
-
-static void open_comp(struct tcomp *t, const char *file, const char *prog)
-{
-	open_comp_action(t, file, prog, -1);
-}
-
-static void close_comp(struct tcomp *t)
-{
-	linked_prog_free(t->lp);
-	bpf_object__close(t->obj);
-	memset(t, 0, sizeof(*t));
-}
-
-static void compose_ok(struct tcomp *t, const __u32 *masks, unsigned int n, bool counters,
-		       bool no_inline, struct linked_composite *out)
-{
-	struct linked_input in[16];
-	struct linked_compose_opts o = { .no_counters = !counters, .no_inline = no_inline };
-	const struct xdpl_error *e = xdpl_last_error();
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		in[i].label = t[i].label;
-		in[i].prog = t[i].lp;
-		in[i].chain_mask = masks ? masks[i] : PASS_MASK;
-	}
-	xdpl_err_clear();
-	if (linked_compose(in, n, &o, out))
-		fail_msg("compose: %s\n%s", e->msg, e->log);
-}
-
-static int run(int fd, __u32 repeat)
-{
-	unsigned char pkt[64] = {};
-	struct ethhdr *eth = (void *)pkt;
-	struct iphdr *ip = (void *)(eth + 1);
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = sizeof(pkt),
-		    .repeat = repeat);
-
-	eth->h_proto = htons(ETH_P_IP);
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->saddr = htonl(0x0a000001);
-	assert_int_equal(bpf_prog_test_run_opts(fd, &o), 0);
-	return (int)o.retval;
-}
-
-static int map_fd(struct bpf_object *obj, const char *suffix)
-{
-	struct bpf_map *m;
-	size_t l = strlen(suffix);
-
-	bpf_object__for_each_map (m, obj) {
-		const char *n = bpf_map__name(m);
-
-		if (strlen(n) >= l && !strcmp(n + strlen(n) - l, suffix))
-			return bpf_map__fd(m);
-	}
-	fail_msg("no map *%s", suffix);
-	return -1;
-}
-
-static __u64 array_u64(int fd, __u32 key)
-{
-	__u64 v = 0;
-
-	assert_int_equal(bpf_map_lookup_elem(fd, &key, &v), 0);
-	return v;
-}
-
-static void counters(const struct linked_composite *c, unsigned int idx, __u64 *s)
-{
-	assert_int_equal(linked_counters_read(c->counters_fd, idx, s), 0);
-}
+#include "support/kernel_chain.h"
 
 /*
  * Every kind of component the bundled and user programs are: inlined, but the
@@ -169,7 +45,7 @@ static void test_inline_decisions(void **state)
 	tail = map_fd(t[3].obj, "tail_cnt");
 	for (layout = 0; layout < 2; layout++) {
 		compose_ok(t, NULL, 7, true, layout, &c[layout]);
-		assert_int_equal(run(c[layout].prog_fd, 5), XDP_DROP);
+		assert_int_equal(run(c[layout].prog_fd, 5, NULL), XDP_DROP);
 	}
 	for (i = 0; i < 7; i++) {
 		assert_false(c[1].inlined[i]);
@@ -214,7 +90,7 @@ static void test_big_stacks(void **state)
 	for (i = 0; i < 3; i++)
 		assert_true(c.inlined[i]);
 	assert_true(c.frame >= 504 && c.frame <= 512);
-	assert_int_equal(run(c.prog_fd, 3), XDP_PASS);
+	assert_int_equal(run(c.prog_fd, 3, NULL), XDP_PASS);
 	linked_composite_close(&c);
 	close_comp(&t[0]);
 	open_comp(&t[0], "linked_tail", "lk_tail");
@@ -224,7 +100,7 @@ static void test_big_stacks(void **state)
 		if (strncmp(c.call_reason[i], "stack: ", 7))
 			fail_msg("bigstack called for '%s'", c.call_reason[i]);
 	assert_int_equal(c.frame, 0);
-	assert_int_equal(run(c.prog_fd, 3), XDP_PASS);
+	assert_int_equal(run(c.prog_fd, 3, NULL), XDP_PASS);
 	linked_composite_close(&c);
 	for (i = 0; i < 3; i++)
 		close_comp(&t[i]);
@@ -245,8 +121,8 @@ static void test_every_verdict(void **state)
 	int i, j, layout, want, got[2];
 
 	for (i = 0; i < 6; i++) {
-		open_comp_action(&a[i], "linked_global", NULL, acts[i]);
-		open_comp_action(&b[i], "linked_global", NULL, acts[i]);
+		open_comp_tweak(&a[i], "linked_global", NULL, set_rodata_action, &acts[i]);
+		open_comp_tweak(&b[i], "linked_global", NULL, set_rodata_action, &acts[i]);
 	}
 	for (i = 0; i < 6; i++) {
 		for (j = 0; j < 6; j++) {
@@ -254,7 +130,7 @@ static void test_every_verdict(void **state)
 			t[1] = b[j];
 			for (layout = 0; layout < 2; layout++) {
 				compose_ok(t, masks, 2, true, layout, &c[layout]);
-				got[layout] = run(c[layout].prog_fd, 2);
+				got[layout] = run(c[layout].prog_fd, 2, NULL);
 			}
 			assert_true(c[0].inlined[0] && c[0].inlined[1]);
 			want = masks[0] & (1u << acts[i]) ? acts[j] == XDP_PASS ? XDP_PASS : acts[j]

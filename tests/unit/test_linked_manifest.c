@@ -19,6 +19,7 @@ static void sample(struct linked_manifest *m, int n)
 	m->mode = XDP_MODE_SKB;
 	m->counters = true;
 	m->no_inline = n % 2;
+	m->traced = n % 3 == 1;
 	m->netns_ino = 4026531840ULL;
 	m->next_uid = n + 3;
 	m->n = n;
