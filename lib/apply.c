@@ -103,8 +103,10 @@ static int open_progs(struct plan *p)
 		cf_settings_builtin_cfg(&cp->settings, cp->source, cfgs);
 		err = component_open(&p->comps[i], &req, i);
 		p->ncomps = i + 1;
+		builtin_set_iface(&p->iface);
 		if (!err)
 			err = configure_builtin(&p->comps[i], &req, cfgs);
+		builtin_set_iface(NULL);
 		if (err)
 			pr_debug("%s:%d: %s: cannot open it\n", ci->file, cp->line, cp->source);
 	}

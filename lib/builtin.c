@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "builtin.h"
 
@@ -74,4 +77,87 @@ const char *builtin_nearest(const char *name)
 		}
 	}
 	return best ? best->name : NULL;
+}
+
+static const struct xdpl_iface *cur_iface;
+
+void builtin_set_iface(const struct xdpl_iface *iface)
+{
+	cur_iface = iface;
+}
+
+const struct xdpl_iface *builtin_iface(void)
+{
+	return cur_iface;
+}
+
+int builtin_opt_parse(const struct builtin_opt *o, const char *arg, __u64 *val)
+{
+	const char *p = arg;
+	__u64 v = 0;
+	int i;
+
+	if (o->string) {
+		size_t len = strlen(arg);
+
+		if (len < o->min || len > o->max ||
+		    strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				"0123456789_-") != len)
+			return -EINVAL;
+		*val = (unsigned long)arg;
+		return 0;
+	}
+	if (!o->words) {
+		unsigned long long n;
+		char *end;
+
+		if (!*arg || *arg < '0' || *arg > '9')
+			return -EINVAL;
+		errno = 0;
+		n = strtoull(arg, &end, 10);
+		if (*end || errno)
+			return -EINVAL;
+		if (n < o->min || n > o->max)
+			return -ERANGE;
+		*val = n;
+		return 0;
+	}
+	do {
+		size_t len = strcspn(p, ",");
+
+		for (i = 0; o->words[i]; i++)
+			if (strlen(o->words[i]) == len && !strncmp(p, o->words[i], len))
+				break;
+		if (!o->words[i] || (!o->flags && p[len]))
+			return -EINVAL;
+		v = o->flags ? v | (1ULL << i) : (__u64)i;
+		p += len;
+	} while (*p && *++p);
+	if (p > arg && p[-1] == ',')
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+void builtin_opt_str(const struct builtin_opt *o, __u64 val, char *buf, size_t sz)
+{
+	size_t used = 0;
+	int i;
+
+	if (o->string) {
+		snprintf(buf, sz, "%s", BUILTIN_STR(val) ?: "");
+		return;
+	}
+	if (!o->words) {
+		snprintf(buf, sz, "%llu", (unsigned long long)val);
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; o->words[i]; i++) {
+		if (o->flags ? !(val & (1ULL << i)) : val != (__u64)i)
+			continue;
+		used += snprintf(buf + used, used < sz ? sz - used : 0, "%s%s", used ? "," : "",
+				 o->words[i]);
+	}
 }

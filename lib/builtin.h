@@ -13,14 +13,28 @@ struct bpf_object;
  * An option of a bundled program: `xdpload load` takes it as --NAME VALUE and
  * hands the value to the program's configure hook, which sets it in the opened
  * object before the chain is built, so the program runs configured from its
- * first packet. All are numbers within [min, max].
+ * first packet. Values are numbers within [min, max]; an option with words
+ * takes one of them (its value is the word's index) or, with flags, a comma-
+ * separated list of them (its value has bit i for words[i]).
  */
 struct builtin_opt {
 	const char *name; /* the long option, without "--"; unique over all programs */
 	const char *metavar;
 	const char *help;
 	__u64 min, max, def;
+	const char *const *words; /* NULL-terminated, or NULL for a number */
+	bool flags;
+	/* a name ([A-Za-z0-9_-], up to min..max characters): the value is a const char * */
+	bool string;
 };
+
+/* A string option's value, as configure gets it (NULL when not given). */
+#define BUILTIN_STR(v) ((const char *)(unsigned long)(v))
+
+/* Parse @arg as @o's value: 0, or -EINVAL (-ERANGE for a number out of range). */
+int builtin_opt_parse(const struct builtin_opt *o, const char *arg, __u64 *val);
+/* @o's value @val as the user writes it ("deny", "tcp,udp", "300"). */
+void builtin_opt_str(const struct builtin_opt *o, __u64 val, char *buf, size_t sz);
 
 #define BUILTIN_MAX_OPTS 4
 
@@ -43,6 +57,15 @@ struct builtin_prog {
 	/* Set the values (defaults filled in) in obj, opened and not loaded. */
 	int (*configure)(struct bpf_object *obj, const __u64 *vals);
 };
+
+/*
+ * The interface a load or apply configures its programs for (NULL for a dry
+ * run): set by lib/ops.c and lib/apply.c around configure, read by a hook
+ * that keeps state per interface (the filter's kept rules).
+ */
+struct xdpl_iface;
+void builtin_set_iface(const struct xdpl_iface *iface);
+const struct xdpl_iface *builtin_iface(void);
 
 /* Terminated by an entry whose name is NULL. */
 extern const struct builtin_prog builtin_progs[];

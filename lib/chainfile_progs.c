@@ -12,6 +12,8 @@
 #include "chainfile_progs.h"
 #include "log.h"
 #include "progs/filter.h"
+#include "progs/filter_set.h"
+#include "progs/filter_combo.h"
 #include "progs/ratelimit.h"
 
 bool cf_settings_key(const char *key)
@@ -26,18 +28,15 @@ static yaml_node_t *nd(yaml_document_t *doc, int id)
 
 /* ---- the filter ---- */
 
-#define RULE_FIELDS "ip, port, ether, dir, proto"
+#define RULE_FIELDS "ip, port, ether, rule, dir, proto"
 
-static int rule_dir(const char *file, const yaml_node_t *v, struct filter_rule *r)
+static int rule_dir(const char *file, const yaml_node_t *v, unsigned int *dirs)
 {
 	const char *s = cf_scalar(v);
+	char why[160];
 
-	if (s && !strcmp(s, "src"))
-		r->dir = XDPL_FILTER_SRC;
-	else if (s && !strcmp(s, "dst"))
-		r->dir = XDPL_FILTER_DST;
-	else
-		return cf_error(file, v, "dir must be src or dst");
+	if (!s || filter_parse_dirs(s, dirs, why, sizeof(why)))
+		return cf_error(file, v, "dir must be src, dst or src,dst");
 	return 0;
 }
 
@@ -54,23 +53,54 @@ static int rule_proto(const char *file, const yaml_node_t *v, unsigned int *prot
 	return 0;
 }
 
+/* "rule: src 10.0.0.0/8 proto udp dport 53": a combined rule's fields as words. */
+static int parse_combo(const char *file, const yaml_node_t *v, struct cf_settings *s)
+{
+	char buf[256], *words[16], *save = NULL, *w, why[200];
+	struct xdpl_filter_combo c, *nc;
+	int n = 0;
+
+	if (!cf_scalar(v) || strlen(cf_scalar(v)) >= sizeof(buf))
+		return cf_error(file, v,
+				"rule: expected its fields, as 'xdpload filter IFACE rule' "
+				"takes them");
+	strcpy(buf, cf_scalar(v));
+	for (w = strtok_r(buf, " \t", &save); w && n < 16; w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	if (filter_combo_parse(words, n, &c, why, sizeof(why)))
+		return cf_error(file, v, "rule: %s", why);
+	nc = realloc(s->combos, (s->ncombos + 1) * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	s->combos = nc;
+	nc[s->ncombos++] = c;
+	return 0;
+}
+
 /* One rule; a port rule for both protocols becomes two, as filter_list() shows them. */
 static int parse_rule(const char *file, yaml_document_t *doc, const yaml_node_t *n,
 		      struct cf_settings *s)
 {
 	const yaml_node_t *what = NULL, *dir = NULL, *proto = NULL, *k, *v;
-	struct filter_rule r = { .dir = XDPL_FILTER_SRC };
-	unsigned int protos = FILTER_PROTO_TCP | FILTER_PROTO_UDP, bit;
+	struct filter_rule r = { .dir = XDPL_FILTER_DST };
+	unsigned int protos = FILTER_PROTO_TCP | FILTER_PROTO_UDP, bit, dirs = FILTER_DIR_DST, d;
 	yaml_node_pair_t *p;
 	char why[160];
 	const char *key;
 	int err = 0;
 
-	err = cf_need_map(file, n, "a rule (ip: PREFIX, port: N or ether: MAC)");
+	err = cf_need_map(file, n, "a rule (ip: PREFIX, port: N, ether: MAC or rule: FIELDS)");
 	for (p = n->data.mapping.pairs.start; !err && p < n->data.mapping.pairs.top; p++) {
 		k = nd(doc, p->key);
 		v = nd(doc, p->value);
 		key = cf_scalar(k) ?: "";
+		if (!strcmp(key, "rule")) {
+			if (n->data.mapping.pairs.top - n->data.mapping.pairs.start != 1)
+				return cf_error(file, k,
+						"a combined rule is 'rule: FIELDS' alone "
+						"(\"src 10.0.0.0/8 proto udp dport 53\")");
+			return parse_combo(file, v, s);
+		}
 		if (!strcmp(key, "ip") || !strcmp(key, "port") || !strcmp(key, "ether")) {
 			if (what)
 				return cf_error(file, k, "a rule is one of ip, port or ether");
@@ -97,28 +127,31 @@ static int parse_rule(const char *file, yaml_document_t *doc, const yaml_node_t 
 		return err;
 	if (!what)
 		return cf_error(file, n, "a rule needs ip, port or ether");
-	/* the defaults of 'xdpload filter': addresses match the source, ports the destination */
-	if (r.kind == FILTER_PORT)
-		r.dir = XDPL_FILTER_DST;
-	if (dir && (err = rule_dir(file, dir, &r)))
+	/* the defaults of 'xdpload filter' (xdp-filter's): the destination, TCP and UDP */
+	if (dir && (err = rule_dir(file, dir, &dirs)))
 		return err;
 	if (proto && r.kind != FILTER_PORT)
 		return cf_error(file, proto, "proto only applies to port rules");
 	if (proto && (err = rule_proto(file, proto, &protos)))
 		return err;
-	for (bit = FILTER_PROTO_TCP; bit <= FILTER_PROTO_UDP; bit <<= 1) {
-		struct filter_rule *nr;
-
-		if (r.kind == FILTER_PORT && !(protos & bit))
+	for (d = FILTER_DIR_SRC; d <= FILTER_DIR_DST; d <<= 1) {
+		if (!(dirs & d))
 			continue;
-		nr = realloc(s->rules, (s->nrules + 1) * sizeof(*nr));
-		if (!nr)
-			return -ENOMEM;
-		s->rules = nr;
-		nr[s->nrules] = r;
-		nr[s->nrules++].protos = r.kind == FILTER_PORT ? bit : 0;
-		if (r.kind != FILTER_PORT)
-			break;
+		r.dir = d == FILTER_DIR_SRC ? XDPL_FILTER_SRC : XDPL_FILTER_DST;
+		for (bit = FILTER_PROTO_TCP; bit <= FILTER_PROTO_UDP; bit <<= 1) {
+			struct filter_rule *nr;
+
+			if (r.kind == FILTER_PORT && !(protos & bit))
+				continue;
+			nr = realloc(s->rules, (s->nrules + 1) * sizeof(*nr));
+			if (!nr)
+				return -ENOMEM;
+			s->rules = nr;
+			nr[s->nrules] = r;
+			nr[s->nrules++].protos = r.kind == FILTER_PORT ? bit : 0;
+			if (r.kind != FILTER_PORT)
+				break;
+		}
 	}
 	return 0;
 }
@@ -133,19 +166,40 @@ static int parse_filter(const char *file, yaml_document_t *doc, const yaml_node_
 	int err;
 
 	s->filter = true;
-	s->policy = XDPL_FILTER_DENY;
+	s->policy = XDPL_FILTER_POLICY_ALLOW;
+	s->neigh = true;
 	if (cf_scalar(n) && !*cf_scalar(n))
-		return 0; /* "filter:" alone: no rules, policy deny */
+		return 0; /* "filter:" alone: no rules, policy allow */
 	err = cf_need_map(file, n, "filter");
 	for (p = n->data.mapping.pairs.start; !err && p < n->data.mapping.pairs.top; p++) {
 		k = nd(doc, p->key);
 		v = nd(doc, p->value);
 		key = cf_scalar(k) ?: "";
 		if (!strcmp(key, "policy")) {
-			if (cf_scalar(v) && !strcmp(cf_scalar(v), "allow"))
-				s->policy = XDPL_FILTER_ALLOW;
-			else if (!cf_scalar(v) || strcmp(cf_scalar(v), "deny"))
-				err = cf_error(file, v, "policy must be allow or deny");
+			/* xdp-filter's words: what happens to frames that match no rule */
+			if (cf_scalar(v) && !strcmp(cf_scalar(v), "deny"))
+				s->policy = XDPL_FILTER_POLICY_DENY;
+			else if (!cf_scalar(v) || strcmp(cf_scalar(v), "allow"))
+				err = cf_error(
+					file, v,
+					"policy must be allow (frames matching no rule pass) "
+					"or deny (they drop)");
+		} else if (!strcmp(key, "set")) {
+			const struct builtin_opt *o = &filter_builtin_options[3];
+			__u64 val;
+
+			if (!cf_scalar(v) || builtin_opt_parse(o, cf_scalar(v), &val))
+				err = cf_error(file, v,
+					       "set must be a name of 1 to %llu letters, digits, _ "
+					       "or -",
+					       (unsigned long long)o->max);
+			else if (!s->set && !(s->set = strdup(cf_scalar(v))))
+				err = -ENOMEM;
+		} else if (!strcmp(key, "neigh")) {
+			if (cf_scalar(v) && !strcmp(cf_scalar(v), "off"))
+				s->neigh = false;
+			else if (!cf_scalar(v) || strcmp(cf_scalar(v), "on"))
+				err = cf_error(file, v, "neigh must be on or off");
 		} else if (!strcmp(key, "rules")) {
 			if (cf_scalar(v) && !*cf_scalar(v))
 				continue;
@@ -156,7 +210,7 @@ static int parse_filter(const char *file, yaml_document_t *doc, const yaml_node_
 			     !err && it < v->data.sequence.items.top; it++)
 				err = parse_rule(file, doc, nd(doc, *it), s);
 		} else {
-			err = cf_unknown_key(file, k, "filter", "policy, rules");
+			err = cf_unknown_key(file, k, "filter", "policy, neigh, set, rules");
 		}
 	}
 	return err;
@@ -209,6 +263,8 @@ int cf_settings_parse(const char *file, yaml_document_t *doc, const yaml_node_t 
 void cf_settings_free(struct cf_settings *s)
 {
 	free(s->rules);
+	free(s->set);
+	free(s->combos);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -218,6 +274,13 @@ void cf_settings_builtin_cfg(const struct cf_settings *s, const char *source,
 	const struct builtin_prog *b = builtin_find(source);
 	struct builtin_cfg *c;
 
+	if (b && s->filter && s->set && !strcmp(source, "filter")) {
+		/* filter_builtin_options[]: policy, features, neigh, set */
+		c = &cfgs[b - builtin_progs];
+		c->val[3] = (unsigned long)s->set;
+		c->given[3] = true;
+		return;
+	}
 	if (!b || !s->ratelimit || strcmp(source, "ratelimit"))
 		return;
 	/* ratelimit_builtin_options[]: rate, then burst */
@@ -231,6 +294,7 @@ void cf_settings_builtin_cfg(const struct cf_settings *s, const char *source,
 
 int cf_settings_read(int prog_fd, const char *source, struct cf_settings *s)
 {
+	struct filter_settings fs = {};
 	struct filter_maps m;
 	__u64 no_match;
 	int err;
@@ -246,9 +310,33 @@ int cf_settings_read(int prog_fd, const char *source, struct cf_settings *s)
 	err = filter_maps_open(prog_fd, &m);
 	if (err)
 		return err;
-	err = filter_policy_get(&m, &s->policy);
+	err = filter_settings_get(&m, &fs);
+	s->policy = fs.policy;
+	s->neigh = fs.neigh;
+	if (!err) {
+		char set[XDPL_FILTER_SET_LEN];
+
+		/* a named set (not the rules unload --keep-maps kept: "@...") */
+		if (!filter_set_name(&m, set) && set[0] && set[0] != '@' && !(s->set = strdup(set)))
+			err = -ENOMEM;
+	}
 	if (!err)
 		err = filter_list(&m, &s->rules, &s->nrules, &no_match);
+	if (!err) {
+		struct filter_combo *fc = NULL;
+		size_t i, n = 0;
+
+		err = filter_combo_list(&m, &fc, &n);
+		s->combos = n ? calloc(n, sizeof(*s->combos)) : NULL;
+		if (!err && n && !s->combos)
+			err = -ENOMEM;
+		for (i = 0; !err && i < n; i++) {
+			s->combos[i] = fc[i].c;
+			s->combos[i].id[0] = s->combos[i].id[1] = 0;
+		}
+		s->ncombos = err ? 0 : n;
+		free(fc);
+	}
 	filter_maps_close(&m);
 	s->filter = !err;
 	return err;
@@ -277,9 +365,23 @@ static bool has_rule(const struct cf_settings *s, const struct filter_rule *r)
 	return false;
 }
 
+static bool has_combo(const struct cf_settings *s, const struct xdpl_filter_combo *c)
+{
+	char a[200], b[200];
+	size_t i;
+
+	filter_combo_str(c, a, sizeof(a));
+	for (i = 0; i < s->ncombos; i++) {
+		filter_combo_str(&s->combos[i], b, sizeof(b));
+		if (!strcmp(a, b))
+			return true;
+	}
+	return false;
+}
+
 static const char *policy_str(enum xdpl_filter_policy p)
 {
-	return p == XDPL_FILTER_ALLOW ? "allow" : "deny";
+	return filter_policy_str(p);
 }
 
 int cf_settings_diff(const struct cf_settings *want, const struct cf_settings *have,
@@ -306,9 +408,34 @@ int cf_settings_diff(const struct cf_settings *want, const struct cf_settings *h
 			fn(ctx, line);
 			n++;
 		}
+		for (i = 0; i < want->ncombos + have->ncombos; i++) {
+			bool add = i < want->ncombos;
+			const struct xdpl_filter_combo *c =
+				add ? &want->combos[i] : &have->combos[i - want->ncombos];
+
+			if (has_combo(add ? have : want, c))
+				continue;
+			filter_combo_str(c, r, sizeof(r));
+			snprintf(line, sizeof(line), "filter: %s rule %s", add ? "add" : "delete",
+				 r);
+			fn(ctx, line);
+			n++;
+		}
 		if (want->policy != have->policy) {
 			snprintf(line, sizeof(line), "filter: policy %s -> %s",
 				 policy_str(have->policy), policy_str(want->policy));
+			fn(ctx, line);
+			n++;
+		}
+		if (want->set && (!have->set || strcmp(want->set, have->set))) {
+			snprintf(line, sizeof(line),
+				 "filter: set %s -> %s (when the filter is loaded again)",
+				 have->set ?: "(its own)", want->set);
+			fn(ctx, line);
+		}
+		if (want->neigh != have->neigh) {
+			snprintf(line, sizeof(line), "filter: neigh %s -> %s",
+				 have->neigh ? "on" : "off", want->neigh ? "on" : "off");
 			fn(ctx, line);
 			n++;
 		}
@@ -359,8 +486,22 @@ static int apply_filter(int prog_fd, const char *label, const struct cf_settings
 			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot add %s: %s", label, r,
 				       strerror(-err));
 	}
+	for (i = 0; i < want->ncombos && !err; i++) {
+		if (has_combo(&have, &want->combos[i]))
+			continue;
+		err = filter_combo_add(&m, &want->combos[i]);
+		err = err > 0 ? 0 : err;
+		if (err) {
+			filter_combo_str(&want->combos[i], r, sizeof(r));
+			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot add rule %s: %s", label, r,
+				       strerror(-err));
+		}
+	}
 	if (!err && have.policy != want->policy && (err = filter_policy_set(&m, want->policy)))
 		err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot set the policy: %s", label,
+			       strerror(-err));
+	if (!err && have.neigh != want->neigh && (err = filter_neigh_set(&m, want->neigh)))
+		err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot set neigh: %s", label,
 			       strerror(-err));
 	for (i = 0; i < have.nrules && !err; i++) {
 		if (has_rule(want, &have.rules[i]))
@@ -372,6 +513,18 @@ static int apply_filter(int prog_fd, const char *label, const struct cf_settings
 			rule_str(&have.rules[i], r, sizeof(r));
 			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot delete %s: %s", label, r,
 				       strerror(-err));
+		}
+	}
+	for (i = 0; i < have.ncombos && !err; i++) {
+		int found;
+
+		if (has_combo(want, &have.combos[i]))
+			continue;
+		err = filter_combo_del(&m, &have.combos[i], &found);
+		if (err) {
+			filter_combo_str(&have.combos[i], r, sizeof(r));
+			err = xdpl_err(XDPL_ERR_FAIL, err, "%s: cannot delete rule %s: %s", label,
+				       r, strerror(-err));
 		}
 	}
 	filter_maps_close(&m);
@@ -414,8 +567,18 @@ void cf_settings_format(FILE *out, const struct cf_settings *s, const char *in)
 			(unsigned long long)s->rate, in, (unsigned long long)s->burst);
 	if (!s->filter)
 		return;
-	fprintf(out, "%sfilter:\n%s  policy: %s\n%s  rules:%s\n", in, in, policy_str(s->policy), in,
-		s->nrules ? "" : " []");
+	fprintf(out, "%sfilter:\n%s  policy: %s\n", in, in, policy_str(s->policy));
+	if (s->set)
+		fprintf(out, "%s  set: %s\n", in, s->set);
+	if (!s->neigh)
+		fprintf(out, "%s  neigh: off\n", in);
+	fprintf(out, "%s  rules:%s\n", in, s->nrules || s->ncombos ? "" : " []");
+	for (i = 0; i < s->ncombos; i++) {
+		char desc[200];
+
+		filter_combo_str(&s->combos[i], desc, sizeof(desc));
+		fprintf(out, "%s    - rule: \"%s\"\n", in, desc);
+	}
 	for (i = 0; i < s->nrules; i++) {
 		r = &s->rules[i];
 		if (r->kind == FILTER_PORT) {

@@ -18,7 +18,11 @@
 struct cf_settings {
 	/* a filter block: its rules and policy become the program's, nothing else */
 	bool filter;
-	enum xdpl_filter_policy policy;
+	enum xdpl_filter_policy policy;	  /* xdp-filter's: what frames matching no rule get */
+	bool neigh;			  /* ARP/ND matched against ip rules (filter neigh on) */
+	char *set;			  /* load --set (malloc'ed), or NULL */
+	struct xdpl_filter_combo *combos; /* combined rules ("- rule: ..."), ids 0 */
+	size_t ncombos;
 	struct filter_rule *rules; /* one protocol per port rule, as the maps hold them */
 	size_t nrules;
 	/* a ratelimit block */

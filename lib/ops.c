@@ -30,6 +30,8 @@ int configure_builtin(const struct component *c, const struct component_req *cre
 		const struct builtin_cfg *cfg = cfgs ? &cfgs[b - builtin_progs] : NULL;
 
 		vals[k] = cfg && cfg->given[k] ? cfg->val[k] : b->opts[k].def;
+		if (b->opts[k].string)
+			continue; /* a name, checked when parsed */
 		if (vals[k] < b->opts[k].min || vals[k] > b->opts[k].max)
 			return xdpl_err(XDPL_ERR_USAGE, ERANGE,
 					"%s: --%s %llu is outside %llu..%llu", b->name,
@@ -110,8 +112,11 @@ static int load_locked(const struct xdpl_iface *iface, const struct xdpl_load_re
 
 		creq.pin_dir = pin_root;
 		err = component_open(&comps[i], &creq, i);
-		if (!err)
+		if (!err) {
+			builtin_set_iface(iface);
 			err = configure_builtin(&comps[i], &req->progs[i], req->builtin_cfgs);
+			builtin_set_iface(NULL);
+		}
 	}
 	if (!err)
 		warn_duplicates(iface, comps, n);

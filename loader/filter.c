@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* xdpload filter: change the rules of the bundled filter program at runtime. */
+/*
+ * xdpload filter: the rules of the bundled filter program at runtime, with
+ * xdp-filter's semantics and spellings (xdpload-filter(8) has the table).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,241 +10,254 @@
 #include <unistd.h>
 #include "attached.h"
 #include "commands.h"
-#include "progs/filter.h"
-#include "progs/filter_rule.h"
+#include "filter.h"
 #include "json_writer.h"
 #include "log.h"
 #include "output.h"
+#include "progs/filter_combo.h"
 
 struct filter_cfg {
-	bool src, dst, tcp, udp;
+	bool src, dst, tcp, udp, remove, status, replace;
+	const char *mode, *proto;
+	__u32 interval_ms;
+	__u64 count;
 	/* what the words say, filled in by filter_check() */
 	const char *ifname, *kind, *verb, *value;
-	bool is_list, is_policy, set_policy;
-	int list_kind; /* -1: every kind */
-	enum xdpl_filter_policy policy;
+	unsigned int dirs, protos; /* FILTER_DIR_*, FILTER_PROTO_*; 0: not given */
 	struct filter_rule rule;
+	struct xdpl_filter_combo combo; /* rule: a combined rule */
+	/* the rules of a rules file */
+	struct filter_rule *file_rules;
+	size_t nfile;
+	struct xdpl_filter_combo *file_combos;
+	size_t nfile_combos;
 };
 
 #define FILTER_OPT(field) offsetof(struct filter_cfg, field)
 
+static void filter_defaults(void *cfg)
+{
+	((struct filter_cfg *)cfg)->interval_ms = 1000;
+}
+
 static const struct opt_def filter_opts[] = {
-	{ "src", 0, OPT_FLAG, FILTER_OPT(src), .group = 1,
-	  .help = "match the source (default for ip and ether rules)" },
-	{ "dst", 0, OPT_FLAG, FILTER_OPT(dst), .group = 1,
-	  .help = "match the destination (default for port rules)" },
-	{ "tcp", 0, OPT_FLAG, FILTER_OPT(tcp), .group = 2,
-	  .help = "port rules: TCP only (default: TCP and UDP)" },
-	{ "udp", 0, OPT_FLAG, FILTER_OPT(udp), .group = 2, .help = "port rules: UDP only" },
+	{ "mode", 'm', OPT_STRING, FILTER_OPT(mode), .metavar = "src,dst",
+	  .help = "rules: match the source, the destination or either (default dst)" },
+	{ "proto", 'p', OPT_STRING, FILTER_OPT(proto), .metavar = "tcp,udp",
+	  .help = "port rules: TCP, UDP or both (default both)" },
+	{ "remove", 'r', OPT_FLAG, FILTER_OPT(remove),
+	  .help = "remove the rule (with -m/-p: only those directions or protocols)" },
+	{ "status", 's', OPT_FLAG, FILTER_OPT(status),
+	  .help = "print the status after the change" },
+	{ "src", 0, OPT_FLAG, FILTER_OPT(src), .help = "the same as -m src (with --dst: src,dst)" },
+	{ "dst", 0, OPT_FLAG, FILTER_OPT(dst), .help = "the same as -m dst" },
+	{ "tcp", 0, OPT_FLAG, FILTER_OPT(tcp), .help = "the same as -p tcp" },
+	{ "udp", 0, OPT_FLAG, FILTER_OPT(udp), .help = "the same as -p udp" },
+	{ "replace", 0, OPT_FLAG, FILTER_OPT(replace),
+	  .help = "rules FILE: the file is the whole rule set (others are removed)" },
+	{ "interval", 'i', OPT_U32, FILTER_OPT(interval_ms), .metavar = "MS", .noun = "interval",
+	  .min = 10, .max = 86400000, .help = "poll: milliseconds between reports (default 1000)" },
+	{ "count", 'c', OPT_U64, FILTER_OPT(count), .metavar = "COUNT", .noun = "count", .min = 1,
+	  .max = UINT64_MAX, .help = "poll: stop after COUNT reports" },
 	OPT_END,
 };
 
-static const struct opt_group filter_groups[] = {
-	{ .id = 1, .exclusive = true },
-	{ .id = 2 },
-	{ .id = 0 },
-};
-
-/* Check the words and options of an add/del command and build its rule. */
-static int build_rule(const struct filter_cfg *a, struct filter_rule *r)
+static bool is_rule_kind(const char *w)
 {
-	unsigned int protos = (a->tcp ? FILTER_PROTO_TCP : 0) | (a->udp ? FILTER_PROTO_UDP : 0);
+	return w && (!strcmp(w, "ip") || !strcmp(w, "port") || !strcmp(w, "ether"));
+}
+
+static const char *value_noun(const char *kind)
+{
+	return !strcmp(kind, "ip")     ? "address or prefix"
+	       : !strcmp(kind, "port") ? "port number"
+				       : "MAC address";
+}
+
+/* -m/--src/--dst and -p/--tcp/--udp into bit sets (0 when not given). */
+static int parse_flags(struct filter_cfg *a)
+{
 	char err[160];
+
+	a->dirs = (a->src ? FILTER_DIR_SRC : 0) | (a->dst ? FILTER_DIR_DST : 0);
+	a->protos = (a->tcp ? FILTER_PROTO_TCP : 0) | (a->udp ? FILTER_PROTO_UDP : 0);
+	if (a->mode) {
+		unsigned int d;
+
+		if (filter_parse_dirs(a->mode, &d, err, sizeof(err)))
+			return usage_error("filter", "%s", err);
+		a->dirs |= d;
+	}
+	if (a->proto) {
+		unsigned int p;
+
+		if (filter_parse_protos(a->proto, &p, err, sizeof(err)))
+			return usage_error("filter", "%s", err);
+		a->protos |= p;
+	}
+	return 0;
+}
+
+/* The value of a rule: ip ADDR[/LEN], port N, ether MAC. */
+static int parse_value(const char *kind, const char *value, struct filter_rule *r, char *err,
+		       size_t errlen)
+{
 	__u64 port;
-	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if (!a->verb)
-		return usage_error("filter", "%s: expected add, del or list", a->kind);
-	if (strcmp(a->verb, "add") && strcmp(a->verb, "del"))
+	/* ports follow the number rules of every other command (no blanks, no sign) */
+	if (!strcmp(kind, "port") && parse_u64_range(value, 1, 65535, &port)) {
+		snprintf(err, errlen, "'%s' is not a port (1..65535)", value);
+		return -EINVAL;
+	}
+	return filter_parse_value(kind, value, r, err, errlen);
+}
+
+/* ip|port|ether [add|del] VALUE [-m ...] [-p ...] [-r] */
+static int check_rule(struct filter_cfg *a)
+{
+	char err[160];
+
+	if (a->verb && !strcmp(a->verb, "del"))
+		a->remove = true;
+	else if (a->verb && strcmp(a->verb, "add"))
 		return usage_error("filter", "%s: unknown action '%s' (add, del or list)", a->kind,
 				   a->verb);
 	if (!a->value)
-		return usage_error("filter", "%s %s: missing the %s", a->kind, a->verb,
-				   !strcmp(a->kind, "ip")     ? "address or prefix"
-				   : !strcmp(a->kind, "port") ? "port number"
-							      : "MAC address");
+		return usage_error("filter", "%s: missing the %s", a->kind, value_noun(a->kind));
 	if (output_json)
-		return usage_error("filter", "--json only applies to list and to reading the "
-					     "policy");
-	if (!strcmp(a->kind, "ip")) {
-		ret = filter_parse_ip(a->value, r, err, sizeof(err));
-	} else if (!strcmp(a->kind, "port")) {
-		/* the number rules of every other command (no blanks, no sign) */
-		ret = parse_u64_range(a->value, 1, 65535, &port);
-		if (ret)
-			snprintf(err, sizeof(err), "'%s' is not a port (1..65535)", a->value);
-		else
-			ret = filter_parse_port(a->value, r, err, sizeof(err));
-	} else {
-		ret = filter_parse_mac(a->value, r, err, sizeof(err));
-	}
-	if (ret)
+		return usage_error("filter", "--json only applies to list, status, poll and to "
+					     "reading the policy");
+	if (parse_value(a->kind, a->value, &a->rule, err, sizeof(err)))
 		return usage_error("filter", "%s", err);
-	if (protos && r->kind != FILTER_PORT)
-		return usage_error("filter", "--tcp and --udp only apply to port rules");
-	if (r->kind == FILTER_PORT) {
-		r->dir = a->src ? XDPL_FILTER_SRC : XDPL_FILTER_DST;
-		r->protos = protos ? protos : FILTER_PROTO_TCP | FILTER_PROTO_UDP;
-	} else {
-		r->dir = a->dst ? XDPL_FILTER_DST : XDPL_FILTER_SRC;
-	}
+	if (a->protos && a->rule.kind != FILTER_PORT)
+		return usage_error("filter",
+				   "-p/--proto, --tcp and --udp only apply to port rules");
 	return 0;
 }
 
-static const char *rule_desc(const struct filter_rule *r, char *buf, size_t len)
+/* One line of a rules file: "ip ADDR [-m DIRS]", "port N [-m DIRS] [-p PROTOS]", "ether MAC [-m
+ * DIRS]". */
+static int parse_line(char *line, struct filter_rule *r, unsigned int *dirs, unsigned int *protos,
+		      char *err, size_t errlen)
 {
-	char key[64];
+	char *words[8], *save = NULL, *w;
+	int n = 0, i;
 
-	filter_rule_key_str(r, key, sizeof(key));
-	snprintf(buf, len, "%s %s %s", filter_kind_str(r->kind), filter_dir_str(r->dir), key);
-	return buf;
-}
-
-static int change_rule(const struct filter_cfg *a, const struct filter_maps *m,
-		       const struct filter_rule *r)
-{
-	char desc[128];
-	int ret;
-
-	rule_desc(r, desc, sizeof(desc));
-	if (!strcmp(a->verb, "add")) {
-		ret = filter_add(m, r);
-		if (ret == -ENOSPC)
-			return xdpl_err(XDPL_ERR_FAIL, ret,
-					"%s: cannot add %s: the filter holds %d rules already",
-					a->ifname, desc, XDPL_FILTER_MAX_RULES);
-		if (ret < 0)
-			return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot add %s: %s", a->ifname,
-					desc, strerror(-ret));
-		if (ret == 1)
-			pr_info("%s: %s: already present\n", a->ifname, desc);
-		return 0;
+	for (w = strtok_r(line, " \t\r\n", &save); w && n < 8; w = strtok_r(NULL, " \t\r\n", &save))
+		words[n++] = w;
+	if (n < 2 || !is_rule_kind(words[0])) {
+		snprintf(err, errlen, "expected 'ip ADDR', 'port PORT' or 'ether MAC' with -m/-p");
+		return -EINVAL;
 	}
-	ret = filter_del(m, r);
-	if (ret == -ENOENT)
-		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
-				"%s: no rule %s (see 'xdpload filter %s list')", a->ifname, desc,
-				a->ifname);
-	if (ret < 0)
-		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot delete %s: %s", a->ifname, desc,
-				strerror(-ret));
-	return 0;
-}
+	if (parse_value(words[0], words[1], r, err, errlen))
+		return -EINVAL;
+	*dirs = *protos = 0;
+	for (i = 2; i < n; i++) {
+		bool m = !strcmp(words[i], "-m") || !strcmp(words[i], "--mode");
+		bool p = !strcmp(words[i], "-p") || !strcmp(words[i], "--proto");
 
-static void list_json(const char *ifname, enum xdpl_filter_policy policy,
-		      const struct filter_rule *rules, size_t n, __u64 no_match)
-{
-	struct json_writer *jw = jw_new(stdout);
-	char key[64];
-	size_t i;
-
-	jw_start_object(jw);
-	jw_string_field(jw, "interface", ifname);
-	jw_string_field(jw, "policy", policy == XDPL_FILTER_ALLOW ? "allow" : "deny");
-	jw_name(jw, "rules");
-	jw_start_array(jw);
-	for (i = 0; i < n; i++) {
-		const struct filter_rule *r = &rules[i];
-
-		filter_rule_key_str(r, key, sizeof(key));
-		jw_start_object(jw);
-		jw_string_field(jw, "kind", filter_kind_str(r->kind));
-		jw_string_field(jw, "dir", filter_dir_str(r->dir));
-		jw_string_field(jw, "rule", key);
-		switch (r->kind) {
-		case FILTER_IP:
-			jw_uint_field(jw, "family", r->family);
-			jw_uint_field(jw, "prefixlen", r->prefixlen);
-			break;
-		case FILTER_PORT:
-			jw_uint_field(jw, "port", r->port);
-			jw_string_field(jw, "proto", r->protos == FILTER_PROTO_TCP ? "tcp" : "udp");
-			break;
-		case FILTER_ETHER:
-			break;
+		if ((!m && !p) || i + 1 >= n) {
+			snprintf(err, errlen, "unexpected '%s' (only -m DIRS and -p PROTOS)",
+				 words[i]);
+			return -EINVAL;
 		}
-		jw_uint_field(jw, "id", r->id);
-		jw_uint_field(jw, "hits", r->hits);
-		jw_end_object(jw);
+		if (m && filter_parse_dirs(words[++i], dirs, err, errlen))
+			return -EINVAL;
+		if (p && filter_parse_protos(words[++i], protos, err, errlen))
+			return -EINVAL;
 	}
-	jw_end_array(jw);
-	jw_uint_field(jw, "no_match", no_match);
-	jw_end_object(jw);
-	jw_destroy(&jw);
-}
-
-static void list_text(const char *ifname, enum xdpl_filter_policy policy,
-		      const struct filter_rule *rules, size_t n, __u64 no_match)
-{
-	char key[64];
-	size_t i;
-
-	printf("%s: filter policy %s, %zu rule%s\n", ifname,
-	       policy == XDPL_FILTER_ALLOW ? "allow" : "deny", n, n == 1 ? "" : "s");
-	if (n)
-		printf("%-6s %-4s %-44s %s\n", "KIND", "DIR", "RULE", "HITS");
-	for (i = 0; i < n; i++) {
-		filter_rule_key_str(&rules[i], key, sizeof(key));
-		printf("%-6s %-4s %-44s %llu\n", filter_kind_str(rules[i].kind),
-		       filter_dir_str(rules[i].dir), key, (unsigned long long)rules[i].hits);
+	if (*protos && r->kind != FILTER_PORT) {
+		snprintf(err, errlen, "-p only applies to port rules");
+		return -EINVAL;
 	}
-	printf("frames matching no rule: %llu (%s)\n", (unsigned long long)no_match,
-	       policy == XDPL_FILTER_ALLOW ? "dropped, except neighbour discovery" : "passed");
-}
-
-static int list_rules(const struct filter_cfg *a, const struct filter_maps *m, int kind)
-{
-	enum xdpl_filter_policy policy;
-	struct filter_rule *rules = NULL;
-	size_t n = 0, i, k = 0;
-	__u64 no_match = 0;
-	int ret;
-
-	ret = filter_policy_get(m, &policy);
-	if (!ret)
-		ret = filter_list(m, &rules, &n, &no_match);
-	if (ret)
-		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the filter rules: %s",
-				a->ifname, strerror(-ret));
-	for (i = 0; i < n; i++)
-		if (kind < 0 || rules[i].kind == (enum filter_kind)kind)
-			rules[k++] = rules[i];
-	if (output_json)
-		list_json(a->ifname, policy, rules, k, no_match);
-	else
-		list_text(a->ifname, policy, rules, k, no_match);
-	free(rules);
 	return 0;
 }
 
-static int do_policy(const struct filter_cfg *a, const struct filter_maps *m)
+/* Add @r for each direction of @dirs (default dst) and protocols @protos (default both). */
+static int push_rules(struct filter_rule **v, size_t *n, const struct filter_rule *r,
+		      unsigned int dirs, unsigned int protos)
 {
-	enum xdpl_filter_policy cur;
-	struct json_writer *jw;
-	int ret;
+	unsigned int d;
 
-	if (!a->set_policy) {
-		ret = filter_policy_get(m, &cur);
-		if (ret)
-			return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the policy: %s",
-					a->ifname, strerror(-ret));
-		if (!output_json) {
-			printf("%s\n", cur == XDPL_FILTER_ALLOW ? "allow" : "deny");
-			return 0;
-		}
-		jw = jw_new(stdout);
-		jw_start_object(jw);
-		jw_string_field(jw, "interface", a->ifname);
-		jw_string_field(jw, "policy", cur == XDPL_FILTER_ALLOW ? "allow" : "deny");
-		jw_end_object(jw);
-		jw_destroy(&jw);
-		return 0;
+	dirs = dirs ? dirs : FILTER_DIR_DST;
+	for (d = FILTER_DIR_SRC; d <= FILTER_DIR_DST; d <<= 1) {
+		struct filter_rule *nv;
+
+		if (!(dirs & d))
+			continue;
+		nv = realloc(*v, (*n + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		nv[*n] = *r;
+		nv[*n].dir = d == FILTER_DIR_SRC ? XDPL_FILTER_SRC : XDPL_FILTER_DST;
+		if (r->kind == FILTER_PORT)
+			nv[*n].protos = protos ? protos : FILTER_PROTO_TCP | FILTER_PROTO_UDP;
+		(*n)++;
 	}
-	ret = filter_policy_set(m, a->policy);
-	if (ret)
-		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot set the policy: %s", a->ifname,
-				strerror(-ret));
+	return 0;
+}
+
+/* "rule src 10.0.0.0/8 proto udp" in a rules file. */
+static int parse_combo_line(char *line, struct filter_cfg *a, char *err, size_t errlen)
+{
+	char *words[16], *save = NULL, *w;
+	struct xdpl_filter_combo c, *nc;
+	int n = 0;
+
+	for (w = strtok_r(line, " \t\r\n", &save); w && n < 16;
+	     w = strtok_r(NULL, " \t\r\n", &save))
+		words[n++] = w;
+	if (filter_combo_parse(words, n, &c, err, errlen))
+		return -EINVAL;
+	nc = realloc(a->file_combos, (a->nfile_combos + 1) * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	a->file_combos = nc;
+	nc[a->nfile_combos++] = c;
+	return 0;
+}
+
+/* rules FILE|-: every line checked before anything changes. */
+static int read_rules_file(struct filter_cfg *a)
+{
+	const char *path = a->value;
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char line[512], err[200];
+	unsigned int dirs, protos;
+	struct filter_rule r;
+	int lineno = 0, ret = 0;
+
+	if (!f)
+		return xdpl_err(XDPL_ERR_NOFILE, errno, "%s: cannot open the rules file: %s", path,
+				strerror(errno));
+	while (!ret && fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " \t");
+
+		lineno++;
+		if (*p == '#' || *p == '\n' || !*p)
+			continue;
+		if (!strncmp(p, "rule", 4) && (p[4] == ' ' || p[4] == '\t')) {
+			ret = parse_combo_line(p + 4, a, err, sizeof(err));
+			if (ret)
+				ret = usage_error("filter", "%s:%d: rule: %s", path, lineno, err);
+			continue;
+		}
+		if (parse_line(p, &r, &dirs, &protos, err, sizeof(err)))
+			ret = usage_error("filter", "%s:%d: %s", path, lineno, err);
+		else
+			ret = push_rules(&a->file_rules, &a->nfile, &r, dirs, protos);
+	}
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
+static int no_value(struct filter_cfg *a)
+{
+	if (a->value)
+		return usage_error("filter", "%s: unexpected argument '%s'", a->kind, a->value);
 	return 0;
 }
 
@@ -249,49 +265,204 @@ static int do_policy(const struct filter_cfg *a, const struct filter_maps *m)
 static int filter_check(struct cmd_ctx *ctx, void *cfg)
 {
 	struct filter_cfg *a = cfg;
+	int ret;
 
 	a->ifname = ctx->args[0];
 	a->kind = ctx->args[1];
 	a->verb = ctx->nargs > 2 ? ctx->args[2] : NULL;
 	a->value = ctx->nargs > 3 ? ctx->args[3] : NULL;
-	a->list_kind = -1;
-	a->policy = XDPL_FILTER_DENY;
-	if (!strcmp(a->kind, "list")) {
-		if (a->verb)
-			return usage_error("filter", "list: unexpected argument '%s'", a->verb);
-		a->is_list = true;
-	} else if (!strcmp(a->kind, "policy")) {
-		if (a->value)
-			return usage_error("filter", "policy: unexpected argument '%s'", a->value);
-		a->is_policy = true;
-		if (a->verb) {
-			a->set_policy = true;
-			if (!strcmp(a->verb, "allow"))
-				a->policy = XDPL_FILTER_ALLOW;
-			else if (strcmp(a->verb, "deny"))
-				return usage_error("filter", "unknown policy '%s' (allow or deny)",
-						   a->verb);
-			if (output_json)
-				return usage_error("filter", "--json only applies to list and to "
-							     "reading the policy");
+	ret = parse_flags(a);
+	if (ret)
+		return ret;
+	if (!strcmp(a->kind, "rule")) {
+		char **w = ctx->args + 2, err[200];
+		int n = ctx->nargs - 2;
+
+		if (n && (!strcmp(w[0], "add") || !strcmp(w[0], "del"))) {
+			a->remove |= !strcmp(w[0], "del");
+			w++;
+			n--;
 		}
-	} else if (strcmp(a->kind, "ip") && strcmp(a->kind, "port") && strcmp(a->kind, "ether")) {
-		return usage_error("filter",
-				   "unknown rule kind '%s' (ip, port, ether, list, policy)",
-				   a->kind);
-	} else if (a->verb && !strcmp(a->verb, "list")) {
-		if (a->value)
-			return usage_error("filter", "list: unexpected argument '%s'", a->value);
-		a->is_list = true;
-		a->list_kind = !strcmp(a->kind, "ip")	  ? FILTER_IP
-			       : !strcmp(a->kind, "port") ? FILTER_PORT
-							  : FILTER_ETHER;
-	} else {
-		return build_rule(a, &a->rule);
+		if (a->dirs || a->protos)
+			return usage_error("filter", "rule: write its fields as words (src, dst, "
+						     "proto, sport, dport, vlan), not -m or -p");
+		if (output_json)
+			return usage_error("filter", "--json only applies to list, status, poll "
+						     "and to reading the policy");
+		if (filter_combo_parse(w, n, &a->combo, err, sizeof(err)))
+			return usage_error("filter", "rule: %s", err);
+		return 0;
 	}
-	if (a->src || a->dst || a->tcp || a->udp)
-		return usage_error("filter",
-				   "--src, --dst, --tcp and --udp only apply to add and del");
+	if (ctx->nargs > 4)
+		return usage_error("filter", "unexpected argument '%s'", ctx->args[4]);
+	if (is_rule_kind(a->kind)) {
+		if (a->verb && !strcmp(a->verb, "list"))
+			return no_value(a);
+		/* xdp-filter's form: ip ADDR (the action is add, or -r) */
+		if (a->verb && strcmp(a->verb, "add") && strcmp(a->verb, "del") && !a->value) {
+			a->value = a->verb;
+			a->verb = NULL;
+		}
+		return check_rule(a);
+	}
+	if (a->dirs || a->protos || a->remove)
+		return usage_error("filter", "-m, -p, -r, --src, --dst, --tcp and --udp only apply "
+					     "to ip, port and ether rules");
+	if (!strcmp(a->kind, "rules")) {
+		a->value = a->verb;
+		if (ctx->nargs > 3)
+			return usage_error("filter", "rules: unexpected argument '%s'",
+					   ctx->args[3]);
+		if (!a->value)
+			return usage_error("filter", "rules: name a file, or - for standard input");
+		return read_rules_file(a);
+	}
+	if (!strcmp(a->kind, "policy") || !strcmp(a->kind, "neigh")) {
+		bool pol = !strcmp(a->kind, "policy");
+
+		ret = no_value(a);
+		if (ret || !a->verb)
+			return ret;
+		if (pol ? strcmp(a->verb, "allow") && strcmp(a->verb, "deny")
+			: strcmp(a->verb, "on") && strcmp(a->verb, "off"))
+			return usage_error("filter", "unknown %s '%s' (%s)", a->kind, a->verb,
+					   pol ? "allow or deny" : "on or off");
+		if (output_json)
+			return usage_error("filter", "--json only applies to list, status, poll "
+						     "and to reading the policy");
+		return 0;
+	}
+	if (!strcmp(a->kind, "list") || !strcmp(a->kind, "status") || !strcmp(a->kind, "poll") ||
+	    !strcmp(a->kind, "flush")) {
+		if (a->verb)
+			return usage_error("filter", "%s: unexpected argument '%s'", a->kind,
+					   a->verb);
+		if (output_json && !strcmp(a->kind, "flush"))
+			return usage_error("filter", "--json only applies to list, status, poll "
+						     "and to reading the policy");
+		return 0;
+	}
+	return usage_error("filter",
+			   "unknown rule kind '%s' (ip, port, ether, rule, list, status, poll, "
+			   "policy, neigh, flush, rules)",
+			   a->kind);
+}
+
+static int rule_error(const struct filter_cfg *a, int ret, const char *what)
+{
+	if (ret == -ENOSPC)
+		return xdpl_err(
+			XDPL_ERR_FAIL, ret,
+			"%s: cannot %s: the filter holds %d rules already (nothing changed)",
+			a->ifname, what, XDPL_FILTER_MAX_RULES);
+	return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot %s: %s", a->ifname, what, strerror(-ret));
+}
+
+static int change_rule(const struct filter_cfg *a, const struct filter_maps *m)
+{
+	struct filter_rule *rules = NULL;
+	size_t n = 0, added = 0, present = 0, removed = 0;
+	char desc[128], dirs[16], what[160];
+	int ret;
+
+	filter_rule_desc(&a->rule, desc, sizeof(desc));
+	if (a->remove) {
+		ret = filter_remove(m, &a->rule, a->dirs, a->protos, &removed);
+		if (ret)
+			return rule_error(a, ret, "remove a rule");
+		if (!removed)
+			pr_info("%s: no rule %s: nothing to remove\n", a->ifname, desc);
+		return 0;
+	}
+	ret = push_rules(&rules, &n, &a->rule, a->dirs, a->protos);
+	if (!ret)
+		ret = filter_change(m, rules, n, NULL, 0, &added, &present);
+	free(rules);
+	if (ret) {
+		filter_dirs_str(a->dirs ? a->dirs : FILTER_DIR_DST, dirs, sizeof(dirs));
+		snprintf(what, sizeof(what), "add %s -m %s", desc, dirs);
+		return rule_error(a, ret, what);
+	}
+	if (!added)
+		pr_info("%s: %s: already present\n", a->ifname, desc);
+	return 0;
+}
+
+/* rules FILE: one atomic change (filter_swap): a packet sees the old set or the new one */
+static int change_combo(const struct filter_cfg *a, const struct filter_maps *m)
+{
+	char desc[200];
+	int ret, found = 0;
+
+	filter_combo_str(&a->combo, desc, sizeof(desc));
+	if (a->remove) {
+		ret = filter_combo_del(m, &a->combo, &found);
+		if (ret)
+			return rule_error(a, ret, "remove the rule");
+		if (!found)
+			pr_info("%s: no rule '%s': nothing to remove\n", a->ifname, desc);
+		return 0;
+	}
+	ret = filter_combo_add(m, &a->combo);
+	if (ret == -ENOSPC)
+		return xdpl_err(XDPL_ERR_FAIL, ret,
+				"%s: cannot add rule '%s': the filter holds %d combined rules "
+				"already (nothing changed)",
+				a->ifname, desc, XDPL_FILTER_MAX_COMBO);
+	if (ret < 0)
+		return rule_error(a, ret, "add the rule");
+	if (ret == 1)
+		pr_info("%s: rule '%s': already present\n", a->ifname, desc);
+	return 0;
+}
+
+static int apply_file(const struct filter_cfg *a, const struct filter_maps *m)
+{
+	size_t added = 0, present = 0, removed = 0;
+	int ret;
+
+	ret = filter_swap(m, a->file_rules, a->nfile, a->file_combos, a->nfile_combos, !a->replace,
+			  &added, &present, &removed);
+	if (ret)
+		return rule_error(a, ret, "apply the rules file (nothing changed)");
+	pr_info("%s: %zu rule entr%s added, %zu kept, %zu removed, in one change\n", a->ifname,
+		added, added == 1 ? "y" : "ies", present, removed);
+	return 0;
+}
+
+static int do_setting(const struct filter_cfg *a, const struct filter_maps *m)
+{
+	bool pol = !strcmp(a->kind, "policy");
+	struct filter_settings s;
+	struct json_writer *jw;
+	int ret;
+
+	if (a->verb) {
+		ret = pol ? filter_policy_set(m, strcmp(a->verb, "deny") ? XDPL_FILTER_POLICY_ALLOW
+									 : XDPL_FILTER_POLICY_DENY)
+			  : filter_neigh_set(m, !strcmp(a->verb, "on"));
+		if (ret)
+			return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot set the %s: %s", a->ifname,
+					a->kind, strerror(-ret));
+		return 0;
+	}
+	ret = filter_settings_get(m, &s);
+	if (ret)
+		return xdpl_err(XDPL_ERR_FAIL, ret, "%s: cannot read the %s: %s", a->ifname,
+				a->kind, strerror(-ret));
+	if (!output_json) {
+		printf("%s\n", pol ? filter_policy_str(s.policy) : s.neigh ? "on" : "off");
+		return 0;
+	}
+	jw = jw_new(stdout);
+	jw_start_object(jw);
+	jw_string_field(jw, "interface", a->ifname);
+	if (pol)
+		jw_string_field(jw, "policy", filter_policy_str(s.policy));
+	else
+		jw_bool_field(jw, "neigh", s.neigh);
+	jw_end_object(jw);
+	jw_destroy(&jw);
 	return 0;
 }
 
@@ -299,6 +470,7 @@ static int filter_run(struct cmd_ctx *ctx, void *cfg)
 {
 	const struct filter_cfg *a = cfg;
 	struct filter_maps m;
+	size_t removed;
 	int ret, prog_fd;
 
 	prog_fd = attached_prog_fd(&ctx->iface, "filter");
@@ -308,23 +480,53 @@ static int filter_run(struct cmd_ctx *ctx, void *cfg)
 	close(prog_fd);
 	if (ret)
 		return xdpl_err(XDPL_ERR_NOTFOUND, ret,
-				"%s: the program named 'filter' is not xdpload's filter (its maps "
-				"are missing)",
-				a->ifname);
-	if (a->is_list)
-		ret = list_rules(a, &m, a->list_kind);
-	else if (a->is_policy)
-		ret = do_policy(a, &m);
+				"%s: the program named 'filter' is not this xdpload's filter (its "
+				"maps are missing: reload it with 'xdpload load %s filter')",
+				a->ifname, a->ifname);
+	if (is_rule_kind(a->kind) && a->verb && !strcmp(a->verb, "list"))
+		ret = filter_print_list(a->ifname, &m,
+					!strcmp(a->kind, "ip")	   ? FILTER_IP
+					: !strcmp(a->kind, "port") ? FILTER_PORT
+								   : FILTER_ETHER);
+	else if (is_rule_kind(a->kind))
+		ret = change_rule(a, &m);
+	else if (!strcmp(a->kind, "list"))
+		ret = filter_print_list(a->ifname, &m, -1);
+	else if (!strcmp(a->kind, "status"))
+		ret = filter_print_status(a->ifname, &m);
+	else if (!strcmp(a->kind, "poll"))
+		ret = filter_poll(a->ifname, &m, a->interval_ms, a->count);
+	else if (!strcmp(a->kind, "rule"))
+		ret = change_combo(a, &m);
+	else if (!strcmp(a->kind, "flush")) {
+		size_t combos = 0;
+
+		ret = filter_flush(&m, &removed);
+		if (!ret)
+			ret = filter_combo_flush(&m, &combos);
+		removed += combos;
+		if (ret)
+			ret = rule_error(a, ret, "flush the rules");
+		else
+			pr_info("%s: %zu rule entr%s removed\n", a->ifname, removed,
+				removed == 1 ? "y" : "ies");
+	} else if (!strcmp(a->kind, "rules"))
+		ret = apply_file(a, &m);
 	else
-		ret = change_rule(a, &m, &a->rule);
+		ret = do_setting(a, &m);
+	if (!ret && a->status && (is_rule_kind(a->kind) || !strcmp(a->kind, "rule")))
+		ret = filter_print_status(a->ifname, &m);
 	filter_maps_close(&m);
+	free(a->file_rules);
+	free(a->file_combos);
 	return ret;
 }
 
 static const struct arg_def filter_args[] = {
 	{ .kind = ARG_IFACE },
-	{ .kind = ARG_WORD, .words = "ip port ether list policy" },
-	{ .kind = ARG_WORD, .words = "add del list allow deny" },
+	{ .kind = ARG_WORD,
+	  .words = "ip port ether rule list status poll policy neigh flush rules" },
+	{ .kind = ARG_WORD, .words = "add del list allow deny on off" },
 	{ .kind = ARG_ANY },
 	{ .kind = ARG_END },
 };
@@ -333,23 +535,37 @@ const struct cmd_def cmd_filter = {
 	.name = "filter",
 	.summary = "Change the rules of the 'filter' program attached to IFACE",
 	.description =
-		"  xdpload filter IFACE ip add|del ADDR[/LEN] [--src|--dst]\n"
-		"  xdpload filter IFACE port add|del PORT [--tcp|--udp] [--src|--dst]\n"
-		"  xdpload filter IFACE ether add|del MAC [--src|--dst]\n"
+		"  xdpload filter IFACE ip ADDR[/LEN] [-m src,dst] [-r]\n"
+		"  xdpload filter IFACE port PORT [-m src,dst] [-p tcp,udp] [-r]\n"
+		"  xdpload filter IFACE ether MAC [-m src,dst] [-r]\n"
+		"  xdpload filter IFACE (ip|port|ether) add|del VALUE ...   (the same; del = -r)\n"
+		"  xdpload filter IFACE rule [src P] [dst P] [proto X] [sport A[-B]] [dport "
+		"A[-B]]\n"
+		"                            [vlan N] [-r]   (every field given must match)\n"
 		"  xdpload filter IFACE [ip|port|ether] list [--json]\n"
-		"  xdpload filter IFACE policy [allow|deny]\n"
-		"Load it first: xdpload load IFACE filter. Defaults: ip and ether rules match "
-		"the\nsource, port rules the destination port of both TCP and UDP. Policy deny "
-		"drops\nframes matching a rule; allow drops the others.\n",
+		"  xdpload filter IFACE status [--json] | poll [-i MS] [-c N] [--json]\n"
+		"  xdpload filter IFACE policy [allow|deny] | neigh [on|off]\n"
+		"  xdpload filter IFACE flush | rules FILE|- [--replace]\n"
+		"Load it first: xdpload load IFACE filter [--policy allow|deny] [--features F].\n"
+		"As in xdp-filter: rules match the destination unless -m says otherwise, port\n"
+		"rules both TCP and UDP; policy allow passes frames that match no rule (rules\n"
+		"drop), deny drops them (rules pass). -r removes every entry of the rule, or\n"
+		"with -m/-p those directions or protocols; removing what is absent succeeds.\n"
+		"ARP and neighbour discovery addresses are matched against ip rules unless\n"
+		"'neigh off'.\n",
 	.opts = filter_opts,
-	.groups = filter_groups,
 	.args = filter_args,
 	.min_args = 2,
-	.max_args = 4,
-	.args_usage = "IFACE (ip|port|ether) (add|del) RULE | IFACE [ip|port|ether] list | "
-		      "IFACE policy [allow|deny]",
-	.args_needed = "an interface and a rule kind (ip, port, ether), list or policy",
+	.max_args = 16,
+	.args_usage =
+		"IFACE (ip|port|ether) [add|del] RULE | IFACE rule [add|del] FIELD VALUE... | "
+		"IFACE [ip|port|ether] list | "
+		"IFACE (status|poll|flush) | IFACE policy [allow|deny] | IFACE neigh [on|off] | "
+		"IFACE rules FILE",
+	.args_needed = "an interface and a rule kind (ip, port, ether, rule), list, status, poll, "
+		       "policy, neigh, flush or rules",
 	.cfg_size = sizeof(struct filter_cfg),
+	.defaults = filter_defaults,
 	.needs_privs = true,
 	.json_output = true,
 	.check = filter_check,

@@ -262,13 +262,42 @@ static const struct opt_def *find_opt(const struct cmd_def *cmd, int val, int *i
 	return NULL;
 }
 
+/* "allow or deny", "tcp, udp, ipv4 (comma-separated)" */
+static void enum_words(const struct builtin_opt *bo, char *buf, size_t sz)
+{
+	size_t used = 0;
+	int i, n = 0;
+
+	while (bo->words[n])
+		n++;
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		used += snprintf(buf + used, used < sz ? sz - used : 0, "%s%s",
+				 !i	      ? ""
+				 : i == n - 1 ? (bo->flags ? " and " : " or ")
+					      : ", ",
+				 bo->words[i]);
+	if (bo->flags && used < sz)
+		snprintf(buf + used, sz - used, ", comma-separated");
+}
+
 static int store_builtin(const char *cmd, struct cmd_ctx *ctx, int val, const char *arg)
 {
 	int b = (val - VAL_BUILTIN) / 16, k = (val - VAL_BUILTIN) % 16;
 	const struct builtin_opt *bo = &builtin_progs[b].opts[k];
+	char words[128];
 	__u64 v;
 
-	if (parse_u64_range(arg, bo->min, bo->max, &v))
+	if (bo->string && builtin_opt_parse(bo, arg, &v))
+		return usage_error(cmd, "bad --%s '%s': use %llu to %llu letters, digits, _ or -",
+				   bo->name, arg, (unsigned long long)bo->min,
+				   (unsigned long long)bo->max);
+	if (bo->words && builtin_opt_parse(bo, arg, &v)) {
+		enum_words(bo, words, sizeof(words));
+		return usage_error(cmd, "bad --%s '%s': use %s%s", bo->name, arg,
+				   bo->flags ? "one or more of " : "", words);
+	}
+	if (!bo->words && !bo->string && parse_u64_range(arg, bo->min, bo->max, &v))
 		return usage_error(cmd, "bad --%s '%s': use a number from %llu to %llu", bo->name,
 				   arg, (unsigned long long)bo->min, (unsigned long long)bo->max);
 	ctx->builtin_cfgs[b].val[k] = v;

@@ -3,11 +3,12 @@
 #include <stdint.h>
 #include "commands.h"
 #include "ops.h"
+#include "progs/filter_set.h"
 
 struct unload_cfg {
 	__u32 id;
 	const char *name;
-	bool all, force;
+	bool all, force, keep_maps;
 };
 
 #define UNLOAD_OPT(field) offsetof(struct unload_cfg, field)
@@ -24,6 +25,9 @@ static const struct opt_def unload_opts[] = {
 	  .help = "every program, and the dispatcher" },
 	{ "force", 0, OPT_FLAG, UNLOAD_OPT(force),
 	  .help = "also remove a program xdpload did not attach" },
+	{ "keep-maps", 'k', OPT_FLAG, UNLOAD_OPT(keep_maps),
+	  .help = "keep the filter's rules pinned: the next load of the filter on IFACE takes "
+		  "them (xdp-filter's --keep-maps)" },
 	OPT_END,
 };
 
@@ -36,8 +40,16 @@ static int unload_run(struct cmd_ctx *ctx, void *cfg)
 {
 	const struct unload_cfg *c = cfg;
 	struct unload_sel sel = { .id = c->id, .name = c->name, .all = c->all, .force = c->force };
+	struct filter_unload fu;
+	int ret;
 
-	return xdpl_unload(&ctx->iface, &sel);
+	/* the filter's rule set goes with its last filter, unless --keep-maps */
+	ret = filter_unload_begin(&ctx->iface, c->keep_maps, &fu);
+	if (ret)
+		return ret;
+	ret = xdpl_unload(&ctx->iface, &sel);
+	filter_unload_end(&ctx->iface, &fu, !ret);
+	return ret;
 }
 
 static const struct arg_def unload_args[] = { { .kind = ARG_IFACE }, { .kind = ARG_END } };

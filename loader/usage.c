@@ -270,9 +270,23 @@ void print_help(FILE *out, const struct cmd_def *cmd)
 				const struct builtin_opt *bo = &b->opts[k];
 
 				snprintf(left, sizeof(left), "    --%s %s", bo->name, bo->metavar);
-				snprintf(note, sizeof(note), " (%llu to %llu, default %llu)",
-					 (unsigned long long)bo->min, (unsigned long long)bo->max,
-					 (unsigned long long)bo->def);
+				if (bo->string) {
+					snprintf(note, sizeof(note), " (none by default)");
+				} else if (bo->words) {
+					char def[64];
+
+					builtin_opt_str(bo, bo->def, def, sizeof(def));
+					if (def[0])
+						snprintf(note, sizeof(note), " (default %s)", def);
+					else
+						note[0] = '\0';
+				} else {
+					snprintf(note, sizeof(note),
+						 " (%llu to %llu, default %llu)",
+						 (unsigned long long)bo->min,
+						 (unsigned long long)bo->max,
+						 (unsigned long long)bo->def);
+				}
 				snprintf(help, sizeof(help), "%s: %s", b->name, bo->help);
 				help_line(out, HELP_COLUMN, left, help, note);
 			}

@@ -38,7 +38,8 @@ state_b()
 	done
 }
 
-# The file of the tests: a filter denying A's address, a ratelimit, a count.
+# The file of the tests: a filter dropping A's address (policy allow: rules drop), a
+# ratelimit, a count.
 write_file()
 {
 	cat >"$CF" <<EOF
@@ -51,9 +52,10 @@ interfaces:
       - program: filter
         priority: 10
         filter:
-          policy: deny
+          policy: allow
           rules:
             - ip: ${1:-$LAB_IP_A}
+              dir: src
             - port: 22
               proto: tcp
       - program: ratelimit
@@ -302,4 +304,48 @@ EOF
 	[ "$(chain_b)" = "count count" ]
 	run xdpl_b load -m skb veth0 drop
 	[[ "$output" != *warning* ]]
+}
+
+@test "save | apply keeps the filter's rules (src,dst, ports, MACs), policy, neigh switch and set" {
+	local set="a${LAB_ID//[^a-z0-9]/}"
+	add_veth1
+	xdpl_b load -m skb veth0 count filter --set "$set"
+	xdpl_b load -m skb veth1 filter --set "$set"
+	xdpl_b filter veth0 ip 198.51.100.0/24 -m src,dst
+	xdpl_b filter veth0 port 53 -p udp -m src
+	xdpl_b filter veth0 port 22
+	xdpl_b filter veth0 ether 02:00:00:00:00:09
+	xdpl_b filter veth0 policy deny
+	xdpl_b filter veth0 neigh off
+	xdpl_b filter veth0 rule src 10.0.0.0/8 proto udp dport 53-54
+	want=$(xdpl_b filter veth0 list --json | jq -c '[.policy, [.rules[] | [.kind, .dir, .rule]], [.combined[].rule]]')
+	run xdpl_b save veth0
+	[ "$status" -eq 0 ]
+	echo "$output" >"$CF"
+	cat "$CF"
+	grep -q "set: $set" "$CF"
+	grep -q "neigh: off" "$CF"
+	grep -q "policy: deny" "$CF"
+	grep -q 'rule: "src 10.0.0.0/8 proto udp dport 53-54"' "$CF"
+	run xdpl_b apply --check "$CF"
+	[ "$status" -eq 0 ]
+	xdpl_b unload veth0 --all
+	xdpl_b unload veth1 --all
+	[ ! -e "/sys/fs/bpf/xdpload/sets/$set" ]
+	xdpl_b apply "$CF"
+	[ "$(chain_b)" = "count filter" ]
+	[ "$(xdpl_b filter veth0 list --json | jq -c '[.policy, [.rules[] | [.kind, .dir, .rule]], [.combined[].rule]]')" = "$want" ]
+	# a combined rule more in the file: --diff names it, apply adds it through the maps
+	sed -i 's|^\(.*\)- rule: "src 10.0.0.0/8 proto udp dport 53-54"|&\n\1- rule: "vlan 7"|' "$CF"
+	run xdpl_b apply --diff "$CF"
+	[ "$status" -eq 12 ]
+	[[ "$output" == *"filter: add rule vlan 7"* ]]
+	xdpl_b apply "$CF"
+	[ "$(xdpl_b filter veth0 list --json | jq -r '[.combined[].rule] | join(",")')" = "src 10.0.0.0/8 proto udp dport 53-54,vlan 7" ]
+	[ "$(xdpl_b filter veth0 neigh)" = off ]
+	[ "$(xdpl_b filter veth0 status --json | jq -r .set)" = "$set" ]
+	run xdpl_b apply --check "$CF"
+	[ "$status" -eq 0 ]
+	xdpl_b unload veth0 --all
+	[ ! -e "/sys/fs/bpf/xdpload/sets/$set" ]
 }

@@ -317,7 +317,7 @@ complete_words()
 @test "bash completion: commands, options, values, interfaces, bundled names, sections" {
 	[ "$(complete_words "")" = "$(commands | sort | tr '\n' ' ')" ]
 	[ "$(complete_words -v st)" = "stats status " ]
-	[ "$(complete_words unload --)" = "--all --force --help --id --json --name --verbose " ]
+	[ "$(complete_words unload --)" = "--all --force --help --id --json --keep-maps --name --verbose " ]
 	[[ "$(complete_words load --)" == *"--burst "*"--dispatcher "*"--rate "* ]]
 	[ "$(complete_words load -m "")" = "hw native skb unspecified " ]
 	[ "$(complete_words load --dispatcher "")" = "auto libxdp linked " ]
@@ -330,7 +330,7 @@ complete_words()
 	# option values are not arguments
 	[ "$(complete_words load -P 10 -m skb "")" = "lo veth0 " ]
 	[ "$(complete_words load --mode=skb veth0 d)" = "drop " ]
-	[ "$(complete_words filter veth0 "")" = "ether ip list policy port " ]
+	[ "$(complete_words filter veth0 "")" = "ether flush ip list neigh policy poll port rule rules status " ]
 	[ "$(complete_words ratelimit veth0 "")" = "set " ]
 	[ "$(complete_words help f)" = "features filter " ]
 	# numbers: nothing to offer

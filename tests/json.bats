@@ -26,6 +26,25 @@ conforms()
 	echo '{"error": "e", "kind": "frob", "exit_code": 2.5, "errno": ""}' | { ! conforms error; }
 }
 
+@test "filter list, status, poll, policy and neigh --json follow the schema" {
+	xdpl_b load -m skb veth0 filter --set "j${LAB_ID//[^a-z0-9]/}"
+	xdpl_b filter veth0 port 5353 -p udp -m src,dst
+	xdpl_b filter veth0 ip 10.0.0.0/8
+	xdpl_b filter veth0 ether 02:00:00:00:00:09 -m src
+	xdpl_b filter veth0 rule src 10.0.0.0/8 proto udp dport 53-54
+	ping_ok 2
+	xdpl_b filter veth0 list --json | conforms filter_list
+	[ "$(xdpl_b filter veth0 list --json | jq '.combined | length')" -eq 1 ]
+	xdpl_b filter veth0 status --json | conforms filter_status
+	xdpl_b filter veth0 poll -i 100 -c 2 --json | conforms filter_poll
+	xdpl_b filter veth0 neigh --json | conforms filter_neigh
+	xdpl_b filter veth0 policy --json | conforms filter_policy
+	run xdpl_b filter veth0 flush --json
+	[ "$status" -eq 2 ]
+	conforms error <<<"$output"
+	xdpl_b unload veth0 --all
+}
+
 @test "status, progs, filter, ratelimit, stats, watch and test --json follow the schema" {
 	on_a sysctl -qw net.ipv6.conf.veth0.disable_ipv6=1
 	xdpl_b load -m skb veth0 count filter ratelimit watch

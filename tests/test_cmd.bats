@@ -211,7 +211,7 @@ EOF
 	on_a sysctl -qw net.ipv6.conf.veth0.disable_ipv6=1
 	xdpl_b load -m skb veth0 count filter "$ECHO_TX"
 	xdpl_b filter veth0 port add 5353 --udp
-	xdpl_b filter veth0 ip add 198.51.100.0/24
+	xdpl_b filter veth0 ip add 198.51.100.0/24 --src
 	mix "$BATS_TEST_TMPDIR/in.pcap"
 	disp=$(xdpl_b status veth0 --json | jq -c '[.[0].programs[].packets]')
 	xdpl_b test --iface veth0 --pcap "$BATS_TEST_TMPDIR/in.pcap" --json >"$BATS_TEST_TMPDIR/dry.json"

@@ -154,3 +154,80 @@ const char *filter_kind_str(enum filter_kind kind)
 	}
 	return "?";
 }
+
+/* Comma-separated words of @names (bit i for names[i]) into *bits. */
+static int parse_words(const char *s, const char *const *names, unsigned int *bits)
+{
+	const char *p = s;
+	unsigned int out = 0;
+
+	if (!*s)
+		return -EINVAL;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int i, found = 0;
+
+		for (i = 0; names[i]; i++) {
+			if (strlen(names[i]) == len && !strncmp(p, names[i], len)) {
+				out |= 1u << i;
+				found = 1;
+			}
+		}
+		if (!found)
+			return -EINVAL;
+		p += len;
+		if (*p == ',' && !*++p)
+			return -EINVAL;
+	}
+	*bits = out;
+	return 0;
+}
+
+int filter_parse_dirs(const char *s, unsigned int *dirs, char *err, size_t errlen)
+{
+	static const char *const names[] = { "src", "dst", NULL };
+
+	if (parse_words(s, names, dirs)) {
+		snprintf(err, errlen, "bad mode '%s': use src, dst or src,dst", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int filter_parse_protos(const char *s, unsigned int *protos, char *err, size_t errlen)
+{
+	static const char *const names[] = { "tcp", "udp", NULL };
+
+	if (parse_words(s, names, protos)) {
+		snprintf(err, errlen, "bad protocol '%s': use tcp, udp or tcp,udp", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int filter_parse_value(const char *kind, const char *s, struct filter_rule *r, char *err,
+		       size_t errlen)
+{
+	if (!strcmp(kind, "ip"))
+		return filter_parse_ip(s, r, err, errlen);
+	if (!strcmp(kind, "port"))
+		return filter_parse_port(s, r, err, errlen);
+	if (!strcmp(kind, "ether"))
+		return filter_parse_mac(s, r, err, errlen);
+	snprintf(err, errlen, "unknown rule kind '%s' (ip, port or ether)", kind);
+	return -EINVAL;
+}
+
+void filter_dirs_str(unsigned int dirs, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", dirs & FILTER_DIR_SRC ? "src" : "",
+		 (dirs & FILTER_DIR_SRC) && (dirs & FILTER_DIR_DST) ? "," : "",
+		 dirs & FILTER_DIR_DST ? "dst" : "");
+}
+
+void filter_protos_str(unsigned int protos, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", protos & FILTER_PROTO_TCP ? "tcp" : "",
+		 (protos & FILTER_PROTO_TCP) && (protos & FILTER_PROTO_UDP) ? "," : "",
+		 protos & FILTER_PROTO_UDP ? "udp" : "");
+}

@@ -19,6 +19,11 @@ enum filter_kind {
 #define FILTER_PROTO_TCP 0x1
 #define FILTER_PROTO_UDP 0x2
 
+/* Sets of directions (xdp-filter's -m src,dst). */
+#define FILTER_DIR_SRC 0x1
+#define FILTER_DIR_DST 0x2
+#define FILTER_DIR_BIT(dir) ((dir) == XDPL_FILTER_DST ? FILTER_DIR_DST : FILTER_DIR_SRC)
+
 struct filter_rule {
 	enum filter_kind kind;
 	enum xdpl_filter_dir dir;
@@ -33,7 +38,8 @@ struct filter_rule {
 	__u8 mac[6];
 	/* filled by filter_list() */
 	__u32 id;
-	__u64 hits;
+	__u64 hits; /* packets */
+	__u64 bytes;
 };
 
 /*
@@ -43,6 +49,19 @@ struct filter_rule {
 int filter_parse_ip(const char *s, struct filter_rule *r, char *err, size_t errlen);
 int filter_parse_port(const char *s, struct filter_rule *r, char *err, size_t errlen);
 int filter_parse_mac(const char *s, struct filter_rule *r, char *err, size_t errlen);
+
+/*
+ * "src", "dst", "src,dst" into FILTER_DIR_* bits; "tcp", "udp", "tcp,udp" into
+ * FILTER_PROTO_* bits. 0 or -EINVAL with a reason in @err.
+ */
+int filter_parse_dirs(const char *s, unsigned int *dirs, char *err, size_t errlen);
+int filter_parse_protos(const char *s, unsigned int *protos, char *err, size_t errlen);
+/* "10.0.0.0/24" (IPv4 or IPv6), "53", "aa:bb:..." by kind word "ip", "port", "ether". */
+int filter_parse_value(const char *kind, const char *s, struct filter_rule *r, char *err,
+		       size_t errlen);
+/* "src,dst", "tcp,udp" */
+void filter_dirs_str(unsigned int dirs, char *buf, size_t len);
+void filter_protos_str(unsigned int protos, char *buf, size_t len);
 
 /* "10.0.0.0/24", "53/udp", "aa:bb:cc:dd:ee:ff" (kind-specific part of a rule). */
 void filter_rule_key_str(const struct filter_rule *r, char *buf, size_t len);

@@ -14,9 +14,9 @@
 
 const struct builtin_opt ratelimit_builtin_options[] = {
 	{ "rate", "PPS", "packets per second per source", 1, RATELIMIT_MAX_RATE,
-	  XDPL_RL_DEFAULT_RATE },
+	  XDPL_RL_DEFAULT_RATE, NULL, false, false },
 	{ "burst", "N", "packets a source may send at once after being idle", 1,
-	  RATELIMIT_MAX_BURST, XDPL_RL_DEFAULT_BURST },
+	  RATELIMIT_MAX_BURST, XDPL_RL_DEFAULT_BURST, NULL, false, false },
 	{ .name = NULL },
 };
 

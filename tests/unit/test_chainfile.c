@@ -88,11 +88,13 @@ static void test_full(void **state)
 	assert_int_equal(p->prio, 5);
 	assert_int_equal(p->actions, (1U << 2) | (1U << 1));
 	assert_true(p->settings.filter);
-	assert_int_equal(p->settings.policy, XDPL_FILTER_ALLOW);
+	/* xdp-filter's word: frames matching no rule pass */
+	assert_int_equal(p->settings.policy, XDPL_FILTER_POLICY_ALLOW);
 	/* port 53 is two rules (TCP and UDP), as the maps hold it */
 	assert_int_equal(p->settings.nrules, 5);
 	assert_int_equal(p->settings.rules[0].kind, FILTER_IP);
-	assert_int_equal(p->settings.rules[0].dir, XDPL_FILTER_SRC);
+	/* no dir: the destination, as in xdp-filter */
+	assert_int_equal(p->settings.rules[0].dir, XDPL_FILTER_DST);
 	assert_int_equal(p->settings.rules[1].dir, XDPL_FILTER_DST);
 	assert_int_equal(p->settings.rules[3].protos, FILTER_PROTO_TCP);
 	assert_int_equal(p->settings.rules[3].dir, XDPL_FILTER_SRC);

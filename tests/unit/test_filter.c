@@ -372,14 +372,15 @@ static void test_filter_ipv6_prefix_and_mac(void **state)
 	assert_int_equal(hits_of(p, "02:00:00:00:00:99"), 1);
 }
 
-static void test_filter_allow_policy(void **state)
+static void test_filter_deny_policy(void **state)
 {
 	struct prog *p = *state;
 	struct frame f;
 
 	if (!p)
 		skip();
-	assert_int_equal(filter_policy_set(&p->m, XDPL_FILTER_ALLOW), 0);
+	/* xdp-filter's deny: frames matching no rule drop, rules pass */
+	assert_int_equal(filter_policy_set(&p->m, XDPL_FILTER_POLICY_DENY), 0);
 	add(p, "ip", "192.0.2.1", XDPL_FILTER_SRC, 0);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.1", 0, 9);
@@ -387,7 +388,16 @@ static void test_filter_allow_policy(void **state)
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.7", 0, 9);
 	assert_int_equal(run(p, &f), XDP_DROP);
-	/* neighbour discovery passes: ARP, ICMPv6 NS (135) and NA (136), not echo (128) */
+	/* neighbour discovery is matched like any frame: no rule allows these */
+	eth(&f, 0, "02:00:00:00:00:01");
+	put16(&f, 0x0806);
+	f.len += 28;
+	assert_int_equal(run(p, &f), XDP_DROP);
+	eth(&f, 0, "02:00:00:00:00:01");
+	ipv6(&f, "fe80::1", 0, IPPROTO_ICMPV6, 135);
+	assert_int_equal(run(p, &f), XDP_DROP);
+	/* neigh off: ARP, ICMPv6 NS (135) and NA (136) pass, not echo (128) */
+	assert_int_equal(filter_neigh_set(&p->m, false), 0);
 	eth(&f, 0, "02:00:00:00:00:01");
 	put16(&f, 0x0806);
 	f.len += 28;
@@ -450,7 +460,7 @@ static void test_filter_active_maps(void **state)
 	r.dir = XDPL_FILTER_SRC;
 	r.protos = FILTER_PROTO_UDP;
 	assert_int_equal(filter_del(&p->m, &r), 0);
-	assert_int_equal(filter_policy_set(&p->m, XDPL_FILTER_DENY), 0);
+	assert_int_equal(filter_policy_set(&p->m, XDPL_FILTER_POLICY_ALLOW), 0);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.7", 0, 54);
 	assert_int_equal(run(p, &f), XDP_DROP);
@@ -513,7 +523,7 @@ int main(void)
 						setup_filter, teardown_prog),
 		cmocka_unit_test_setup_teardown(test_filter_ipv6_prefix_and_mac, setup_filter,
 						teardown_prog),
-		cmocka_unit_test_setup_teardown(test_filter_allow_policy, setup_filter,
+		cmocka_unit_test_setup_teardown(test_filter_deny_policy, setup_filter,
 						teardown_prog),
 		cmocka_unit_test_setup_teardown(test_filter_del_and_ids, setup_filter,
 						teardown_prog),
