@@ -16,7 +16,7 @@ XDPFILT=/usr/lib/$(uname -m)-linux-gnu/bpf/xdpfilt_dny_all.o
 # stray IPv6 traffic moves), the attached program, the state files of key $STATE_KEY.
 iface_state()
 {
-	xdpl_b status veth0 --json | jq -c 'del(.[].programs[].packets)'
+	xdpl_b status veth0 --json | jq -c 'del(.[].programs[].packets, .[].programs[].bytes)'
 	ip -n "$LAB_B" -d link show dev veth0 | grep -o 'prog/xdp.*'
 	[ -z "${STATE_KEY:-}" ] ||
 		ls -l --time-style=+ "/run/xdpload/$STATE_KEY" "/sys/fs/bpf/xdpload/$STATE_KEY" 2>&1

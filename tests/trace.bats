@@ -76,7 +76,7 @@ conforms()
 
 @test "a blocked ping through count -> filter -> drop is named as dropped by filter" {
 	xdpl_b load -m skb veth0 count filter drop
-	xdpl_b filter veth0 ip add "$LAB_IP_A"
+	xdpl_b filter veth0 ip add "$LAB_IP_A" --src
 	before=$(insns)
 	trace_bg 6 --proto icmp -c 2 --json
 	on_a ping -c 3 -i 0.2 -W 1 "$LAB_IP_B" >/dev/null || true
