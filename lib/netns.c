@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "error.h"
+#include "iface.h"
 #include "log.h"
 #include "netns.h"
 
@@ -204,4 +205,28 @@ bool netns_alive(__u64 ino)
 {
 	/* a namespace lives while a process is in it or something holds it (ip netns) */
 	return !ino || ino_in_dir("/run/netns", "", ino) || ino_in_dir("/proc", "/ns/net", ino);
+}
+
+struct cookie_find {
+	__u64 cookie;
+	bool found;
+};
+
+static int match_cookie(const struct netns_info *ns, void *arg)
+{
+	struct cookie_find *f = arg;
+
+	(void)ns;
+	f->found = netns_cookie() == f->cookie;
+	return f->found; /* non-zero stops the walk */
+}
+
+bool netns_cookie_alive(__u64 cookie)
+{
+	struct cookie_find f = { .cookie = cookie };
+
+	/* when the walk cannot tell (no way back, no permission): alive */
+	if (netns_for_each(match_cookie, &f) < 0)
+		return true;
+	return f.found;
 }

@@ -29,6 +29,8 @@ int netns_for_each(int (*fn)(const struct netns_info *ns, void *arg), void *arg)
 
 /* Is the network namespace with this nsfs inode still alive on this host? */
 bool netns_alive(__u64 ino);
+/* Does a namespace with this cookie (SO_NETNS_COOKIE) live? Enters each in turn. */
+bool netns_cookie_alive(__u64 cookie);
 /* The nsfs inode of our network namespace, 0 when it cannot be read. */
 __u64 netns_self_ino(void);
 

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* xdpload unload: take programs out of an interface's chain. */
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include "commands.h"
+#include "error.h"
+#include "iface.h"
 #include "ops.h"
 #include "progs/filter_set.h"
+#include "status.h"
 
 struct unload_cfg {
 	__u32 id;
 	const char *name;
-	bool all, force, keep_maps;
+	bool all, force, keep_maps, every;
 };
 
 #define UNLOAD_OPT(field) offsetof(struct unload_cfg, field)
@@ -28,6 +34,9 @@ static const struct opt_def unload_opts[] = {
 	{ "keep-maps", 'k', OPT_FLAG, UNLOAD_OPT(keep_maps),
 	  .help = "keep the filter's rules pinned: the next load of the filter on IFACE takes "
 		  "them (xdp-filter's --keep-maps)" },
+	{ "every-interface", 0, OPT_FLAG, UNLOAD_OPT(every),
+	  .help = "instead of IFACE: every interface of this network namespace that runs "
+		  "them (xdp-filter's unload --all is unload --every-interface -n filter)" },
 	OPT_END,
 };
 
@@ -36,20 +45,80 @@ static const struct opt_group unload_groups[] = {
 	{ .id = 0 },
 };
 
-static int unload_run(struct cmd_ctx *ctx, void *cfg)
+static int unload_one(const struct xdpl_iface *iface, const struct unload_cfg *c)
 {
-	const struct unload_cfg *c = cfg;
 	struct unload_sel sel = { .id = c->id, .name = c->name, .all = c->all, .force = c->force };
 	struct filter_unload fu;
 	int ret;
 
 	/* the filter's rule set goes with its last filter, unless --keep-maps */
-	ret = filter_unload_begin(&ctx->iface, c->keep_maps, &fu);
+	ret = filter_unload_begin(iface, c->keep_maps, &fu);
 	if (ret)
 		return ret;
-	ret = xdpl_unload(&ctx->iface, &sel);
-	filter_unload_end(&ctx->iface, &fu, !ret);
+	ret = xdpl_unload(iface, &sel);
+	filter_unload_end(iface, &fu, !ret);
 	return ret;
+}
+
+/* Does the interface run what the selection names? */
+static bool runs_selected(const struct xdpl_iface *iface, const struct unload_cfg *c)
+{
+	struct iface_status *st = calloc(1, sizeof(*st));
+	bool found = false;
+	int i;
+
+	if (!st || status_collect(iface, st)) {
+		free(st);
+		return false;
+	}
+	for (i = 0; i < st->nprogs && !found; i++)
+		found = c->all || (c->name && !strcmp(st->progs[i].name, c->name)) ||
+			(c->id && st->progs[i].id == c->id);
+	found = found || (c->id && st->dispatcher_id == c->id);
+	free(st);
+	return found;
+}
+
+static int unload_every(const struct unload_cfg *c)
+{
+	struct xdpl_iface *ifaces = NULL;
+	int i, n = 0, done = 0, ret = 0, err;
+
+	err = iface_list(&ifaces, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		if (!runs_selected(&ifaces[i], c))
+			continue;
+		err = unload_one(&ifaces[i], c);
+		if (err && !ret)
+			ret = err; /* the others are still tried: one bad interface stops none */
+		done++;
+	}
+	free(ifaces);
+	if (!done && !ret)
+		ret = xdpl_err(XDPL_ERR_NOTFOUND, ENOENT,
+			       "no interface of this network namespace runs %s%s",
+			       c->all	 ? "a program"
+			       : c->name ? c->name
+					 : "that program ID",
+			       c->all ? "" : " (xdpload status lists them)");
+	return ret;
+}
+
+static int unload_run(struct cmd_ctx *ctx, void *cfg)
+{
+	const struct unload_cfg *c = cfg;
+
+	if (c->every && ctx->nargs)
+		return xdpl_err(XDPL_ERR_USAGE, EINVAL,
+				"unload: give IFACE or --every-interface, not both");
+	if (c->every)
+		return unload_every(c);
+	if (!ctx->nargs)
+		return xdpl_err(XDPL_ERR_USAGE, EINVAL,
+				"unload: which interface? give IFACE (or --every-interface)");
+	return unload_one(&ctx->iface, c);
 }
 
 static const struct arg_def unload_args[] = { { .kind = ARG_IFACE }, { .kind = ARG_END } };
@@ -60,9 +129,9 @@ const struct cmd_def cmd_unload = {
 	.opts = unload_opts,
 	.groups = unload_groups,
 	.args = unload_args,
-	.min_args = 1,
+	.min_args = 0,
 	.max_args = 1,
-	.args_usage = "IFACE",
+	.args_usage = "[IFACE]",
 	.args_needed = "an interface",
 	.cfg_size = sizeof(struct unload_cfg),
 	.needs_privs = true,

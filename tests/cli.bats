@@ -317,7 +317,7 @@ complete_words()
 @test "bash completion: commands, options, values, interfaces, bundled names, sections" {
 	[ "$(complete_words "")" = "$(commands | sort | tr '\n' ' ')" ]
 	[ "$(complete_words -v st)" = "stats status " ]
-	[ "$(complete_words unload --)" = "--all --force --help --id --json --keep-maps --name --verbose " ]
+	[ "$(complete_words unload --)" = "--all --every-interface --force --help --id --json --keep-maps --name --verbose " ]
 	[[ "$(complete_words load --)" == *"--burst "*"--dispatcher "*"--rate "* ]]
 	[ "$(complete_words load -m "")" = "hw native skb unspecified " ]
 	[ "$(complete_words load --dispatcher "")" = "auto libxdp linked " ]

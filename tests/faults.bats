@@ -223,3 +223,19 @@ killed_at()
 	ping_none 2
 	fault_next
 }
+
+@test "faults: pins left without their /run half, in a namespace that is gone: clean removes them" {
+	local key
+	lk count pass
+	key=$(state_key_b)
+	[ -n "$key" ] && [ -d "/sys/fs/bpf/xdpload/$key" ]
+	# the crash that splits a state: its /run half gone, its pins kept
+	rm -rf "/run/xdpload/$key"
+	# B lives: from the host nothing of it is touched
+	"$XDPLOAD" clean
+	[ -d "/sys/fs/bpf/xdpload/$key" ]
+	# B is gone (its veth and the chain with it): clean from the host removes the pins
+	ip netns del "$LAB_B"
+	"$XDPLOAD" clean
+	[ ! -e "/sys/fs/bpf/xdpload/$key" ]
+}

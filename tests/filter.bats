@@ -827,3 +827,26 @@ port_entries()
 	xdpl_b unload veth1 --all
 	[ ! -e "$SETS/$set" ]
 }
+
+@test "unload --every-interface -n filter: xdp-filter's unload --all, on every interface that runs it" {
+	ip -n "$LAB_B" link add vx0 type veth peer name vx1
+	ip -n "$LAB_B" link set vx0 up && ip -n "$LAB_B" link set vx1 up
+	xdpl_b load -m skb vx0 count filter
+	xdpl_b load -m skb vx1 count
+	xdpl_b unload --every-interface -n filter
+	# filter is gone from both of its interfaces; the rest of each chain runs on
+	[ "$(xdpl_b status --json | jq '[.[].programs[] | select(.name == "filter")] | length')" = 0 ]
+	[ "$(xdpl_b status vx0 --json | jq -r '[.[0].programs[].name] | join(" ")')" = count ]
+	[ "$(xdpl_b status vx1 --json | jq -r '[.[0].programs[].name] | join(" ")')" = count ]
+	# nothing runs it any more: exit 10, and IFACE with --every-interface is refused
+	run xdpl_b unload --every-interface -n filter
+	[ "$status" -eq 10 ]
+	[[ "$output" == *"no interface of this network namespace runs filter"* ]]
+	run xdpl_b unload --every-interface -n count veth0
+	[ "$status" -eq 2 ]
+	run xdpl_b unload -n count
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"give IFACE (or --every-interface)"* ]]
+	xdpl_b unload --every-interface --all
+	[ "$(xdpl_b status --json | jq '[.[].programs[]] | length')" = 0 ]
+}

@@ -366,6 +366,9 @@ static int clean_key(const char *key, void *arg)
 	 * ifindex means nothing here.
 	 */
 	gone = cookie == netns_cookie() || (st->m.netns_ino && !netns_alive(st->m.netns_ino));
+	/* pins left without their /run half (which names the namespace): by cookie */
+	if (!gone && st->run.fd < 0 && !st->m.netns_ino)
+		gone = !netns_cookie_alive(cookie);
 	if (gone) {
 		pr_info("%s: removing linked state of a chain no longer attached\n", key);
 		linked_state_destroy(st);
