@@ -185,7 +185,9 @@ def private_tools(raw_dir):
     shutil.copy2(os.path.join(BUILD, "xdpload"), os.path.join(raw_dir, "bin"))
     src = os.path.join(BUILD, "progs")
     for f in os.listdir(src):
-        shutil.copy2(os.path.join(src, f), os.path.join(raw_dir, "bin", "progs"))
+        # the bundled objects only: progs/internal/ (the tracer) is built into xdpload
+        if f.endswith(".o"):
+            shutil.copy2(os.path.join(src, f), os.path.join(raw_dir, "bin", "progs"))
     return tools(os.path.join(raw_dir, "bin"))
 
 
