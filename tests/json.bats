@@ -3,21 +3,9 @@
 # each command's --json output, and its errors, checked against it with jq.
 
 load lib/common
+load lib/schema
 
-SCHEMA="$BATS_TEST_DIRNAME/../doc/json-schema.json"
 PKTGEN="python3 $BATS_TEST_DIRNAME/lib/pktgen.py"
-
-# conforms DEF: the JSON document(s) on stdin follow $defs/DEF (each, for JSON lines)
-conforms()
-{
-	local errs
-	errs=$(jq -r -L "$BATS_TEST_DIRNAME/lib" --slurpfile S "$SCHEMA" --arg d "$1" \
-		'include "jsonschema"; validate($S[0]; $d)') || return 1
-	[ -z "$errs" ] || {
-		echo "not $1: $errs"
-		return 1
-	}
-}
 
 @test "the schema is JSON, and the checker finds what breaks it" {
 	jq -e '.version == 1 and (."$defs" | has("status") and has("stats_report") and has("error"))' "$SCHEMA"

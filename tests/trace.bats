@@ -3,8 +3,8 @@
 # traffic from host A to host B (tests/lib/lab.bash), the chain on B's veth0.
 
 load lib/common
+load lib/schema
 
-SCHEMA="$BATS_TEST_DIRNAME/../doc/json-schema.json"
 
 setup()
 {
@@ -60,18 +60,6 @@ udp_to() # PORT...
 	for p in "$@"; do
 		on_a bash -c "printf x > /dev/udp/$LAB_IP_B/$p"
 	done
-}
-
-# conforms DEF < JSON lines
-conforms()
-{
-	local errs
-	errs=$(jq -r -L "$BATS_TEST_DIRNAME/lib" --slurpfile S "$SCHEMA" --arg d "$1" \
-		'include "jsonschema"; validate($S[0]; $d)') || return 1
-	[ -z "$errs" ] || {
-		echo "not $1: $errs"
-		return 1
-	}
 }
 
 @test "a blocked ping through count -> filter -> drop is named as dropped by filter" {
