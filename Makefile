@@ -282,7 +282,7 @@ demo: deps
 # Benchmark helpers (bench/*.c, bench/bpf/*.bpf.c) build into build/bench/.
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 BENCH_BPF  := $(patsubst bench/bpf/%.bpf.c,$(BUILD)/bench/bpf/%.o,$(wildcard bench/bpf/*.bpf.c))
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libxdpload.a $(HEADERS)
+$(BUILD)/bench/%: bench/%.c $(wildcard bench/*.h) $(BUILD)/libxdpload.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libxdpload.a $(LDLIBS)
 $(BUILD)/bench/bpf/%.o: bench/bpf/%.bpf.c

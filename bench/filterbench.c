@@ -38,6 +38,7 @@
 #include <bpf/libbpf.h>
 #include "error.h"
 #include "progs/filter.h"
+#include "testrun.h"
 
 #define NVAR 4
 #define MAX_REPS 101
@@ -126,36 +127,6 @@ static void load(struct variant *v, const char *dir)
 		}
 	}
 	filter_maps_close(&m);
-}
-
-static void make_frame(unsigned char *buf, size_t len)
-{
-	struct ethhdr *eth = (void *)buf;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
-
-	memset(buf, 0, len);
-	memset(eth->h_dest, 0x02, ETH_ALEN);
-	memset(eth->h_source, 0x04, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->tot_len = htons(len - sizeof(*eth));
-	ip->saddr = htonl(0xc0000201); /* 192.0.2.1 */
-	ip->daddr = htonl(0xc0000202);
-	udp->source = htons(9);
-	udp->dest = htons(9);
-	udp->len = htons(len - sizeof(*eth) - sizeof(*ip));
-}
-
-static double thread_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
 static double run_one(struct variant *v, unsigned int repeat, int rep)
