@@ -3,6 +3,7 @@
 #include <xdpload/prog.h>
 #include <xdpload/parsing.h>
 #include <xdpload/watch.h>
+#include <xdpload/proto_bits.h>
 
 #define NSEC_PER_SEC 1000000000ULL
 
@@ -57,30 +58,6 @@ static __always_inline int may_report(const struct xdpl_watch_config *cfg, __u64
 		return 0;
 	b->tat_ns = tat + interval;
 	return 1;
-}
-
-/* The XDPL_WATCH_P_* classes a frame belongs to. */
-static __always_inline __u32 proto_bits(const struct xdpl_pkt *p)
-{
-	__u32 b;
-
-	if (p->family == XDPL_AF_INET)
-		b = XDPL_WATCH_P_IPV4;
-	else if (p->family == XDPL_AF_INET6)
-		b = XDPL_WATCH_P_IPV6;
-	else
-		return p->eth_proto == ETH_P_ARP ? XDPL_WATCH_P_ARP : XDPL_WATCH_P_OTHER;
-	if (p->l4proto == IPPROTO_TCP)
-		b |= XDPL_WATCH_P_TCP;
-	else if (p->l4proto == IPPROTO_UDP)
-		b |= XDPL_WATCH_P_UDP;
-	else if (p->l4proto == IPPROTO_SCTP)
-		b |= XDPL_WATCH_P_SCTP;
-	else if (p->l4proto == IPPROTO_ICMP && p->family == XDPL_AF_INET)
-		b |= XDPL_WATCH_P_ICMP;
-	else if (p->l4proto == IPPROTO_ICMPV6 && p->family == XDPL_AF_INET6)
-		b |= XDPL_WATCH_P_ICMP6;
-	return b;
 }
 
 SEC("xdp.frags")
