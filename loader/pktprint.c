@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* A packet's record as text and as JSON (see pktprint.h). */
+#include <errno.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include "actions.h"
+#include "params.h"
 #include "pktprint.h"
+#include "progs/watch.h"
 
 const char *pktrec_action_name(unsigned int action, char *buf, size_t sz)
 {
@@ -162,4 +166,19 @@ void pktrec_print_json(struct json_writer *jw, const struct pktrec *r,
 	jw_bool_field(jw, "modified", r->modified);
 	jw_uint_field(jw, "out_len", r->out_len);
 	jw_end_object(jw);
+}
+
+int opt_parse_protos(const char *cmd, const char *arg, void *dst)
+{
+	char *bad = NULL;
+	int err = watch_parse_protos(arg, dst, &bad);
+
+	if (!err)
+		return 0;
+	usage_error(cmd,
+		    "bad protocol '%s': tcp, udp, icmp, icmp6, sctp, arp, ipv4, ipv6 or other, "
+		    "comma-separated",
+		    bad ?: arg);
+	free(bad);
+	return -EINVAL;
 }

@@ -22,4 +22,7 @@ void pktrec_print_text(FILE *out, const struct pktrec *r, const struct pktrec_pr
 void pktrec_print_json(struct json_writer *jw, const struct pktrec *r,
 		       const struct pktrec_prog *progs);
 
+/* Option parser for --proto (watch, trace): a comma-separated list of classes. */
+int opt_parse_protos(const char *cmd, const char *arg, void *dst);
+
 #endif

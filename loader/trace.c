@@ -44,21 +44,6 @@ struct trace_out {
 	const char *ifname;
 };
 
-static int parse_protos(const char *cmd, const char *arg, void *dst)
-{
-	char *bad = NULL;
-	int err = watch_parse_protos(arg, dst, &bad);
-
-	if (!err)
-		return 0;
-	usage_error(cmd,
-		    "bad protocol '%s': tcp, udp, icmp, icmp6, sctp, arp, ipv4, ipv6 or other, "
-		    "comma-separated",
-		    bad ?: arg);
-	free(bad);
-	return -EINVAL;
-}
-
 static int parse_verdicts(const char *cmd, const char *arg, void *dst)
 {
 	char *copy = strdup(arg), *w, *save = NULL;
@@ -122,7 +107,7 @@ static const struct opt_def trace_opts[] = {
 	  .noun = "count", .min = 1, .max = UINT64_MAX,
 	  .help = "stop after COUNT packets; by default runs until interrupted" },
 	{ "proto", 0, OPT_CUSTOM, offsetof(struct trace_cfg, protos), .metavar = "PROTOS",
-	  .parse = parse_protos,
+	  .parse = opt_parse_protos,
 	  .help = "only these, comma-separated: tcp, udp, icmp, icmp6, sctp, arp, ipv4, "
 		  "ipv6, other" },
 	{ "addr", 0, OPT_CUSTOM, offsetof(struct trace_cfg, addr), .metavar = "ADDR[/LEN]",

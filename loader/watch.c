@@ -12,6 +12,7 @@
 #include "actions.h"
 #include "attached.h"
 #include "commands.h"
+#include "pktprint.h"
 #include "json_writer.h"
 #include "log.h"
 #include "output.h"
@@ -182,21 +183,6 @@ struct watch_cfg {
 	__u32 protos;
 };
 
-static int parse_protos(const char *cmd, const char *arg, void *dst)
-{
-	char *bad = NULL;
-	int err = watch_parse_protos(arg, dst, &bad);
-
-	if (!err)
-		return 0;
-	usage_error(cmd,
-		    "bad protocol '%s': tcp, udp, icmp, icmp6, sctp, arp, ipv4, ipv6 or other, "
-		    "comma-separated",
-		    bad ?: arg);
-	free(bad);
-	return -EINVAL;
-}
-
 static const struct opt_def watch_opts[] = {
 	{ "count", 'c', OPT_U64, offsetof(struct watch_cfg, count), .metavar = "COUNT",
 	  .noun = "count", .min = 1, .max = UINT64_MAX,
@@ -206,7 +192,7 @@ static const struct opt_def watch_opts[] = {
 	  .help = "events per second and CPU the program reports to this reader; by "
 		  "default 1000" },
 	{ "proto", 0, OPT_CUSTOM, offsetof(struct watch_cfg, protos), .metavar = "PROTOS",
-	  .parse = parse_protos,
+	  .parse = opt_parse_protos,
 	  .help = "only these frames, comma-separated: tcp, udp, icmp, icmp6, sctp, arp, "
 		  "ipv4, ipv6, other; the rest spend none of the rate" },
 	OPT_END,

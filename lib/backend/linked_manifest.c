@@ -54,10 +54,29 @@ static bool get_bool(struct json_object *o, const char *key)
 	       json_object_get_boolean(v);
 }
 
+/* KEY: an array of XDPL_DISP_SLOTS counts >= 0 (absent: zeros, if optional) */
+static bool get_slots(struct json_object *o, const char *key, bool optional, __u64 *out)
+{
+	struct json_object *a, *v;
+	int i;
+
+	if (!json_object_object_get_ex(o, key, &a))
+		return optional;
+	if (!json_object_is_type(a, json_type_array) ||
+	    json_object_array_length(a) != XDPL_DISP_SLOTS)
+		return false;
+	for (i = 0; i < XDPL_DISP_SLOTS; i++) {
+		v = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+			return false;
+		out[i] = json_object_get_uint64(v);
+	}
+	return true;
+}
+
 static bool parse_comp(struct json_object *o, struct linked_comp *c)
 {
 	struct json_object *base;
-	int i;
 
 	memset(c, 0, sizeof(*c));
 	if (!json_object_is_type(o, json_type_object) || !get_uint(o, "uid", INT32_MAX, &c->uid) ||
@@ -69,30 +88,10 @@ static bool parse_comp(struct json_object *o, struct linked_comp *c)
 	    !get_str(o, "label", c->entry.label, sizeof(c->entry.label)) ||
 	    !get_str(o, "pin_dir", c->pin_dir, sizeof(c->pin_dir)))
 		return false;
-	if (!json_object_object_get_ex(o, "base", &base) ||
-	    !json_object_is_type(base, json_type_array) ||
-	    json_object_array_length(base) != XDPL_DISP_SLOTS)
+	if (!get_slots(o, "base", false, c->base) ||
+	    /* added with byte counters (optional: zeros) */
+	    !get_slots(o, "bytes_base", true, c->bytes_base))
 		return false;
-	for (i = 0; i < XDPL_DISP_SLOTS; i++) {
-		struct json_object *v = json_object_array_get_idx(base, i);
-
-		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
-			return false;
-		c->base[i] = json_object_get_uint64(v);
-	}
-	/* added with byte counters (optional: zeros) */
-	if (json_object_object_get_ex(o, "bytes_base", &base)) {
-		if (!json_object_is_type(base, json_type_array) ||
-		    json_object_array_length(base) != XDPL_DISP_SLOTS)
-			return false;
-		for (i = 0; i < XDPL_DISP_SLOTS; i++) {
-			struct json_object *v = json_object_array_get_idx(base, i);
-
-			if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
-				return false;
-			c->bytes_base[i] = json_object_get_uint64(v);
-		}
-	}
 	/* added with inlining: a manifest without them is still this format */
 	c->inlined = get_bool(o, "inlined");
 	if (json_object_object_get_ex(o, "call_reason", &base) &&
