@@ -72,6 +72,14 @@ struct {
 	__type(value, struct xdpl_filter_counter);
 } flt_stats SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XDPL_FILTER_NR_CLASSES * XDPL_FILTER_SKIP_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} flt_skip SEC(".maps");
+
 #define FEAT(f) (flt_ro.features & XDPL_FILTER_FEAT_##f)
 
 /* ARP for IPv4 over Ethernet (RFC 826). */
@@ -95,6 +103,15 @@ struct xdpl_arp {
 /* The generation of the rule set this packet uses (read once per packet). */
 #define GEN(g) ((g)&1)
 
+/* No entry of class @cls can match a key of @bucket (see flt_skip): skip the lookup. */
+static __always_inline int skip(__u32 cls, __u32 bucket)
+{
+	__u32 key = cls * XDPL_FILTER_SKIP_WORDS + (bucket >> 6);
+	__u64 *w = bpf_map_lookup_elem(&flt_skip, &key);
+
+	return w && ((*w >> (bucket & 63)) & 1);
+}
+
 static __always_inline __u32 rule_id(const struct xdpl_filter_rule *r, __u32 g)
 {
 	return r ? r->id[GEN(g)] : 0;
@@ -105,26 +122,33 @@ static __always_inline __u32 match_ether(const __u8 *mac, __u8 dir, __u32 g)
 	struct xdpl_filter_ether key = { .dir = dir };
 	struct xdpl_filter_rule *r;
 
+	if (skip(dir == XDPL_FILTER_SRC ? XDPL_FILTER_CLASS_ETHER_SRC : XDPL_FILTER_CLASS_ETHER_DST,
+		 XDPL_FILTER_SKIP_BUCKET_ETHER(mac)))
+		return 0;
 	__builtin_memcpy(key.addr, mac, ETH_ALEN);
 	r = bpf_map_lookup_elem(&flt_ether, &key);
 	return rule_id(r, g);
 }
 
-static __always_inline __u32 match_ip4(void *map, const __u8 *addr, __u32 g)
+static __always_inline __u32 match_ip4(void *map, __u32 cls, const __u8 *addr, __u32 g)
 {
 	struct xdpl_filter_lpm4 key = { .prefixlen = 32 };
 	struct xdpl_filter_rule *r;
 
+	if (skip(cls, XDPL_FILTER_SKIP_BUCKET4(addr)))
+		return 0;
 	__builtin_memcpy(key.addr, addr, 4);
 	r = bpf_map_lookup_elem(map, &key);
 	return rule_id(r, g);
 }
 
-static __always_inline __u32 match_ip6(void *map, const __u8 *addr, __u32 g)
+static __always_inline __u32 match_ip6(void *map, __u32 cls, const __u8 *addr, __u32 g)
 {
 	struct xdpl_filter_lpm6 key = { .prefixlen = 128 };
 	struct xdpl_filter_rule *r;
 
+	if (skip(cls, XDPL_FILTER_SKIP_BUCKET6(addr)))
+		return 0;
 	__builtin_memcpy(key.addr, addr, 16);
 	r = bpf_map_lookup_elem(map, &key);
 	return rule_id(r, g);
@@ -135,6 +159,9 @@ static __always_inline __u32 match_port(__u16 port, __u8 proto, __u8 dir, __u32 
 	struct xdpl_filter_port key = { .port = port, .proto = proto, .dir = dir };
 	struct xdpl_filter_rule *r;
 
+	if (skip(dir == XDPL_FILTER_SRC ? XDPL_FILTER_CLASS_PORT_SRC : XDPL_FILTER_CLASS_PORT_DST,
+		 port))
+		return 0;
 	r = bpf_map_lookup_elem(&flt_port, &key);
 	return rule_id(r, g);
 }
@@ -174,11 +201,11 @@ static __always_inline __u32 match_arp(struct xdp_md *ctx, struct xdpl_pkt *p, _
 	if (a->ptype != bpf_htons(ETH_P_IP) || a->plen != 4)
 		return 0;
 	if (active & XDPL_FILTER_HAS_SRC4)
-		id = match_ip4(&flt_src4, a->sip, g);
+		id = match_ip4(&flt_src4, XDPL_FILTER_CLASS_SRC4, a->sip, g);
 	if (!id && a->op == bpf_htons(ARPOP_REQUEST) && (active & XDPL_FILTER_HAS_DST4))
-		id = match_ip4(&flt_dst4, a->tip, g);
+		id = match_ip4(&flt_dst4, XDPL_FILTER_CLASS_DST4, a->tip, g);
 	if (!id && a->op == bpf_htons(ARPOP_REPLY) && (active & XDPL_FILTER_HAS_SRC4))
-		id = match_ip4(&flt_src4, a->tip, g);
+		id = match_ip4(&flt_src4, XDPL_FILTER_CLASS_SRC4, a->tip, g);
 	return id;
 }
 
@@ -201,9 +228,9 @@ static __always_inline __u32 match_nd(struct xdp_md *ctx, struct xdpl_pkt *p, __
 	if ((void *)(target + 16) > data_end || ip6h->nexthdr != IPPROTO_ICMPV6)
 		return 0;
 	if (p->icmp_type == ND_SOLICIT && (active & XDPL_FILTER_HAS_DST6))
-		return match_ip6(&flt_dst6, target, g);
+		return match_ip6(&flt_dst6, XDPL_FILTER_CLASS_DST6, target, g);
 	if (p->icmp_type == ND_ADVERT && (active & XDPL_FILTER_HAS_SRC6))
-		return match_ip6(&flt_src6, target, g);
+		return match_ip6(&flt_src6, XDPL_FILTER_CLASS_SRC6, target, g);
 	return 0;
 }
 
@@ -320,23 +347,23 @@ static __always_inline __u32 match(struct xdp_md *ctx, struct xdpl_pkt *p, __u32
 
 	if (p->family == XDPL_AF_INET && FEAT(IPV4)) {
 		if (active & XDPL_FILTER_HAS_SRC4) {
-			id = match_ip4(&flt_src4, p->saddr, g);
+			id = match_ip4(&flt_src4, XDPL_FILTER_CLASS_SRC4, p->saddr, g);
 			if (id)
 				return id;
 		}
 		if (active & XDPL_FILTER_HAS_DST4) {
-			id = match_ip4(&flt_dst4, p->daddr, g);
+			id = match_ip4(&flt_dst4, XDPL_FILTER_CLASS_DST4, p->daddr, g);
 			if (id)
 				return id;
 		}
 	} else if (p->family == XDPL_AF_INET6 && FEAT(IPV6)) {
 		if (active & XDPL_FILTER_HAS_SRC6) {
-			id = match_ip6(&flt_src6, p->saddr, g);
+			id = match_ip6(&flt_src6, XDPL_FILTER_CLASS_SRC6, p->saddr, g);
 			if (id)
 				return id;
 		}
 		if (active & XDPL_FILTER_HAS_DST6) {
-			id = match_ip6(&flt_dst6, p->daddr, g);
+			id = match_ip6(&flt_dst6, XDPL_FILTER_CLASS_DST6, p->daddr, g);
 			if (id)
 				return id;
 		}

@@ -27,6 +27,7 @@
 #define XDPL_FILTER_MAP_HITS "flt_hits"
 #define XDPL_FILTER_MAP_STATS "flt_stats"
 #define XDPL_FILTER_MAP_COMBO "flt_combo"
+#define XDPL_FILTER_MAP_SKIP "flt_skip"
 
 /* Rules per match map, and the size of the id space shared by all maps. */
 #define XDPL_FILTER_MAX_RULES 4096
@@ -57,6 +58,40 @@ enum xdpl_filter_active {
 	XDPL_FILTER_HAS_PORT_SRC = 1 << 6,
 	XDPL_FILTER_HAS_PORT_DST = 1 << 7,
 };
+
+/*
+ * "flt_skip" (an mmap-able array of __u64): per match class, a bitmap of
+ * 65536 buckets of a key (XDPL_FILTER_SKIP_WORDS words each, class c at
+ * words c * XDPL_FILTER_SKIP_WORDS ...). A set bit says that no entry of the
+ * class's map can match a key of that bucket, so the program skips the map
+ * lookup (a call, and a walk of an LPM trie) for it: a frame that matches no
+ * rule, the common case of a deny list, costs an array read. A clear bit only
+ * means "look it up", so an all-zero map (new, or an old rule set's) is always
+ * right. User space clears a rule's buckets before it writes the rule, and
+ * sets the bits of empty buckets after every change (lib/progs/filter_skip.c).
+ *
+ * Buckets: IPv4, the first 16 bits of the address (a /16); IPv6, bits 16..31
+ * (the first 16 are shared by most of the Internet); a port, the port; a MAC,
+ * its last two bytes. A prefix shorter than its bucket's bits covers every
+ * bucket its bits agree with.
+ */
+enum xdpl_filter_class {
+	XDPL_FILTER_CLASS_SRC4,
+	XDPL_FILTER_CLASS_DST4,
+	XDPL_FILTER_CLASS_SRC6,
+	XDPL_FILTER_CLASS_DST6,
+	XDPL_FILTER_CLASS_PORT_SRC,
+	XDPL_FILTER_CLASS_PORT_DST,
+	XDPL_FILTER_CLASS_ETHER_SRC,
+	XDPL_FILTER_CLASS_ETHER_DST,
+	XDPL_FILTER_NR_CLASSES,
+};
+
+#define XDPL_FILTER_SKIP_WORDS 1024 /* 65536 buckets of 64 bits */
+#define XDPL_FILTER_SKIP_BUCKET4(a) (((__u32)(a)[0] << 8) | (a)[1])
+#define XDPL_FILTER_SKIP_BUCKET6(a) (((__u32)(a)[2] << 8) | (a)[3])
+#define XDPL_FILTER_SKIP_BUCKET_ETHER(a) (((__u32)(a)[4] << 8) | (a)[5])
+#define XDPL_FILTER_SKIP_V6_FIRST_BIT 16 /* the bucket's first bit in an IPv6 address */
 
 /* xdpl_filter_config.flags and xdpl_filter_ro.flags */
 enum xdpl_filter_flags {

@@ -225,6 +225,9 @@ int filter_update_active(const struct filter_maps *m)
 	err = filter_cfg_read(m, &cfg);
 	if (err)
 		return err;
+	err = filter_skip_sync(m);
+	if (err)
+		return err;
 	filter_active_bits(m, cfg.gen, &bits);
 	if (cfg.active[cfg.gen & 1] == bits)
 		return 0;
@@ -276,7 +279,7 @@ static int undo_push(struct undo *u, const struct filter_key *k, const struct xd
 	return 0;
 }
 
-static void undo_run(struct undo *u)
+static void undo_run(const struct filter_maps *m, struct undo *u)
 {
 	size_t i = u->n;
 
@@ -284,7 +287,7 @@ static void undo_run(struct undo *u)
 		if (u->added[i])
 			bpf_map_delete_elem(u->keys[i].map, u->keys[i].key);
 		else
-			bpf_map_update_elem(u->keys[i].map, u->keys[i].key, &u->vals[i], BPF_ANY);
+			filter_skip_put(m, u->keys[i].map, u->keys[i].key, &u->vals[i]);
 	}
 }
 
@@ -328,8 +331,9 @@ static int add_key(const struct filter_maps *m, const struct filter_key *k, __u3
 	if (err)
 		return err;
 	v.own = 1u << g;
-	if (bpf_map_update_elem(k->map, k->key, &v, BPF_ANY))
-		return errno == E2BIG ? -ENOSPC : -errno;
+	err = filter_skip_put(m, k->map, k->key, &v);
+	if (err)
+		return err;
 	(*added)++;
 	return leftover ? undo_push(u, k, &old, false) : undo_push(u, k, &v, true);
 }
@@ -369,7 +373,7 @@ int filter_change(const struct filter_maps *m, const struct filter_rule *add, si
 		err = filter_update_active(m);
 	if (err) {
 		/* Nothing half-applied. */
-		undo_run(&u);
+		undo_run(m, &u);
 		filter_update_active(m);
 		nadded = npresent = 0;
 	}
@@ -414,7 +418,7 @@ static int del_keys(const struct filter_maps *m, const struct filter_key *keys, 
 	if (!err && *found)
 		err = filter_update_active(m);
 	if (err) {
-		undo_run(&u);
+		undo_run(m, &u);
 		filter_update_active(m);
 		*found = 0;
 	}

@@ -22,6 +22,8 @@ struct bpf_object;
 
 struct filter_maps {
 	int cfg, src4, dst4, src6, dst6, port, ether, hits, stats, ro, combo;
+	int skip;	/* -1: a filter built before flt_skip */
+	__u64 *skip_mem; /* flt_skip, mapped */
 };
 
 /* Open the filter maps of program @prog_fd: 0, or -ENOENT if it is not a filter. */

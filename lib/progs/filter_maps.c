@@ -13,9 +13,10 @@
 void filter_maps_close(struct filter_maps *m)
 {
 	int *fds[] = { &m->cfg,	  &m->src4, &m->dst4,  &m->src6, &m->dst6, &m->port,
-		       &m->ether, &m->hits, &m->stats, &m->ro,	 &m->combo };
+		       &m->ether, &m->hits, &m->stats, &m->ro,	 &m->combo, &m->skip };
 	size_t i;
 
+	filter_skip_unmap(m);
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -37,7 +38,10 @@ int filter_maps_open(int prog_fd, struct filter_maps *m)
 		{ &m->combo, XDPL_FILTER_MAP_COMBO },
 	};
 	size_t i;
+	int err;
 
+	m->skip = -1;
+	m->skip_mem = NULL;
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
 		*maps[i].fd = -1;
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
@@ -48,6 +52,18 @@ int filter_maps_open(int prog_fd, struct filter_maps *m)
 			return fd;
 		}
 		*maps[i].fd = fd;
+	}
+	/* a filter loaded by an older xdpload has no flt_skip: it looks every class up */
+	err = prog_map_fd_by_name(prog_fd, XDPL_FILTER_MAP_SKIP);
+	if (err >= 0) {
+		m->skip = err;
+		err = filter_skip_map(m);
+	} else if (err == -ENOENT) {
+		err = 0;
+	}
+	if (err) {
+		filter_maps_close(m);
+		return err;
 	}
 	return 0;
 }

@@ -16,6 +16,20 @@ int filter_rule_keys(const struct filter_maps *m, const struct filter_rule *r,
 		     struct filter_key keys[2]);
 int filter_map_key_size(int map_fd, __u32 *key_size);
 
+/*
+ * flt_skip (lib/progs/filter_skip.c). Every write of a match map entry goes
+ * through filter_skip_put, which first clears the skip bits the entry's key
+ * covers; filter_skip_sync sets the bits of the buckets no entry covers
+ * (under the lock, after a change). filter_skip_range: the buckets @key of
+ * class @cls covers, lo..hi.
+ */
+int filter_skip_map(struct filter_maps *m);
+void filter_skip_unmap(struct filter_maps *m);
+int filter_skip_range(int cls, const void *key, __u32 *lo, __u32 *hi);
+int filter_skip_put(const struct filter_maps *m, int map_fd, const void *key,
+		    const struct xdpl_filter_rule *v);
+int filter_skip_sync(const struct filter_maps *m);
+
 /* The rules lock (serialises changes and id allocation between xdpload runs). */
 int filter_lock(void);
 void filter_unlock(int fd);

@@ -24,7 +24,8 @@ static const char *const set_maps[] = {
 	XDPL_FILTER_MAP_DST4,  XDPL_FILTER_MAP_SRC6,
 	XDPL_FILTER_MAP_DST6,  XDPL_FILTER_MAP_PORT,
 	XDPL_FILTER_MAP_ETHER, XDPL_FILTER_MAP_HITS,
-	XDPL_FILTER_MAP_COMBO, NULL,
+	XDPL_FILTER_MAP_COMBO, XDPL_FILTER_MAP_SKIP,
+	NULL,
 };
 
 static void kept_name(const struct xdpl_iface *iface, char *buf, size_t sz)
@@ -101,7 +102,9 @@ static int use_set(struct bpf_object *obj, const struct xdpl_dir *dir, const cha
 					set_maps[i]);
 		sdir_fd_path(dir, set_maps[i], path, sizeof(path));
 		fd = bpf_obj_get(path);
-		if (fd < 0 && errno == ENOENT && create) {
+		/* a set made before flt_skip gets one: all clear, it skips nothing until a change */
+		if (fd < 0 && errno == ENOENT &&
+		    (create || !strcmp(set_maps[i], XDPL_FILTER_MAP_SKIP))) {
 			fd = create_map(m);
 			if (fd >= 0 && bpf_obj_pin(fd, path)) {
 				err = -errno;
@@ -182,14 +185,16 @@ int filter_set_name(const struct filter_maps *m, char name[XDPL_FILTER_SET_LEN])
 /* Pin the attached filter's set maps as @name (unload --keep-maps). */
 static int keep_maps(const struct filter_maps *m, const char *name)
 {
-	int fds[] = { m->cfg,  m->src4,	 m->dst4, m->src6, m->dst6,
-		      m->port, m->ether, m->hits, m->combo };
+	int fds[] = { m->cfg,  m->src4,	 m->dst4, m->src6,  m->dst6,
+		      m->port, m->ether, m->hits, m->combo, m->skip };
 	struct xdpl_dir dir = XDPL_DIR_INIT;
 	char path[512];
 	int i, err;
 
 	err = open_set_dir(name, true, &dir);
 	for (i = 0; set_maps[i] && !err; i++) {
+		if (fds[i] < 0) /* flt_skip of an older filter: the next load makes one */
+			continue;
 		sdir_fd_path(&dir, set_maps[i], path, sizeof(path));
 		if (bpf_obj_pin(fds[i], path) && errno != EEXIST)
 			err = xdpl_err(XDPL_ERR_PERM, errno, "cannot keep map %s in %s: %s",

@@ -271,18 +271,19 @@ static void undo(const struct filter_maps *m, struct entries *es)
 		if (!e->written)
 			continue;
 		if (e->in_old)
-			bpf_map_update_elem(fds[e->map], e->key, &e->orig, BPF_ANY);
+			filter_skip_put(m, fds[e->map], e->key, &e->orig);
 		else
 			bpf_map_delete_elem(fds[e->map], e->key);
 	}
 }
 
-static int write_entry(int fd, struct entry *e)
+static int write_entry(const struct filter_maps *m, int fd, struct entry *e)
 {
-	if (bpf_map_update_elem(fd, e->key, &e->v, BPF_ANY))
-		return errno == E2BIG ? -ENOSPC : -errno;
-	e->written = true;
-	return 0;
+	int err = filter_skip_put(m, fd, e->key, &e->v);
+
+	if (!err)
+		e->written = true;
+	return err;
 }
 
 int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, size_t n,
@@ -365,7 +366,7 @@ int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, si
 			e->v.id[ng] = borrowed(&es, e, false, ng);
 		else if (!e->in_old)
 			e->v.id[g] = borrowed(&es, e, true, g);
-		err = write_entry(fds[e->map], e);
+		err = write_entry(m, fds[e->map], e);
 	}
 	if (!err)
 		err = combos_stage(m, cs, g, combos, ncombos, keep_old, used, &next, &cfg.ncombo);
@@ -399,7 +400,7 @@ int filter_swap(const struct filter_maps *m, const struct filter_rule *rules, si
 		e->in_old ? (*present)++ : (*added)++;
 		e->v.id[g] = 0;
 		e->v.own = 1u << ng;
-		bpf_map_update_elem(fds[e->map], e->key, &e->v, BPF_ANY);
+		filter_skip_put(m, fds[e->map], e->key, &e->v);
 	}
 	filter_update_active(m);
 out:
