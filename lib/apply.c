@@ -30,8 +30,8 @@ struct plan {
 	char key[64];
 	struct iface_lock lk;
 	struct linked_apply la;
-	bool lx;		 /* libxdp's dispatcher, not a linked chain */
-	struct libxdp_apply *x;	 /* lx: the chain attached and the change */
+	bool lx;		/* libxdp's dispatcher, not a linked chain */
+	struct libxdp_apply *x; /* lx: the chain attached and the change */
 	bool open;
 	struct component *comps; /* the file's programs, opened */
 	int ncomps;
@@ -160,8 +160,8 @@ static bool cur_same(const struct plan *p, int k, int i)
 {
 	const char *pin = p->want->progs[i].pin_dir;
 
-	return p->lx ? libxdp_apply_same(p->x, k, &p->comps[i], pin) :
-		       linked_apply_same(&p->la, k, &p->comps[i], pin);
+	return p->lx ? libxdp_apply_same(p->x, k, &p->comps[i], pin)
+		     : linked_apply_same(&p->la, k, &p->comps[i], pin);
 }
 
 static int cur_fd(const struct plan *p, int k)
@@ -282,8 +282,8 @@ static int plan_iface(struct run *r, struct plan *p)
 		return xdpl_err(XDPL_ERR_CHAIN, EINVAL,
 				"%s: its chain runs in %s mode and %s:%d says %s; a chain does not "
 				"change mode in place ('xdpload unload %s --all' first)",
-				p->iface.name, mode_name(cur_mode(p)), p->want->file,
-				p->want->line, mode_name(p->want->mode), p->iface.name);
+				p->iface.name, mode_name(cur_mode(p)), p->want->file, p->want->line,
+				mode_name(p->want->mode), p->iface.name);
 	for (i = 0; i < p->ncomps; i++) {
 		p->match[i] = -1;
 		for (k = 0; k < n && p->match[i] < 0; k++)
@@ -315,8 +315,8 @@ static int plan_iface(struct run *r, struct plan *p)
 		say(p, o, "add %s", desc);
 		p->rebuild = true;
 	}
-	if (!p->lx && p->rebuild && !cur && p->ncomps &&
-	    !bpf_xdp_query(p->iface.ifindex, 0, &q) && q.prog_id) {
+	if (!p->lx && p->rebuild && !cur && p->ncomps && !bpf_xdp_query(p->iface.ifindex, 0, &q) &&
+	    q.prog_id) {
 		err = backend_check_foreign(&p->iface, q.prog_id, o->force);
 		if (err)
 			return err;
@@ -352,8 +352,8 @@ static int prepare_iface(struct plan *p, const struct apply_opts *o)
 	for (i = 0; !err && i < p->ncomps; i++) {
 		if (p->match[i] >= 0)
 			continue;
-		fd = p->lx ? libxdp_apply_new_fd(p->x, &p->comps[i]) :
-			     linked_apply_new_fd(&p->la, &p->comps[i]);
+		fd = p->lx ? libxdp_apply_new_fd(p->x, &p->comps[i])
+			   : linked_apply_new_fd(&p->la, &p->comps[i]);
 		if (fd >= 0)
 			err = cf_settings_apply(fd, p->comps[i].entry.name,
 						&p->want->progs[i].settings);
@@ -425,9 +425,8 @@ static int swap_all(struct run *r)
 		return 0;
 	/* the ones swapped in already go back, the last first */
 	for (i = r->n - 1; i >= 0; i--)
-		if (swapped(&r->p[i]) &&
-		    (r->p[i].lx ? libxdp_apply_swap_back(r->p[i].x) :
-				  linked_apply_swap_back(&r->p[i].la)))
+		if (swapped(&r->p[i]) && (r->p[i].lx ? libxdp_apply_swap_back(r->p[i].x)
+						     : linked_apply_swap_back(&r->p[i].la)))
 			pr_warn("%s: the new chain stays attached; 'xdpload apply' again, or "
 				"unload "
 				"it\n",
@@ -448,11 +447,12 @@ static int find_ifaces(struct run *r, const struct chainfile *cf)
 		if (ci->foreign)
 			continue; /* not xdpload's: left alone */
 		if (ci->backend == DISPATCHER_LIBXDP && ci->nprogs && !freplace_supported())
-			return xdpl_err(XDPL_ERR_CHAIN, EOPNOTSUPP,
-					"%s:%d: %s: backend: libxdp needs libxdp's dispatcher, and "
-					"this kernel refuses freplace (BPF_PROG_TYPE_EXT) programs; "
-					"use backend: linked or auto",
-					ci->file, ci->line, ci->name);
+			return xdpl_err(
+				XDPL_ERR_CHAIN, EOPNOTSUPP,
+				"%s:%d: %s: backend: libxdp needs libxdp's dispatcher, and "
+				"this kernel refuses freplace (BPF_PROG_TYPE_EXT) programs; "
+				"use backend: linked or auto",
+				ci->file, ci->line, ci->name);
 		err = iface_resolve(ci->name, &p->iface);
 		if (err)
 			return err;

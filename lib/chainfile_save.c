@@ -20,8 +20,8 @@
 #include "log.h"
 
 /* One program: fd is its program alone (its maps), or -errno; it is closed. */
-static void put_prog(FILE *out, const struct chain_entry *e, const char *label,
-		     const char *pin_dir, int fd)
+static void put_prog(FILE *out, const struct chain_entry *e, const char *label, const char *pin_dir,
+		     int fd)
 {
 	struct cf_settings s = {};
 	int a, first = 1;
@@ -84,9 +84,11 @@ static int save_linked(FILE *out, const struct iface_status *ist)
 	return 0;
 }
 
+static void save_foreign(FILE *out, const struct iface_status *ist);
+
 /*
  * A libxdp chain whose every program xdpload attached: written with the sources
- * xdpload recorded (libxdp_rec.h). 1 when another tool attached one of them.
+ * xdpload recorded (libxdp_rec.h); foreign when another tool attached one of them.
  */
 static int save_libxdp(FILE *out, const struct iface_status *ist)
 {
@@ -100,9 +102,9 @@ static int save_libxdp(FILE *out, const struct iface_status *ist)
 	if (!err && !libxdp_apply_exists(la))
 		err = xdpl_err(XDPL_ERR_FAIL, ENOENT, "%s: its libxdp chain went away meanwhile",
 			       ist->iface.name);
-	if (!err && libxdp_apply_foreign(la, &first))
-		err = 1;
-	if (!err) {
+	if (!err && libxdp_apply_foreign(la, &first)) {
+		save_foreign(out, ist);
+	} else if (!err) {
 		fprintf(out, "    mode: %s\n    backend: libxdp\n    programs:\n",
 			mode_name(la->mode));
 		for (k = 0; k < la->n; k++) {
@@ -161,9 +163,9 @@ static int save_one(FILE *out, const struct xdpl_iface *iface, bool skip_empty,
 		fputs("    programs: []\n", out);
 	else if (!strcmp(ist->backend, "linked"))
 		err = save_linked(out, ist);
-	else if (!strcmp(ist->backend, "libxdp") && (err = save_libxdp(out, ist)) == 1)
-		err = 0, save_foreign(out, ist);
-	else if (strcmp(ist->backend, "libxdp"))
+	else if (!strcmp(ist->backend, "libxdp"))
+		err = save_libxdp(out, ist);
+	else
 		save_foreign(out, ist);
 out:
 	iface_lock_release(&lk);

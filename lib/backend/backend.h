@@ -19,8 +19,8 @@
 
 struct load_opts {
 	enum xdp_attach_mode mode;
-	bool force;    /* replace a program xdpload did not attach */
-	bool no_stats; /* linked: leave out the per-component counters */
+	bool force;	/* replace a program xdpload did not attach */
+	bool no_stats;	/* linked: leave out the per-component counters */
 	bool no_inline; /* linked: call every component, inline none (kept for the chain) */
 	/*
 	 * load -p as given, or NULL: the backend decides where maps pinned by name

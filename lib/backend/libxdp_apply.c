@@ -161,16 +161,15 @@ static int load_one(const struct libxdp_apply *la, const struct component *c,
 	err = bpf_object__load(c->obj);
 	if (err)
 		return objload_error(c->label, err);
-	bpf_object__for_each_map(m, real->obj) {
+	bpf_object__for_each_map (m, real->obj) {
 		cm = bpf_object__find_map_by_name(c->obj, bpf_map__name(m));
 		err = cm ? bpf_map__reuse_fd(m, bpf_map__fd(cm)) : 0;
 		if (err)
 			return xdpl_err(XDPL_ERR_FAIL, err, "%s: %s: cannot share map %s: %s",
-					la->iface.name, c->label, bpf_map__name(m),
-					strerror(-err));
+					la->iface.name, c->label, bpf_map__name(m), strerror(-err));
 	}
-	return objload_check_maps(real->label, real->obj) ?:
-	       objload_prepare_pins(real->label, real->obj);
+	return objload_check_maps(real->label, real->obj)
+		       ?: objload_prepare_pins(real->label, real->obj);
 }
 
 int libxdp_apply_prepare(struct libxdp_apply *la, const bool *keep, struct component *const *comps,

@@ -22,8 +22,7 @@ __u64 libxdp_rec_hash(const void *buf, size_t len)
 	return h;
 }
 
-void libxdp_rec_fill(struct libxdp_rec *r, const struct component *c, __u32 id,
-		     const char *pin_dir)
+void libxdp_rec_fill(struct libxdp_rec *r, const struct component *c, __u32 id, const char *pin_dir)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = id;

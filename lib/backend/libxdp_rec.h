@@ -21,8 +21,8 @@
 
 struct libxdp_rec {
 	__u32 id;
-	size_t len;	  /* the object's bytes (0 for a bundled program) */
-	__u64 hash;	  /* FNV-1a 64 of them */
+	size_t len; /* the object's bytes (0 for a bundled program) */
+	__u64 hash; /* FNV-1a 64 of them */
 	char name[XDPL_NAME_LEN];
 	char pin_dir[256]; /* as the user gave it, or "" */
 	char label[512];   /* the bundled name or the path, as given */

@@ -469,7 +469,7 @@ lx_file() {
 	"$XDPLOAD" save "$IF" >"$BATS_TEST_TMPDIR/s.yaml"
 	cat "$BATS_TEST_TMPDIR/s.yaml"
 	grep -q '^    backend: libxdp$' "$BATS_TEST_TMPDIR/s.yaml"
-	grep -q "ip: $PEER_ADDR" "$BATS_TEST_TMPDIR/s.yaml"
+	grep -q "ip: \"$PEER_ADDR/32\"" "$BATS_TEST_TMPDIR/s.yaml"
 	run "$XDPLOAD" apply "$BATS_TEST_TMPDIR/s.yaml"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
