@@ -4,7 +4,9 @@
  * apply.h). Planned in four passes over the interfaces, every lock held from
  * the first to the last: open and match (nothing changes), prepare (staged,
  * nothing attached), swap (undone in reverse on a failure), commit; then the
- * settings of the programs that stayed go into their maps.
+ * settings of the programs that stayed go into their maps. An interface is
+ * managed by the linked backend (linked_apply.h) or by libxdp's
+ * (libxdp_apply.h); the cur_*() helpers ask the right one.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <bpf/bpf.h>
 #include "actions.h"
 #include "apply.h"
+#include "backend/libxdp_apply.h"
 #include "backend/linked_apply.h"
 #include "fault.h"
 #include "iface_lock.h"
@@ -27,9 +30,13 @@ struct plan {
 	char key[64];
 	struct iface_lock lk;
 	struct linked_apply la;
+	bool lx;		/* libxdp's dispatcher, not a linked chain */
+	struct libxdp_apply *x; /* lx: the chain attached and the change */
 	bool open;
 	struct component *comps; /* the file's programs, opened */
 	int ncomps;
+	struct component *reals; /* lx: new programs opened again (libxdp_apply.h) */
+	int nreals;
 	int match[XDPL_CHAIN_MAX]; /* per file program: the committed component it is, or -1 */
 	/* and that component's uid: its index changes when the new chain is committed */
 	unsigned int match_uid[XDPL_CHAIN_MAX];
@@ -75,43 +82,144 @@ static int cmp_plan(const void *a, const void *b)
 	return strcmp(((const struct plan *)a)->key, ((const struct plan *)b)->key);
 }
 
-/* Open the file's programs of one interface (nothing is loaded). */
-static int open_progs(struct plan *p)
+/* Open the file's program i of one interface into c (nothing is loaded). */
+static int open_prog(struct plan *p, int i, struct component *c, struct builtin_cfg *cfgs)
 {
-	const struct cf_iface *ci = p->want;
-	struct builtin_cfg *cfgs;
+	const struct cf_prog *cp = &p->want->progs[i];
+	struct component_req req = {
+		.source = cp->source,
+		.section = cp->section,
+		.prog_name = cp->name,
+		.prio = cp->prio,
+		.actions = cp->actions,
+		.pin_dir = cp->pin_dir,
+	};
+	int err;
+
+	memset(cfgs, 0, builtin_count() * sizeof(*cfgs));
+	cf_settings_builtin_cfg(&cp->settings, cp->source, cfgs);
+	err = component_open(c, &req, i);
+	builtin_set_iface(&p->iface);
+	if (!err)
+		err = configure_builtin(c, &req, cfgs);
+	builtin_set_iface(NULL);
+	if (err)
+		pr_debug("%s:%d: %s: cannot open it\n", p->want->file, cp->line, cp->source);
+	return err;
+}
+
+/* Open the file's programs of one interface (into reals: libxdp's second copies). */
+static int open_progs(struct plan *p, bool reals)
+{
+	struct component *arr = calloc(p->want->nprogs ?: 1, sizeof(*arr));
+	struct builtin_cfg *cfgs = calloc(builtin_count(), sizeof(*cfgs));
 	int i, err = 0;
 
-	p->comps = calloc(ci->nprogs ?: 1, sizeof(*p->comps));
-	cfgs = calloc(builtin_count(), sizeof(*cfgs));
-	if (!p->comps || !cfgs) {
+	if (!arr || !cfgs) {
+		free(arr);
 		free(cfgs);
 		return -ENOMEM;
 	}
-	for (i = 0; i < ci->nprogs && !err; i++) {
-		const struct cf_prog *cp = &ci->progs[i];
-		struct component_req req = {
-			.source = cp->source,
-			.section = cp->section,
-			.prog_name = cp->name,
-			.prio = cp->prio,
-			.actions = cp->actions,
-			.pin_dir = cp->pin_dir,
-		};
-
-		memset(cfgs, 0, builtin_count() * sizeof(*cfgs));
-		cf_settings_builtin_cfg(&cp->settings, cp->source, cfgs);
-		err = component_open(&p->comps[i], &req, i);
-		p->ncomps = i + 1;
-		builtin_set_iface(&p->iface);
-		if (!err)
-			err = configure_builtin(&p->comps[i], &req, cfgs);
-		builtin_set_iface(NULL);
-		if (err)
-			pr_debug("%s:%d: %s: cannot open it\n", ci->file, cp->line, cp->source);
+	if (reals)
+		p->reals = arr;
+	else
+		p->comps = arr;
+	for (i = 0; i < p->want->nprogs && !err; i++) {
+		if (reals && p->match[i] >= 0)
+			continue; /* only new programs get loaded */
+		err = open_prog(p, i, &arr[i], cfgs);
+		if (reals)
+			p->nreals = i + 1;
+		else
+			p->ncomps = i + 1;
 	}
 	free(cfgs);
 	return err;
+}
+
+/* ---- the chain attached, whichever backend runs it ---- */
+
+static bool cur_exists(const struct plan *p)
+{
+	return p->lx ? libxdp_apply_exists(p->x) : !!linked_apply_current(&p->la);
+}
+
+static int cur_n(const struct plan *p)
+{
+	const struct linked_manifest *m = linked_apply_current(&p->la);
+
+	return p->lx ? p->x->n : m ? m->n : 0;
+}
+
+static enum xdp_attach_mode cur_mode(const struct plan *p)
+{
+	return p->lx ? p->x->mode : linked_apply_mode(&p->la);
+}
+
+static bool cur_same(const struct plan *p, int k, int i)
+{
+	const char *pin = p->want->progs[i].pin_dir;
+
+	return p->lx ? libxdp_apply_same(p->x, k, &p->comps[i], pin)
+		     : linked_apply_same(&p->la, k, &p->comps[i], pin);
+}
+
+static int cur_fd(const struct plan *p, int k)
+{
+	return p->lx ? libxdp_apply_comp_fd(p->x, k) : linked_apply_comp_fd(&p->la, k);
+}
+
+static __u32 cur_id(const struct plan *p, int k)
+{
+	return p->lx ? libxdp_apply_comp_id(p->x, k) : linked_apply_comp_id(&p->la, k);
+}
+
+static bool swapped(const struct plan *p)
+{
+	return p->lx ? p->x->swapped : p->la.swapped;
+}
+
+static int open_chain(struct plan *p, const struct apply_opts *o)
+{
+	int err;
+
+	if (!p->lx) {
+		err = linked_apply_open(&p->iface, !o->check, &p->la);
+		p->open = !err || p->la.st;
+		return err;
+	}
+	p->x = calloc(1, sizeof(*p->x));
+	if (!p->x)
+		return -ENOMEM;
+	err = libxdp_apply_open(&p->iface, p->x);
+	p->open = true;
+	return err;
+}
+
+/* libxdp cannot replace what it did not build, nor remove what others attached unasked. */
+static int check_libxdp(struct plan *p, const struct apply_opts *o)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int first = 0;
+
+	if (!libxdp_apply_exists(p->x)) {
+		if (!p->ncomps || bpf_xdp_query(p->iface.ifindex, 0, &q) || !q.prog_id)
+			return 0;
+		return xdpl_err(XDPL_ERR_BUSY, EBUSY,
+				"%s: program %u is attached without a dispatcher, and libxdp's "
+				"dispatcher cannot replace it: unload it first (or use backend: "
+				"linked, which replaces it with --force)",
+				p->iface.name, q.prog_id);
+	}
+	if (!libxdp_apply_foreign(p->x, &first) || o->force)
+		return 0;
+	return xdpl_err(XDPL_ERR_BUSY, EBUSY,
+			"%s: its libxdp chain holds program %u (%s), which xdpload did not "
+			"attach; detach it with the tool that did (xdp-loader unload %s -i %u), "
+			"or use --force to let apply remove it",
+			p->iface.name, libxdp_apply_comp_id(p->x, first),
+			xdp_program__name(p->x->cur[first]), p->iface.name,
+			libxdp_apply_comp_id(p->x, first));
 }
 
 static void describe(const struct chain_entry *e, char *buf, size_t sz)
@@ -122,74 +230,16 @@ static void describe(const struct chain_entry *e, char *buf, size_t sz)
 	snprintf(buf, sz, "%s (%s, priority %u, actions %s)", e->name, e->label, e->prio, actions);
 }
 
-/* What differs on one interface: matched programs stay, the others come or go. */
-static int plan_iface(struct run *r, struct plan *p)
+/* The settings of the programs that stay (new ones start with the file's). */
+static int plan_settings(struct run *r, struct plan *p)
 {
-	const struct apply_opts *o = r->o;
-	const struct linked_manifest *cur;
-	struct chain chain = { .n = 0 };
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	unsigned int base;
-	char desc[XDPL_NAME_LEN + XDPL_LABEL_LEN + 192];
-	int i, k, err;
+	struct cf_settings have;
+	int i, fd, err;
 
-	err = linked_apply_open(&p->iface, !o->check, &p->la);
-	p->open = !err || p->la.st;
-	if (err)
-		return err;
-	err = open_progs(p);
-	if (err)
-		return err;
-	cur = linked_apply_current(&p->la);
-	if (cur && p->want->has_mode && linked_apply_mode(&p->la) != p->want->mode)
-		return xdpl_err(XDPL_ERR_CHAIN, EINVAL,
-				"%s: its chain runs in %s mode and %s:%d says %s; a chain does not "
-				"change mode in place ('xdpload unload %s --all' first)",
-				p->iface.name, mode_name(linked_apply_mode(&p->la)), p->want->file,
-				p->want->line, mode_name(p->want->mode), p->iface.name);
 	for (i = 0; i < p->ncomps; i++) {
-		p->match[i] = -1;
-		for (k = 0; cur && k < cur->n && p->match[i] < 0; k++)
-			if (!p->keep[k] &&
-			    linked_apply_same(&p->la, k, &p->comps[i], p->want->progs[i].pin_dir)) {
-				p->match[i] = k;
-				p->match_uid[i] = cur->comps[k].uid;
-				p->keep[k] = true;
-			}
-	}
-	for (k = 0; cur && k < cur->n; k++) {
-		chain.v[chain.n++] = (struct chain_entry *)&cur->comps[k].entry;
-		if (p->keep[k])
-			continue;
-		describe(&cur->comps[k].entry, desc, sizeof(desc));
-		say(p, o, "remove %s, id %u", desc, linked_apply_comp_id(&p->la, k));
-		p->rebuild = true;
-	}
-	base = chain_next_order(&chain);
-	for (i = 0; i < p->ncomps; i++) {
-		if (p->match[i] >= 0)
-			continue;
-		p->comps[i].entry.order = base + i;
-		p->news[p->nnew++] = &p->comps[i];
-		describe(&p->comps[i].entry, desc, sizeof(desc));
-		say(p, o, "add %s", desc);
-		p->rebuild = true;
-	}
-	if (p->rebuild && !cur && p->ncomps && !bpf_xdp_query(p->iface.ifindex, 0, &q) &&
-	    q.prog_id) {
-		err = backend_check_foreign(&p->iface, q.prog_id, o->force);
-		if (err)
-			return err;
-		say(p, o, "replace program id %u, which xdpload did not attach", q.prog_id);
-	}
-	/* the settings of the programs that stay (new ones start with the file's) */
-	for (i = 0; i < p->ncomps; i++) {
-		struct cf_settings have;
-		int fd;
-
 		if (p->match[i] < 0)
 			continue;
-		fd = linked_apply_comp_fd(&p->la, p->match[i]);
+		fd = cur_fd(p, p->match[i]);
 		if (fd < 0)
 			return xdpl_err(XDPL_ERR_FAIL, fd, "%s: %s: cannot open its program: %s",
 					p->iface.name, p->comps[i].entry.name, strerror(-fd));
@@ -206,6 +256,75 @@ static int plan_iface(struct run *r, struct plan *p)
 	return 0;
 }
 
+/* What differs on one interface: matched programs stay, the others come or go. */
+static int plan_iface(struct run *r, struct plan *p)
+{
+	const struct apply_opts *o = r->o;
+	const struct linked_manifest *cur;
+	struct chain chain = { .n = 0 };
+	struct chain_entry lx_entries[XDPL_LIBXDP_MAX_PROGS];
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	unsigned int base;
+	char desc[XDPL_NAME_LEN + XDPL_LABEL_LEN + 192];
+	int i, k, n, err;
+
+	err = open_chain(p, o);
+	if (err)
+		return err;
+	err = open_progs(p, false);
+	if (!err && p->lx)
+		err = check_libxdp(p, o);
+	if (err)
+		return err;
+	cur = linked_apply_current(&p->la);
+	n = cur_n(p);
+	if (cur_exists(p) && p->want->has_mode && cur_mode(p) != p->want->mode)
+		return xdpl_err(XDPL_ERR_CHAIN, EINVAL,
+				"%s: its chain runs in %s mode and %s:%d says %s; a chain does not "
+				"change mode in place ('xdpload unload %s --all' first)",
+				p->iface.name, mode_name(cur_mode(p)), p->want->file, p->want->line,
+				mode_name(p->want->mode), p->iface.name);
+	for (i = 0; i < p->ncomps; i++) {
+		p->match[i] = -1;
+		for (k = 0; k < n && p->match[i] < 0; k++)
+			if (!p->keep[k] && cur_same(p, k, i)) {
+				p->match[i] = k;
+				p->match_uid[i] = p->lx ? 0 : cur->comps[k].uid;
+				p->keep[k] = true;
+			}
+	}
+	for (k = 0; k < n; k++) {
+		if (p->lx)
+			libxdp_apply_entry(p->x, k, &lx_entries[k]);
+		chain.v[chain.n++] =
+			p->lx ? &lx_entries[k] : (struct chain_entry *)&cur->comps[k].entry;
+		if (p->keep[k])
+			continue;
+		describe(chain.v[k], desc, sizeof(desc));
+		say(p, o, "remove %s, id %u%s", desc, cur_id(p, k),
+		    p->lx && !p->x->rec[k] ? ", which xdpload did not attach" : "");
+		p->rebuild = true;
+	}
+	base = chain_next_order(&chain);
+	for (i = 0; i < p->ncomps; i++) {
+		if (p->match[i] >= 0)
+			continue;
+		p->comps[i].entry.order = base + i;
+		p->news[p->nnew++] = &p->comps[i];
+		describe(&p->comps[i].entry, desc, sizeof(desc));
+		say(p, o, "add %s", desc);
+		p->rebuild = true;
+	}
+	if (!p->lx && p->rebuild && !cur && p->ncomps && !bpf_xdp_query(p->iface.ifindex, 0, &q) &&
+	    q.prog_id) {
+		err = backend_check_foreign(&p->iface, q.prog_id, o->force);
+		if (err)
+			return err;
+		say(p, o, "replace program id %u, which xdpload did not attach", q.prog_id);
+	}
+	return plan_settings(r, p);
+}
+
 static int prepare_iface(struct plan *p, const struct apply_opts *o)
 {
 	struct load_opts lo = { .mode = p->want->mode, .force = o->force };
@@ -213,15 +332,33 @@ static int prepare_iface(struct plan *p, const struct apply_opts *o)
 
 	if (!p->rebuild)
 		return 0;
-	err = linked_apply_prepare(&p->la, p->keep, p->news, p->nnew, &lo, p->want->counters);
+	if (p->lx) {
+		const char *pins[XDPL_CHAIN_MAX];
+		struct component *reals[XDPL_CHAIN_MAX];
+
+		err = open_progs(p, true);
+		for (i = 0; i < p->nnew; i++) {
+			pins[i] = p->want->progs[p->news[i] - p->comps].pin_dir;
+			reals[i] = &p->reals[p->news[i] - p->comps];
+		}
+		if (!err)
+			err = libxdp_apply_prepare(p->x, p->keep, p->news, reals, pins, p->nnew,
+						   p->want->mode);
+	} else {
+		err = linked_apply_prepare(&p->la, p->keep, p->news, p->nnew, &lo,
+					   p->want->counters);
+	}
 	/* a new program's rules are in its maps before its first packet */
 	for (i = 0; !err && i < p->ncomps; i++) {
 		if (p->match[i] >= 0)
 			continue;
-		fd = linked_apply_new_fd(&p->la, &p->comps[i]);
+		fd = p->lx ? libxdp_apply_new_fd(p->x, &p->comps[i])
+			   : linked_apply_new_fd(&p->la, &p->comps[i]);
 		if (fd >= 0)
 			err = cf_settings_apply(fd, p->comps[i].entry.name,
 						&p->want->progs[i].settings);
+		if (fd >= 0 && p->lx)
+			close(fd); /* libxdp's is a copy; linked's belongs to the build */
 	}
 	return err;
 }
@@ -234,8 +371,12 @@ static int settings_iface(struct plan *p)
 	for (i = 0; i < p->ncomps && !err; i++) {
 		if (p->match[i] < 0)
 			continue;
-		k = linked_apply_find_uid(&p->la, p->match_uid[i]);
-		fd = k < 0 ? -ENOENT : linked_apply_comp_fd(&p->la, k);
+		if (p->lx) {
+			fd = libxdp_apply_comp_fd(p->x, p->match[i]);
+		} else {
+			k = linked_apply_find_uid(&p->la, p->match_uid[i]);
+			fd = k < 0 ? -ENOENT : linked_apply_comp_fd(&p->la, k);
+		}
 		if (fd < 0)
 			return xdpl_err(XDPL_ERR_FAIL, fd, "%s: %s: cannot open its program: %s",
 					p->iface.name, p->comps[i].entry.name, strerror(-fd));
@@ -249,11 +390,18 @@ static void plan_free(struct plan *p)
 {
 	int i;
 
-	if (p->open)
+	if (p->open && p->lx)
+		libxdp_apply_close(p->x);
+	else if (p->open)
 		linked_apply_close(&p->la);
+	free(p->x);
 	for (i = 0; i < p->ncomps; i++)
 		component_close(&p->comps[i]);
+	for (i = 0; i < p->nreals; i++)
+		if (p->match[i] < 0)
+			component_close(&p->reals[i]);
 	free(p->comps);
+	free(p->reals);
 	iface_lock_release(&p->lk);
 }
 
@@ -266,16 +414,19 @@ static int swap_all(struct run *r)
 		if (r->p[i].rebuild && xdpl_fault_fail("apply:swap"))
 			err = xdpl_err(XDPL_ERR_FAIL, EIO, "%s: swap refused (XDPLOAD_FAIL)",
 				       r->p[i].iface.name);
+		else if (r->p[i].lx)
+			err = libxdp_apply_swap(r->p[i].x);
 		else
 			err = linked_apply_swap(&r->p[i].la);
-		if (!err && r->p[i].la.swapped)
+		if (!err && swapped(&r->p[i]))
 			xdpl_fault_point("apply:swapped");
 	}
 	if (!err)
 		return 0;
 	/* the ones swapped in already go back, the last first */
 	for (i = r->n - 1; i >= 0; i--)
-		if (r->p[i].la.swapped && linked_apply_swap_back(&r->p[i].la))
+		if (swapped(&r->p[i]) && (r->p[i].lx ? libxdp_apply_swap_back(r->p[i].x)
+						     : linked_apply_swap_back(&r->p[i].la)))
 			pr_warn("%s: the new chain stays attached; 'xdpload apply' again, or "
 				"unload "
 				"it\n",
@@ -295,11 +446,12 @@ static int find_ifaces(struct run *r, const struct chainfile *cf)
 			continue;
 		if (ci->foreign)
 			continue; /* not xdpload's: left alone */
-		if (ci->backend == DISPATCHER_LIBXDP)
+		if (ci->backend == DISPATCHER_LIBXDP && ci->nprogs && !freplace_supported())
 			return xdpl_err(
-				XDPL_ERR_USAGE, EOPNOTSUPP,
-				"%s:%d: %s: apply builds linked chains only (libxdp cannot "
-				"replace a whole chain at once); use backend: linked or auto",
+				XDPL_ERR_CHAIN, EOPNOTSUPP,
+				"%s:%d: %s: backend: libxdp needs libxdp's dispatcher, and "
+				"this kernel refuses freplace (BPF_PROG_TYPE_EXT) programs; "
+				"use backend: linked or auto",
 				ci->file, ci->line, ci->name);
 		err = iface_resolve(ci->name, &p->iface);
 		if (err)
@@ -318,9 +470,36 @@ static int find_ifaces(struct run *r, const struct chainfile *cf)
 	return 0;
 }
 
+/*
+ * The backend of the chain running stays (auto keeps it; an interface without
+ * one gets a linked chain unless the file says libxdp); apply does not move a
+ * chain from one backend to the other.
+ */
+static int pick_backend(struct plan *p)
+{
+	const struct backend_ops *be = backend_owner(&p->iface);
+	enum dispatcher_choice want = p->want->backend;
+	const char *other;
+
+	if (be == &backend_libxdp || be == &backend_linked) {
+		p->lx = be == &backend_libxdp;
+		other = p->lx ? "linked" : "libxdp";
+		if (!p->want->nprogs || want == DISPATCHER_AUTO ||
+		    want == (p->lx ? DISPATCHER_LIBXDP : DISPATCHER_LINKED))
+			return 0;
+		return xdpl_err(XDPL_ERR_CHAIN, EBUSY,
+				"%s: it runs a %s chain and %s:%d says backend: %s; apply does "
+				"not move a chain to another backend ('xdpload unload %s --all' "
+				"first, or say backend: %s or auto)",
+				p->iface.name, be->name, p->want->file, p->want->line, other,
+				p->iface.name, be->name);
+	}
+	p->lx = want == DISPATCHER_LIBXDP;
+	return 0;
+}
+
 static int lock_and_plan(struct run *r)
 {
-	const struct backend_ops *be;
 	int i, err = 0;
 
 	for (i = 0; i < r->n && !err; i++) {
@@ -330,14 +509,8 @@ static int lock_and_plan(struct run *r)
 		else if (!err)
 			err = backend_recover(&r->p[i].iface);
 	}
-	for (i = 0; i < r->n && !err; i++) {
-		be = backend_owner(&r->p[i].iface);
-		if (be && be != &backend_linked && be != &backend_legacy)
-			return xdpl_err(XDPL_ERR_BUSY, EBUSY,
-					"%s: it runs a %s chain; apply manages linked chains "
-					"('xdpload unload %s --all' first)",
-					r->p[i].iface.name, be->name, r->p[i].iface.name);
-	}
+	for (i = 0; i < r->n && !err; i++)
+		err = pick_backend(&r->p[i]);
 	if (!err && backend_linked.prepare)
 		err = backend_linked.prepare();
 	/* r->n is the plan say_settings() reports to while it is planned */
@@ -380,7 +553,10 @@ int xdpl_apply(const struct chainfile *cf, const struct apply_opts *o, struct ap
 	if (err)
 		goto out;
 	for (i = 0; i < r.n; i++)
-		linked_apply_commit(&r.p[i].la);
+		if (r.p[i].lx)
+			libxdp_apply_commit(r.p[i].x);
+		else
+			linked_apply_commit(&r.p[i].la);
 	/* the chains run: a settings error from here on is reported, not undone */
 	for (i = 0; i < r.n && !err; i++)
 		err = settings_iface(&r.p[i]);
@@ -389,7 +565,9 @@ out:
 	if (err && !o->check && !committed) {
 		/* nothing was changed: what was staged or created for it goes */
 		for (i = 0; i < r.n; i++)
-			if (r.p[i].open)
+			if (r.p[i].open && r.p[i].lx)
+				libxdp_apply_abort(r.p[i].x);
+			else if (r.p[i].open)
 				linked_apply_abort(&r.p[i].la);
 		memset(res, 0, sizeof(*res));
 	}

@@ -12,8 +12,10 @@
  * new chain, the old one attached again) and everything staged goes. A program
  * that is the same (source, name, priority, actions) stays, with its maps and
  * kernel ID; a change of rules or settings alone goes through the maps, with no
- * swap. Only the linked backend is managed (libxdp cannot replace a whole chain
- * in one step).
+ * swap. A libxdp chain (backend: libxdp, or one xdpload attached running) is
+ * managed through libxdp_apply.h: verified before the first change too, but
+ * each interface changes in two atomic steps (add, then detach), so old and new
+ * programs run together for a moment (xdpload-apply(8), BACKENDS).
  */
 #ifndef XDPL_APPLY_H
 #define XDPL_APPLY_H

@@ -3,7 +3,9 @@
  * xdpload save: the chain file of what runs (see apply.h). A linked chain is
  * written from its manifest (sources, priorities, actions, pin directories) and
  * its bundled programs' maps (rules, rate and burst), so that applying the
- * output rebuilds it; anything else is named in comments and marked foreign.
+ * output rebuilds it; a libxdp chain from what xdpload recorded of its programs
+ * (libxdp_rec.h) and the same maps; anything else (a libxdp chain holding a
+ * program another tool attached too) is named in comments and marked foreign.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,46 +13,47 @@
 #include <unistd.h>
 #include "actions.h"
 #include "apply.h"
+#include "backend/libxdp_apply.h"
 #include "backend/linked_apply.h"
 #include "builtin.h"
 #include "iface_lock.h"
 #include "log.h"
 
-static void put_prog(FILE *out, const struct linked_apply *la, int k)
+/* One program: fd is its program alone (its maps), or -errno; it is closed. */
+static void put_prog(FILE *out, const struct chain_entry *e, const char *label, const char *pin_dir,
+		     int fd)
 {
-	const struct linked_comp *c = &la->st->m.comps[k];
 	struct cf_settings s = {};
-	int fd, a, first = 1;
+	int a, first = 1;
 
 	fputs("      - program: ", out);
-	cf_put_scalar(out, c->entry.label);
+	cf_put_scalar(out, label);
 	fputc('\n', out);
-	if (source_is_file(c->entry.label)) {
-		if (c->entry.label[0] != '/')
+	if (source_is_file(label)) {
+		if (label[0] != '/')
 			fputs("        # a path relative to where 'xdpload load' ran\n", out);
 		fputs("        name: ", out);
-		cf_put_scalar(out, c->entry.name);
+		cf_put_scalar(out, e->name);
 		fputc('\n', out);
 	}
-	fprintf(out, "        priority: %u\n        actions: [", c->entry.prio);
+	fprintf(out, "        priority: %u\n        actions: [", e->prio);
 	for (a = 0; a < XDPL_ACTION_COUNT; a++) {
-		if (!(c->entry.actions & (1U << a)))
+		if (!(e->actions & (1U << a)))
 			continue;
 		fprintf(out, "%s%s", first ? "" : ", ", action_name(a));
 		first = 0;
 	}
 	fputs("]\n", out);
-	if (c->pin_dir[0]) {
+	if (pin_dir[0]) {
 		fputs("        pin-path: ", out);
-		cf_put_scalar(out, c->pin_dir);
+		cf_put_scalar(out, pin_dir);
 		fputc('\n', out);
 	}
-	fd = linked_apply_comp_fd(la, k);
 	if (fd < 0) {
 		fprintf(out, "        # its program is missing: its settings are not saved\n");
 		return;
 	}
-	if (!cf_settings_read(fd, c->entry.label, &s))
+	if (!cf_settings_read(fd, label, &s))
 		cf_settings_format(out, &s, "        ");
 	cf_settings_free(&s);
 	close(fd);
@@ -75,9 +78,44 @@ static int save_linked(FILE *out, const struct iface_status *ist)
 		fputs("    counters: false\n", out);
 	fputs("    programs:\n", out);
 	for (k = 0; k < m->n; k++)
-		put_prog(out, &la, k);
+		put_prog(out, &m->comps[k].entry, m->comps[k].entry.label, m->comps[k].pin_dir,
+			 linked_apply_comp_fd(&la, k));
 	linked_apply_close(&la);
 	return 0;
+}
+
+static void save_foreign(FILE *out, const struct iface_status *ist);
+
+/*
+ * A libxdp chain whose every program xdpload attached: written with the sources
+ * xdpload recorded (libxdp_rec.h); foreign when another tool attached one of them.
+ */
+static int save_libxdp(FILE *out, const struct iface_status *ist)
+{
+	struct libxdp_apply *la = calloc(1, sizeof(*la));
+	struct chain_entry e;
+	int k, first, err;
+
+	if (!la)
+		return -ENOMEM;
+	err = libxdp_apply_open(&ist->iface, la);
+	if (!err && !libxdp_apply_exists(la))
+		err = xdpl_err(XDPL_ERR_FAIL, ENOENT, "%s: its libxdp chain went away meanwhile",
+			       ist->iface.name);
+	if (!err && libxdp_apply_foreign(la, &first)) {
+		save_foreign(out, ist);
+	} else if (!err) {
+		fprintf(out, "    mode: %s\n    backend: libxdp\n    programs:\n",
+			mode_name(la->mode));
+		for (k = 0; k < la->n; k++) {
+			libxdp_apply_entry(la, k, &e);
+			put_prog(out, &e, la->rec[k]->label, la->rec[k]->pin_dir,
+				 libxdp_apply_comp_fd(la, k));
+		}
+	}
+	libxdp_apply_close(la);
+	free(la);
+	return err;
 }
 
 /* Not a chain apply can rebuild: say what runs, and that apply leaves it alone. */
@@ -86,7 +124,9 @@ static void save_foreign(FILE *out, const struct iface_status *ist)
 	int i;
 
 	if (!strcmp(ist->backend, "libxdp"))
-		fputs("    # a libxdp chain: apply manages linked chains only\n", out);
+		fputs("    # a libxdp chain with programs other tools attached: apply leaves it "
+		      "alone\n",
+		      out);
 	else if (ist->owned)
 		fputs("    # one program xdpload attached without a dispatcher\n", out);
 	else
@@ -123,6 +163,8 @@ static int save_one(FILE *out, const struct xdpl_iface *iface, bool skip_empty,
 		fputs("    programs: []\n", out);
 	else if (!strcmp(ist->backend, "linked"))
 		err = save_linked(out, ist);
+	else if (!strcmp(ist->backend, "libxdp"))
+		err = save_libxdp(out, ist);
 	else
 		save_foreign(out, ist);
 out:

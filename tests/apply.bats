@@ -232,6 +232,26 @@ EOF
 	[ "$(xdp_id_b1)" = 0 ]
 }
 
+@test "backend: libxdp on a kernel that refuses freplace: a clear error, exit 8, nothing changed" {
+	write_file
+	xdpl_b apply "$CF"
+	before=$(state_b)
+	sed -i 's/^    mode: skb$/    mode: skb\n    backend: libxdp/' "$CF"
+	grep -q 'backend: libxdp' "$CF"
+	for opt in "" --check; do
+		run xdpl_b apply $opt "$CF"
+		echo "$output"
+		[ "$status" -eq 8 ]
+		[[ "$output" == *"chains.yaml:"*": veth0: backend: libxdp needs libxdp's dispatcher"* ]]
+		[[ "$output" == *"refuses freplace (BPF_PROG_TYPE_EXT)"* ]]
+		[[ "$output" == *"use backend: linked or auto"* ]]
+		[ "$(state_b)" = "$before" ]
+	done
+	ping_none 3
+	# and save still says what runs: a linked chain
+	xdpl_b save veth0 | grep -q '^    backend: linked$'
+}
+
 @test "malformed files are refused with line and column, and change nothing" {
 	write_file
 	xdpl_b apply "$CF"
@@ -278,7 +298,7 @@ EOF
 	done
 	cp "$units/xdpload@.service" "$units/xdpload@veth0.service"
 	systemd-analyze verify --man=no "$units/xdpload.service" "$units/xdpload@veth0.service"
-	write_file 192.0.2.1 400
+	write_file "$LAB_IP_A" 400
 	cp "$CF" "$BATS_TEST_TMPDIR/etc/b.yaml"
 	# the reboot: the hosts go, with their chains, and xdpload's state with them
 	lab_down

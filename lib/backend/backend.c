@@ -46,6 +46,29 @@ static int probe_btf(__u32 *func_id)
 	return fd;
 }
 
+/* An XDP program with BTF whose one function is `int probe(struct xdp_md *ctx)`. */
+static int probe_target(int *btf_fd, __u32 *func_id)
+{
+	const struct bpf_insn insns[] = {
+		BPF_MOV64_IMM(BPF_REG_0, XDP_PASS),
+		BPF_EXIT_INSN(),
+	};
+	struct bpf_func_info finfo = { .insn_off = 0 };
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+	int fd;
+
+	*btf_fd = probe_btf(func_id);
+	if (*btf_fd < 0)
+		return *btf_fd;
+	finfo.type_id = *func_id;
+	opts.prog_btf_fd = *btf_fd;
+	opts.func_info = &finfo;
+	opts.func_info_cnt = 1;
+	opts.func_info_rec_size = sizeof(finfo);
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpl_probe", "GPL", insns, 2, &opts);
+	return fd < 0 ? -errno : fd;
+}
+
 static bool probe_freplace(void)
 {
 	const struct bpf_insn insns[] = {
@@ -53,20 +76,17 @@ static bool probe_freplace(void)
 		BPF_EXIT_INSN(),
 	};
 	struct bpf_func_info finfo = { .insn_off = 0 };
-	int btf_fd, target = -1, ext = -1;
+	int btf_fd, target, ext = -1;
 	__u32 func_id;
 	LIBBPF_OPTS(bpf_prog_load_opts, opts);
 
-	btf_fd = probe_btf(&func_id);
-	if (btf_fd < 0)
-		return false;
-	finfo.type_id = func_id;
-	opts.prog_btf_fd = btf_fd;
-	opts.func_info = &finfo;
-	opts.func_info_cnt = 1;
-	opts.func_info_rec_size = sizeof(finfo);
-	target = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpl_probe", "GPL", insns, 2, &opts);
+	target = probe_target(&btf_fd, &func_id);
 	if (target >= 0) {
+		finfo.type_id = func_id;
+		opts.prog_btf_fd = btf_fd;
+		opts.func_info = &finfo;
+		opts.func_info_cnt = 1;
+		opts.func_info_rec_size = sizeof(finfo);
 		opts.attach_prog_fd = target;
 		opts.attach_btf_id = func_id;
 		ext = bpf_prog_load(BPF_PROG_TYPE_EXT, "xdpl_probe_ext", "GPL", insns, 2, &opts);
@@ -76,8 +96,20 @@ static bool probe_freplace(void)
 		close(ext);
 	if (target >= 0)
 		close(target);
-	close(btf_fd);
+	if (btf_fd >= 0)
+		close(btf_fd);
 	return ext >= 0;
+}
+
+int freplace_scratch_target(void)
+{
+	int btf_fd, fd;
+	__u32 func_id;
+
+	fd = probe_target(&btf_fd, &func_id);
+	if (btf_fd >= 0)
+		close(btf_fd);
+	return fd;
 }
 
 bool freplace_supported(void)

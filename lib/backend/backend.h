@@ -19,8 +19,8 @@
 
 struct load_opts {
 	enum xdp_attach_mode mode;
-	bool force;    /* replace a program xdpload did not attach */
-	bool no_stats; /* linked: leave out the per-component counters */
+	bool force;	/* replace a program xdpload did not attach */
+	bool no_stats;	/* linked: leave out the per-component counters */
 	bool no_inline; /* linked: call every component, inline none (kept for the chain) */
 	/*
 	 * load -p as given, or NULL: the backend decides where maps pinned by name
@@ -83,6 +83,13 @@ int dispatcher_parse(const char *name, enum dispatcher_choice *choice);
 
 /* Can this kernel load libxdp's dispatcher (freplace)? Probed once per process. */
 bool freplace_supported(void);
+/*
+ * An XDP program whose global function `probe` has the signature of libxdp's
+ * dispatcher slots, to load freplace programs against before the dispatcher
+ * they will run in exists (the kernel lets them attach to another target of the
+ * same signature). Returns its fd or -errno.
+ */
+int freplace_scratch_target(void);
 
 /* Every backend's recovery for iface, under its lock (the first step of every command). */
 int backend_recover(const struct xdpl_iface *iface);

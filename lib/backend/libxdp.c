@@ -12,6 +12,7 @@
 #include "backend/backend.h"
 #include "backend/legacy.h"
 #include "backend/libxdp_clean.h"
+#include "backend/libxdp_rec.h"
 #include "log.h"
 #include "objload.h"
 #include "verifier_log.h"
@@ -124,6 +125,25 @@ static int check_room(const struct xdpl_iface *iface, int n, const struct load_o
 	return chain ? backend_check_mode(iface, st.mode, opts->mode) : 0;
 }
 
+/* Remember what xdpload attached, for apply and save (libxdp_rec.h). */
+static void record(const struct xdpl_iface *iface, const struct component *comps, int n,
+		   const char *pin_dir)
+{
+	struct libxdp_rec *r = calloc(n, sizeof(*r));
+	int i, err = -ENOMEM;
+
+	if (r) {
+		for (i = 0; i < n; i++)
+			libxdp_rec_fill(&r[i], &comps[i], xdp_program__id(comps[i].xprog), pin_dir);
+		err = libxdp_rec_add(iface, r, n);
+		free(r);
+	}
+	if (err)
+		pr_warn("%s: cannot record its programs as xdpload's (save will call them "
+			"foreign): %s\n",
+			iface->name, strerror(-err));
+}
+
 static int libxdp_load(const struct xdpl_iface *iface, struct component *comps, int n,
 		       const struct load_opts *opts)
 {
@@ -157,8 +177,11 @@ static int libxdp_load(const struct xdpl_iface *iface, struct component *comps, 
 	}
 	/* libxdp fell back to attaching a single program directly: remember it is ours */
 	if (!bpf_xdp_query(iface->ifindex, 0, &q) && q.prog_id &&
-	    q.prog_id == xdp_program__id(comps[0].xprog))
+	    q.prog_id == xdp_program__id(comps[0].xprog)) {
 		legacy_mark(iface, q.prog_id);
+		return 0;
+	}
+	record(iface, comps, n, opts->pin_dir);
 	return 0;
 }
 

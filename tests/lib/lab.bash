@@ -16,8 +16,11 @@
 
 LAB_ROOT=${LAB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 XDPLOAD=${XDPLOAD:-$LAB_ROOT/build/xdpload}
-LAB_IP_A=192.0.2.1
-LAB_IP_B=192.0.2.2
+# LAB_PREFIX, LAB_IP_A and LAB_IP_B may come from the environment (labs that
+# share a machine with others keep to their own names and addresses).
+LAB_PREFIX=${LAB_PREFIX:-xdpl}
+LAB_IP_A=${LAB_IP_A:-192.0.2.1}
+LAB_IP_B=${LAB_IP_B:-192.0.2.2}
 LAB_IP6_A=2001:db8::1
 LAB_IP6_B=2001:db8::2
 LAB_MAC_A=02:00:00:00:00:01
@@ -25,7 +28,7 @@ LAB_MAC_B=02:00:00:00:00:02
 
 lab_up()
 {
-	LAB_ID="xdpl-$$-${RANDOM}"
+	LAB_ID="$LAB_PREFIX-$$-${RANDOM}"
 	LAB_A="$LAB_ID-a"
 	LAB_B="$LAB_ID-b"
 	LAB_NAMESPACES="$LAB_A $LAB_B"

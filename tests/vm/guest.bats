@@ -421,3 +421,132 @@ CLEAN_NS="xdpl-cna xdpl-cnb"
 	ip netns exec xdpl-cna "$XDPLOAD" unload v0 --all
 	ip netns del xdpl-cna
 }
+
+# ---- apply with backend: libxdp (xdpload-apply(8), BACKENDS) ----
+
+TPROGS=${TPROGS:-$BATS_TEST_DIRNAME/../../build/tests/progs}
+
+# A libxdp chain file for $IF: a filter dropping the peer's pings (rule $1,
+# default the peer's address), then count; $2 lines for $IF2 (optional).
+lx_file() {
+	cat >"$BATS_TEST_TMPDIR/c.yaml" <<-EOF
+		version: 1
+		interfaces:
+		  $IF:
+		    mode: skb
+		    backend: libxdp
+		    programs:
+		      - program: filter
+		        priority: 10
+		        filter:
+		          policy: allow
+		          rules:
+		            - ip: ${1:-$PEER_ADDR}
+		              dir: src
+		      - program: count
+		        priority: 20
+		$2
+	EOF
+}
+
+@test "apply backend: libxdp: builds the chain; again, --check and save | apply change nothing" {
+	lx_file
+	run "$XDPLOAD" apply "$BATS_TEST_TMPDIR/c.yaml"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	status_of
+	[ "$BACKEND" = libxdp ]
+	[ "$NAMES" = filter,count ]
+	[ "$PRIOS" = 10,20 ]
+	[ "$(attached_id)" = "$DISP" ]
+	pings_lost
+	disp=$DISP ids=$IDS
+	run "$XDPLOAD" apply "$BATS_TEST_TMPDIR/c.yaml"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run "$XDPLOAD" apply --check "$BATS_TEST_TMPDIR/c.yaml"
+	[ "$status" -eq 0 ]
+	"$XDPLOAD" save "$IF" >"$BATS_TEST_TMPDIR/s.yaml"
+	cat "$BATS_TEST_TMPDIR/s.yaml"
+	grep -q '^    backend: libxdp$' "$BATS_TEST_TMPDIR/s.yaml"
+	grep -q "ip: \"$PEER_ADDR/32\"" "$BATS_TEST_TMPDIR/s.yaml"
+	run "$XDPLOAD" apply "$BATS_TEST_TMPDIR/s.yaml"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	status_of
+	[ "$DISP" = "$disp" ]
+	[ "$IDS" = "$ids" ]
+	# a file that moves the chain to the other backend is refused, nothing changes
+	sed 's/backend: libxdp/backend: linked/' "$BATS_TEST_TMPDIR/c.yaml" >"$BATS_TEST_TMPDIR/l.yaml"
+	run "$XDPLOAD" apply "$BATS_TEST_TMPDIR/l.yaml"
+	echo "$output"
+	[ "$status" -eq 8 ]
+	[[ $output == *"runs a libxdp chain"*"'xdpload unload $IF --all' first"* ]]
+	status_of
+	[ "$DISP" = "$disp" ]
+	[ "$IDS" = "$ids" ]
+}
+
+@test "apply backend: libxdp: a rules-only change goes through the maps; a priority change keeps the others" {
+	lx_file
+	"$XDPLOAD" apply "$BATS_TEST_TMPDIR/c.yaml"
+	status_of
+	disp=$DISP ids=$IDS
+	pings_lost
+	lx_file 192.0.2.99
+	run "$XDPLOAD" apply --check "$BATS_TEST_TMPDIR/c.yaml"
+	[ "$status" -eq 12 ]
+	run "$XDPLOAD" apply "$BATS_TEST_TMPDIR/c.yaml"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"filter: add ip src 192.0.2.99/32"* ]]
+	[[ $output != *"add filter"* ]]
+	status_of
+	[ "$DISP" = "$disp" ]
+	[ "$IDS" = "$ids" ]
+	pings_pass
+	run "$XDPLOAD" apply --check "$BATS_TEST_TMPDIR/c.yaml"
+	[ "$status" -eq 0 ]
+	# count moves behind a new priority: filter keeps its ID and rules
+	sed -i 's/priority: 20/priority: 5/' "$BATS_TEST_TMPDIR/c.yaml"
+	"$XDPLOAD" apply "$BATS_TEST_TMPDIR/c.yaml"
+	status_of
+	[ "$NAMES" = count,filter ]
+	[ "$(id_of filter)" = "${ids%%,*}" ]
+	[ "$DISP" != "$disp" ]
+	"$XDPLOAD" filter "$IF" list | grep -q '192.0.2.99/32'
+}
+
+@test "apply backend: libxdp is all or nothing across interfaces" {
+	USED_IF2=1
+	lx_file
+	"$XDPLOAD" apply "$BATS_TEST_TMPDIR/c.yaml"
+	status_of
+	disp=$DISP ids=$IDS
+	# a program the verifier rejects on $IF2: nothing changes anywhere
+	lx_file 192.0.2.99 "$(printf '  %s:\n    mode: skb\n    backend: libxdp\n    programs:\n      - program: %s' "$IF2" "$TPROGS/bad_verifier.o")"
+	run "$XDPLOAD" apply "$BATS_TEST_TMPDIR/c.yaml"
+	echo "$output"
+	[ "$status" -eq 6 ]
+	status_of
+	[ "$DISP" = "$disp" ]
+	[ "$IDS" = "$ids" ]
+	[ "$(attached_id "$IF2")" = 0 ]
+	"$XDPLOAD" filter "$IF" list | grep -q "$PEER_ADDR/32"
+	pings_lost
+	# a swap that fails on $IF2 (after $IF's, the fixed order) puts $IF's programs back
+	sed -i "s|$TPROGS/bad_verifier.o|drop|; s/priority: 20/priority: 30/" "$BATS_TEST_TMPDIR/c.yaml"
+	run env XDPLOAD_FAIL=apply:swap:2 "$XDPLOAD" apply "$BATS_TEST_TMPDIR/c.yaml"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	status_of
+	[ "$IDS" = "$ids" ]
+	[ "$PRIOS" = 10,20 ]
+	[ "$(attached_id "$IF2")" = 0 ]
+	pings_lost
+	run "$XDPLOAD" apply "$BATS_TEST_TMPDIR/c.yaml"
+	[ "$status" -eq 0 ]
+	status_of "$IF2"
+	[ "$BACKEND" = libxdp ]
+	[ "$NAMES" = drop ]
+}
