@@ -227,10 +227,10 @@ check-xdp-tools: all
 	@test -n "$(XDP_TOOLS_SRC)" || { echo "check-xdp-tools: set XDP_TOOLS_SRC to an xdp-tools checkout"; exit 2; }
 	tests/external/xdp-tools-suites $(XDP_TOOLS_SRC) $(XDP_TOOLS_SUITES)
 
-check-vm: all $(TEST_PROG_OBJS)
+check-vm: all $(TEST_PROG_OBJS) $(BUILD)/tests/test_count
 	tests/vm/check-vm
 
-check-vm-if-possible: all $(TEST_PROG_OBJS)
+check-vm-if-possible: all $(TEST_PROG_OBJS) $(BUILD)/tests/test_count
 	@mkdir -p $(RESULTS)
 	@if [ -x tests/vm/check-vm ]; then tests/vm/check-vm --if-possible --tap $(RESULTS)/vm.tap; \
 	else echo "check-vm: skipped (no VM lab in this tree)"; fi

@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "builtin.h"
+
+extern const char xdpl_blob_internal_count_nobtf_start[], xdpl_blob_internal_count_nobtf_end[];
 
 const struct builtin_prog *builtin_find(const char *name)
 {
@@ -13,6 +16,17 @@ const struct builtin_prog *builtin_find(const char *name)
 		if (!strcmp(b->name, name))
 			return b;
 	return NULL;
+}
+
+void builtin_object(const struct builtin_prog *b, const char **start, size_t *len)
+{
+	*start = b->start;
+	*len = b->end - b->start;
+	/* count reads the kernel's xdp_buff through CO-RE: without BTF, the build without it */
+	if (!strcmp(b->name, "count") && access("/sys/kernel/btf/vmlinux", F_OK)) {
+		*start = xdpl_blob_internal_count_nobtf_start;
+		*len = xdpl_blob_internal_count_nobtf_end - xdpl_blob_internal_count_nobtf_start;
+	}
 }
 
 int builtin_count(void)

@@ -72,6 +72,12 @@ extern const struct builtin_prog builtin_progs[];
 
 const struct builtin_prog *builtin_find(const char *name);
 
+/*
+ * The ELF object of @b to load on this kernel: its own, or a build for what
+ * the kernel lacks (count without BTF: progs/internal/count_nobtf.bpf.c).
+ */
+void builtin_object(const struct builtin_prog *b, const char **start, size_t *len);
+
 /* How many bundled programs there are. */
 int builtin_count(void);
 

@@ -25,12 +25,14 @@ static int load_bytes(struct component *c, const char *source)
 					"%s: no such bundled program ('xdpload progs' lists them; "
 					"name a file with a '/' or a .o suffix)",
 					source);
+		const char *start;
+
 		c->builtin = true;
-		c->len = b->end - b->start;
+		builtin_object(b, &start, &c->len);
 		c->buf = malloc(c->len);
 		if (!c->buf)
 			return -ENOMEM;
-		memcpy(c->buf, b->start, c->len);
+		memcpy(c->buf, start, c->len);
 		return 0;
 	}
 	return objfile_read(source, &c->buf, &c->len);

@@ -219,11 +219,13 @@ int xdpl_object_programs(const char *source,
 	int err;
 
 	if (b) {
-		len = b->end - b->start;
+		const char *start;
+
+		builtin_object(b, &start, &len);
 		buf = malloc(len);
 		if (!buf)
 			return -ENOMEM;
-		memcpy(buf, b->start, len);
+		memcpy(buf, start, len);
 	} else {
 		err = read_file(source, &buf, &len);
 		if (err)

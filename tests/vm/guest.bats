@@ -550,3 +550,11 @@ lx_file() {
 	[ "$BACKEND" = libxdp ]
 	[ "$NAMES" = drop ]
 }
+
+@test "count on 6.1 (no bpf_cast_to_kern_ctx): every frame's bytes, multi-buffer ones whole" {
+	# the unit test of the host, here where count's xdp_buff branch is dead code
+	run "$BATS_TEST_DIRNAME/../../build/tests/test_count"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"[  PASSED  ] 2 test(s)."* ]]
+}
