@@ -133,16 +133,16 @@ static void test_filter_vlan_and_prefix(void **state)
 
 	if (!p)
 		skip();
-	add(p, "ip", "10.10.0.0/16", XDPL_FILTER_SRC, 0);
+	rule_add(p, "ip", "10.10.0.0/16", XDPL_FILTER_SRC, 0);
 	for (v = 0; v <= 2; v++) {
 		eth(&f, v, "02:00:00:00:00:01");
 		ipv4_udp(&f, "10.10.3.4", 0, 9);
-		assert_int_equal(run(p, &f), XDP_DROP);
+		assert_int_equal(frame_run(p, &f), XDP_DROP);
 		eth(&f, v, "02:00:00:00:00:01");
 		ipv4_udp(&f, "10.11.3.4", 0, 9);
-		assert_int_equal(run(p, &f), XDP_PASS);
+		assert_int_equal(frame_run(p, &f), XDP_PASS);
 	}
-	assert_int_equal(hits_of(p, "10.10.0.0/16"), 3);
+	assert_int_equal(rule_hits(p, "10.10.0.0/16"), 3);
 }
 
 static void test_filter_ipv6_ext_headers_and_ports(void **state)
@@ -152,24 +152,24 @@ static void test_filter_ipv6_ext_headers_and_ports(void **state)
 
 	if (!p)
 		skip();
-	add(p, "port", "53", XDPL_FILTER_DST, FILTER_PROTO_UDP);
+	rule_add(p, "port", "53", XDPL_FILTER_DST, FILTER_PROTO_UDP);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv6(&f, "2001:db8::1", 1, IPPROTO_UDP, 53);
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 	eth(&f, 1, "02:00:00:00:00:01");
 	ipv6(&f, "2001:db8::1", 0, IPPROTO_UDP, 53);
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv6(&f, "2001:db8::1", 1, IPPROTO_UDP, 54);
-	assert_int_equal(run(p, &f), XDP_PASS);
+	assert_int_equal(frame_run(p, &f), XDP_PASS);
 	/* a later IPv4 fragment has no UDP header: the port rule cannot match it */
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.1", 100, 53);
-	assert_int_equal(run(p, &f), XDP_PASS);
+	assert_int_equal(frame_run(p, &f), XDP_PASS);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.1", 0, 53);
-	assert_int_equal(run(p, &f), XDP_DROP);
-	assert_int_equal(hits_of(p, "53/udp"), 3);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
+	assert_int_equal(rule_hits(p, "53/udp"), 3);
 }
 
 static void test_filter_ipv6_prefix_and_mac(void **state)
@@ -179,18 +179,18 @@ static void test_filter_ipv6_prefix_and_mac(void **state)
 
 	if (!p)
 		skip();
-	add(p, "ip", "2001:db8:1::/48", XDPL_FILTER_SRC, 0);
-	add(p, "ether", "02:00:00:00:00:99", XDPL_FILTER_SRC, 0);
+	rule_add(p, "ip", "2001:db8:1::/48", XDPL_FILTER_SRC, 0);
+	rule_add(p, "ether", "02:00:00:00:00:99", XDPL_FILTER_SRC, 0);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv6(&f, "2001:db8:1:2::7", 0, IPPROTO_UDP, 9);
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv6(&f, "2001:db8:2::7", 0, IPPROTO_UDP, 9);
-	assert_int_equal(run(p, &f), XDP_PASS);
+	assert_int_equal(frame_run(p, &f), XDP_PASS);
 	eth(&f, 0, "02:00:00:00:00:99");
 	ipv6(&f, "2001:db8:2::7", 0, IPPROTO_UDP, 9);
-	assert_int_equal(run(p, &f), XDP_DROP);
-	assert_int_equal(hits_of(p, "02:00:00:00:00:99"), 1);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
+	assert_int_equal(rule_hits(p, "02:00:00:00:00:99"), 1);
 }
 
 static void test_filter_deny_policy(void **state)
@@ -202,36 +202,36 @@ static void test_filter_deny_policy(void **state)
 		skip();
 	/* xdp-filter's deny: frames matching no rule drop, rules pass */
 	assert_int_equal(filter_policy_set(&p->m, XDPL_FILTER_POLICY_DENY), 0);
-	add(p, "ip", "192.0.2.1", XDPL_FILTER_SRC, 0);
+	rule_add(p, "ip", "192.0.2.1", XDPL_FILTER_SRC, 0);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.1", 0, 9);
-	assert_int_equal(run(p, &f), XDP_PASS);
+	assert_int_equal(frame_run(p, &f), XDP_PASS);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.7", 0, 9);
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 	/* neighbour discovery is matched like any frame: no rule allows these */
 	eth(&f, 0, "02:00:00:00:00:01");
 	put16(&f, 0x0806);
 	f.len += 28;
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv6(&f, "fe80::1", 0, IPPROTO_ICMPV6, 135);
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 	/* neigh off: ARP, ICMPv6 NS (135) and NA (136) pass, not echo (128) */
 	assert_int_equal(filter_neigh_set(&p->m, false), 0);
 	eth(&f, 0, "02:00:00:00:00:01");
 	put16(&f, 0x0806);
 	f.len += 28;
-	assert_int_equal(run(p, &f), XDP_PASS);
+	assert_int_equal(frame_run(p, &f), XDP_PASS);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv6(&f, "fe80::1", 0, IPPROTO_ICMPV6, 135);
-	assert_int_equal(run(p, &f), XDP_PASS);
+	assert_int_equal(frame_run(p, &f), XDP_PASS);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv6(&f, "fe80::1", 0, IPPROTO_ICMPV6, 136);
-	assert_int_equal(run(p, &f), XDP_PASS);
+	assert_int_equal(frame_run(p, &f), XDP_PASS);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv6(&f, "fe80::1", 0, IPPROTO_ICMPV6, 128);
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 }
 
 static void test_filter_del_and_ids(void **state)
@@ -244,8 +244,8 @@ static void test_filter_del_and_ids(void **state)
 
 	if (!p)
 		skip();
-	add(p, "port", "80", XDPL_FILTER_DST, FILTER_PROTO_TCP | FILTER_PROTO_UDP);
-	add(p, "ip", "10.0.0.0/8", XDPL_FILTER_DST, 0);
+	rule_add(p, "port", "80", XDPL_FILTER_DST, FILTER_PROTO_TCP | FILTER_PROTO_UDP);
+	rule_add(p, "ip", "10.0.0.0/8", XDPL_FILTER_DST, 0);
 	assert_int_equal(filter_list(&p->m, &rules, &n, &nm), 0);
 	assert_int_equal(n, 3);
 	/* distinct ids */
@@ -274,9 +274,9 @@ static void test_filter_active_maps(void **state)
 
 	if (!p)
 		skip();
-	add(p, "port", "53", XDPL_FILTER_SRC, FILTER_PROTO_UDP);
-	add(p, "port", "54", XDPL_FILTER_DST, FILTER_PROTO_UDP);
-	add(p, "ip", "192.0.2.1", XDPL_FILTER_SRC, 0);
+	rule_add(p, "port", "53", XDPL_FILTER_SRC, FILTER_PROTO_UDP);
+	rule_add(p, "port", "54", XDPL_FILTER_DST, FILTER_PROTO_UDP);
+	rule_add(p, "ip", "192.0.2.1", XDPL_FILTER_SRC, 0);
 	filter_parse_port("53", &r, err, sizeof(err));
 	r.dir = XDPL_FILTER_SRC;
 	r.protos = FILTER_PROTO_UDP;
@@ -284,19 +284,19 @@ static void test_filter_active_maps(void **state)
 	assert_int_equal(filter_policy_set(&p->m, XDPL_FILTER_POLICY_ALLOW), 0);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.7", 0, 54);
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.1", 0, 9);
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 	memset(&r, 0, sizeof(r));
 	filter_parse_ip("192.0.2.1", &r, err, sizeof(err));
 	assert_int_equal(filter_del(&p->m, &r), 0);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.1", 0, 9);
-	assert_int_equal(run(p, &f), XDP_PASS);
+	assert_int_equal(frame_run(p, &f), XDP_PASS);
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv4_udp(&f, "192.0.2.1", 0, 54);
-	assert_int_equal(run(p, &f), XDP_DROP);
+	assert_int_equal(frame_run(p, &f), XDP_DROP);
 }
 
 static void test_ratelimit_bucket(void **state)
@@ -315,13 +315,13 @@ static void test_ratelimit_bucket(void **state)
 	for (i = 0; i < 20; i++) {
 		eth(&f, 0, "02:00:00:00:00:01");
 		ipv4_udp(&f, "192.0.2.1", 0, 9);
-		passed += run(&p, &f) == XDP_PASS;
+		passed += frame_run(&p, &f) == XDP_PASS;
 	}
 	assert_int_equal(passed, 5);
 	/* another source has its own bucket */
 	eth(&f, 0, "02:00:00:00:00:01");
 	ipv6(&f, "2001:db8::1", 0, IPPROTO_UDP, 9);
-	assert_int_equal(run(&p, &f), XDP_PASS);
+	assert_int_equal(frame_run(&p, &f), XDP_PASS);
 	assert_int_equal(ratelimit_get_stats(p.fd, &st, &sources), 0);
 	assert_int_equal(st.passed, 6);
 	assert_int_equal(st.dropped, 15);

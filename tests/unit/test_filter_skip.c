@@ -162,7 +162,7 @@ static int verdict_of(struct prog *p, const __u8 *a, int bytes)
 		ipv4_udp(&f, buf, 0, 9);
 	else
 		ipv6(&f, buf, 0, IPPROTO_UDP, 9);
-	return run(p, &f);
+	return frame_run(p, &f);
 }
 
 /* Every probe's verdict is the longest-prefix match's: drop when a live prefix covers it. */
@@ -268,9 +268,9 @@ static void test_skip_bits_set(void **state)
 	if (!p)
 		skip();
 	assert_non_null(p->m.skip_mem);
-	add(p, "ip", "198.18.7.0/24", XDPL_FILTER_DST, 0);
-	add(p, "port", "53", XDPL_FILTER_SRC, FILTER_PROTO_UDP);
-	add(p, "ether", "02:00:00:00:ab:cd", XDPL_FILTER_DST, 0);
+	rule_add(p, "ip", "198.18.7.0/24", XDPL_FILTER_DST, 0);
+	rule_add(p, "port", "53", XDPL_FILTER_SRC, FILTER_PROTO_UDP);
+	rule_add(p, "ether", "02:00:00:00:ab:cd", XDPL_FILTER_DST, 0);
 	assert_false(skip_bit(p, XDPL_FILTER_CLASS_DST4, 0xc612));
 	assert_true(skip_bit(p, XDPL_FILTER_CLASS_DST4, 0xc613));
 	assert_true(skip_bit(p, XDPL_FILTER_CLASS_SRC4, 0xc612));
@@ -302,7 +302,7 @@ static void test_skip_swap_killed_after_flip(void **state)
 
 	if (!p)
 		skip();
-	add(p, "ip", "203.0.113.0/24", XDPL_FILTER_SRC, 0);
+	rule_add(p, "ip", "203.0.113.0/24", XDPL_FILTER_SRC, 0);
 	assert_true(skip_bit(p, XDPL_FILTER_CLASS_SRC4, 0xc612));
 	assert_int_equal(filter_parse_ip("198.18.7.0/24", &r, err, sizeof(err)), 0);
 	r.dir = XDPL_FILTER_SRC;

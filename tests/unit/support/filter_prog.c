@@ -109,7 +109,7 @@ int load_prog(struct prog *p, const char *name)
 	return p->fd < 0 ? -1 : 0;
 }
 
-int run(struct prog *p, struct frame *f)
+int frame_run(struct prog *p, struct frame *f)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b,
 		    .data_size_in = f->len < 64 ? 64 : f->len, .repeat = 1);
@@ -150,7 +150,7 @@ int teardown_prog(void **state)
 	return 0;
 }
 
-void add(struct prog *p, const char *kind, const char *value, int dir, unsigned int protos)
+void rule_add(struct prog *p, const char *kind, const char *value, int dir, unsigned int protos)
 {
 	struct filter_rule r = {};
 	char err[160];
@@ -166,7 +166,7 @@ void add(struct prog *p, const char *kind, const char *value, int dir, unsigned 
 	assert_int_equal(filter_add(&p->m, &r), 0);
 }
 
-__u64 hits_of(struct prog *p, const char *key)
+__u64 rule_hits(struct prog *p, const char *key)
 {
 	struct filter_rule *rules;
 	size_t n, i;

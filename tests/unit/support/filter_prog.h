@@ -37,15 +37,15 @@ void ipv6(struct frame *f, const char *src, int exthdrs, unsigned int proto, uns
 /* build/progs/NAME.o loaded, its program NAME in p->fd: 0, or -1 */
 int load_prog(struct prog *p, const char *name);
 /* the frame through the program: its verdict */
-int run(struct prog *p, struct frame *f);
+int frame_run(struct prog *p, struct frame *f);
 
 /* cmocka setup and teardown: a loaded filter with its maps in *state (NULL without root) */
 int setup_filter(void **state);
 int teardown_prog(void **state);
 
 /* add a rule: @kind "ip", "port" or "ether" */
-void add(struct prog *p, const char *kind, const char *value, int dir, unsigned int protos);
+void rule_add(struct prog *p, const char *kind, const char *value, int dir, unsigned int protos);
 /* the hits of the rule whose key reads @key, ~0 when there is none */
-__u64 hits_of(struct prog *p, const char *key);
+__u64 rule_hits(struct prog *p, const char *key);
 
 #endif
