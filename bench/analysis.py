@@ -405,7 +405,26 @@ def cost_why(p, comp, ratios):
     return why
 
 
-def pps_targets(p, comp):
+def alternating(alt):
+    """
+    The chain and drop in turns on one lab (pps.alternate): ns/pkt per window,
+    and for each chain window its cost over the mean of the drop windows on
+    either side, so that a drift of the machine between windows cancels.
+    """
+    wins = [dict(w, ns=w["napi_ns"] / w["rx"]) for w in alt["windows"] if w["rx"] > 0]
+    ratios = []
+    for i in range(1, len(wins) - 1):
+        a, w, b = wins[i - 1], wins[i], wins[i + 1]
+        if w["case"] == "xdpload_native" and a["case"] == b["case"] == "drop_native":
+            ratios.append(w["ns"] / ((a["ns"] + b["ns"]) / 2))
+    side = lambda c: summary([w["ns"] for w in wins if w["case"] == c])
+    cpu = lambda c: summary([100.0 * w["napi_ns"] / 1e9 / w["secs"] for w in wins if w["case"] == c])
+    return {"period": alt["period"], "secs": alt["secs"], "windows": len(wins), "ratios": ratios,
+            "ratio": summary(ratios), "chain_ns": side("xdpload_native"), "drop_ns": side("drop_native"),
+            "chain_cpu": cpu("xdpload_native"), "drop_cpu": cpu("drop_native")}
+
+
+def pps_targets(p, comp, alt=None):
     if "xdpload_native" not in p["runs"]:
         return [not_measured(t, "left out (--no-xdpload)")
                 for t in ("native_vs_iptables", "native_vs_drop", "skb_vs_iptables")]
@@ -421,8 +440,18 @@ def pps_targets(p, comp):
                                  "of them lower bounds": lower, "by receiver cost": median(by_cost)},
                         why=pps_why(p, case, bounded)))
     cost = pps_ratio(p["runs"], "xdpload_native", "drop_native", "rx_ns")[0]
-    t.insert(1, target("native_vs_drop", median(cost), "median per-rep receiver ns/pkt ratio", reps=cost,
-                       numbers={"reps": len(cost)}, why=cost_why(p, comp, cost)))
+    if alt and alt["ratios"]:
+        # one lab, the two in turns: what separate labs' drifts cannot blur
+        t.insert(1, target("native_vs_drop", median(alt["ratios"]),
+                           "median ratio of adjacent windows, chain and drop in turns on one lab",
+                           reps=alt["ratios"],
+                           numbers={"chain windows": len(alt["ratios"]), "chain ns/pkt": alt["chain_ns"]["median"],
+                                    "drop ns/pkt": alt["drop_ns"]["median"],
+                                    "separate labs, median per-rep ratio": median(cost)},
+                           why=cost_why(p, comp, cost)))
+    else:
+        t.insert(1, target("native_vs_drop", median(cost), "median per-rep receiver ns/pkt ratio", reps=cost,
+                           numbers={"reps": len(cost)}, why=cost_why(p, comp, cost)))
     return t
 
 
@@ -444,7 +473,8 @@ def analyse(raw):
     p = raw["params"]
     res = {"machine": raw["machine"], "params": p, "lab": raw["lab"], "top": raw["top"],
            "started": raw["started"], "finished": raw.get("finished"),
-           "datapath": None, "components": None, "pps": None, "control": None, "vm_control": None,
+           "datapath": None, "components": None, "pps": None, "pps_alt": None, "control": None,
+           "vm_control": None,
            "vm_datapath": raw.get("vm_datapath"), "targets": []}
     t = res["targets"]
     if raw.get("datapath"):
@@ -458,7 +488,8 @@ def analyse(raw):
         res["components"] = components(raw["components"])
     if raw.get("pps"):
         res["pps"] = pps(raw["pps"], p["saturated"])
-        t += pps_targets(res["pps"], res["components"])
+        res["pps_alt"] = alternating(raw["pps_alt"]) if raw.get("pps_alt") else None
+        t += pps_targets(res["pps"], res["components"], res["pps_alt"])
     else:
         t += [not_measured(x, "pps part not run") for x in ("native_vs_iptables", "native_vs_drop",
                                                               "skb_vs_iptables")]

@@ -27,6 +27,9 @@ def options(argv=None):
                     help="datapath, pps, control, vmcontrol (the latter within control)")
     ap.add_argument("--reps", type=int, default=7, help="packet-rate repetitions")
     ap.add_argument("--dur", type=float, default=3.0, help="seconds per packet-rate measurement")
+    ap.add_argument("--alt-secs", type=float, default=20.0,
+                    help="seconds of the chain and drop alternating on one lab (0: leave it out)")
+    ap.add_argument("--alt-period", type=float, default=0.5, help="seconds per alternating window")
     ap.add_argument("--saturated", type=float, default=90.0, help="NAPI kthread CPU %% to accept")
     ap.add_argument("--rt-prio", type=int, default=50,
                     help="SCHED_FIFO priority of the receiver's NAPI kthread (0: leave it CFS)")
@@ -44,6 +47,7 @@ def options(argv=None):
     a = ap.parse_args(argv)
     if a.quick:
         a.reps, a.dur, a.dp_reps, a.dp_repeat, a.ctl_reps, a.vm_reps = 1, 1.0, 3, 1 << 18, 2, 1
+        a.alt_secs = 2.0
     return a
 
 

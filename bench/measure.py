@@ -168,7 +168,8 @@ def run_vm_control(t, a, raw_dir):
 def params(a):
     """What analysis and the report need to know of the options (all of them, for the record)."""
     return {k: getattr(a, k) for k in ("parts", "reps", "dur", "saturated", "rt_prio", "dp_reps", "dp_repeat",
-                                       "ctl_reps", "vm_reps", "with_xdpload", "quick")}
+                                       "ctl_reps", "vm_reps", "with_xdpload", "quick", "alt_secs",
+                                       "alt_period")}
 
 
 def new_results_dir():
@@ -234,6 +235,11 @@ def run(a):
             save(raw, path)
             raw["pps"] = pps.run(t, a, raw_dir, pps_progress(a.saturated))
             save(raw, path)
+            if a.with_xdpload and a.alt_secs > 0:
+                raw["pps_alt"] = pps.alternate(t, a.alt_secs, a.alt_period, a.rt_prio)
+                n = len(raw["pps_alt"]["windows"])
+                print(f"  alternating chain and drop on one lab: {n} windows of {a.alt_period} s", flush=True)
+                save(raw, path)
         if "control" in parts:
             raw["control"] = run_control(t, a)
         if "control" in parts or "vmcontrol" in parts:

@@ -253,6 +253,57 @@ def perf_symbols(data):
     return pairs
 
 
+def alternate(tools, secs, period, rt_prio, settle=0.05):
+    """
+    The chain and the drop program in turns on one lab under one flood: the
+    chain of xdpload_native and, pinned, the bundled drop (drop_native), each
+    attached over the other (XDP_FLAGS_REPLACE semantics of bpftool's
+    overwrite) every period seconds. Machine-wide drifts, which move separate
+    labs' costs by a third, then hit both sides alike. Raw counters per window.
+    """
+    pin = f"/sys/fs/bpf/xbalt{TAG}"
+    setup(tools)
+    smp, gen, wins = None, None, []
+    try:
+        chain_id = load_chain(tools, NS_RX, IF_RX, "native")["dispatcher_id"]
+        sh(f"bpftool prog load {tools.progs}/drop.o {pin} type xdp")
+        drop_id = json.loads(sh(f"bpftool prog show pinned {pin} -j"))["id"]
+        pid = napi_pid()
+        os.sched_setaffinity(pid, {RX_CPU})
+        if rt_prio:
+            os.sched_setscheduler(pid, os.SCHED_FIFO, os.sched_param(rt_prio))
+        sh(gen_cmd(tools, 0.5))  # warm up
+        smp = Sampler(pid)  # its reader of the receiver's counters; not started
+        gen = subprocess.Popen(gen_cmd(tools, secs + 1.0), shell=True, stdout=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        end, turn = time.monotonic() + secs, 0
+        while time.monotonic() < end:
+            case, prog = ("xdpload_native", chain_id) if turn % 2 == 0 else ("drop_native", drop_id)
+            sh(f"ip netns exec {NS_RX} bpftool net attach xdpdrv id {prog} dev {IF_RX} overwrite")
+            time.sleep(settle)
+            r0, d0 = smp.dev()
+            n0, t0 = sched_ns(pid), time.monotonic()
+            time.sleep(period)
+            r1, d1 = smp.dev()
+            n1, t1 = sched_ns(pid), time.monotonic()
+            wins.append({"case": case, "rx": r1 - r0, "ring_drop": d1 - d0, "napi_ns": n1 - n0, "secs": t1 - t0})
+            turn += 1
+        gen.communicate()
+        gen = None
+        # xdpload's own chain back, so that its unload finds what it attached
+        sh(f"ip netns exec {NS_RX} bpftool net attach xdpdrv id {chain_id} dev {IF_RX} overwrite")
+    finally:
+        if gen:
+            gen.kill()
+            gen.wait()
+        if smp:
+            smp.sleeper.kill()
+            smp.sleeper.wait()
+        sh(f"rm -f {pin}", check=False)
+        teardown(tools)
+    return {"period": period, "secs": secs, "windows": wins}
+
+
 def run(tools, a, raw_dir, progress):
     """All repetitions of all contenders (rotating order), then one profiled run of a few.
     progress(rec) is told of every measurement (the caller prints it)."""

@@ -201,6 +201,17 @@ def control(w, ctl, vm):
                   [[r["op"], spread(r["ms"], 1), spread(r["x_xdp_loader"], 2)] for r in vm["rows"]])
 
 
+def alternating(w, alt):
+    w("### The chain and a single drop in turns, on one lab\n")
+    w(f"The same flood; every {alt['period']:g} s the other program is attached over the one running "
+      f"({alt['secs']:g} s, {alt['windows']} windows). Each chain window against the mean of the drop windows "
+      "on either side. Median (min–max).\n")
+    table(w, ["", "receiver ns/pkt", "NAPI CPU %"],
+          [["xdpload_native (chain)", spread(alt["chain_ns"], 0), med(alt["chain_cpu"], 0)],
+           ["drop_native", spread(alt["drop_ns"], 0), med(alt["drop_cpu"], 0)],
+           ["chain / drop, adjacent windows", spread(alt["ratio"], 3), ""]])
+
+
 def render(res, raw_path, top):
     """The whole of RESULTS.md as one string."""
     L = []
@@ -221,5 +232,7 @@ def render(res, raw_path, top):
         components(w, res["components"])
     if res["pps"]:
         packet_rate(w, res["pps"], res["params"], res["lab"])
+    if res.get("pps_alt"):
+        alternating(w, res["pps_alt"])
     control(w, res["control"], res["vm_control"])
     return "\n".join(L).rstrip("\n") + "\n"

@@ -51,6 +51,14 @@ def pps_record(case, rep, ns_per_pkt, rate=None, leaked=0):
             "samples": samples}
 
 
+def alt_windows(ns):
+    """pps.alternate's windows: chain first, then drop, in turns, at these ns/pkt."""
+    cases = ("xdpload_native", "drop_native")
+    return {"period": 0.5, "secs": 0.5 * len(ns),
+            "windows": [{"case": cases[i % 2], "rx": 1000, "ring_drop": 10, "napi_ns": int(v * 1000), "secs": 0.5}
+                        for i, v in enumerate(ns)]}
+
+
 def raw():
     dp_rows = [{"rep": -1, "variant": v, "n": n, "ns": ns[0], "kernel_ns": int(ns[0])}
                for (v, n), ns in DP_NS.items()]

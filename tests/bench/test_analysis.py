@@ -172,6 +172,25 @@ class WholeRun(unittest.TestCase):
         self.assertEqual(why["test run: dispatcher (rest) ns"], 43.0 - 20.0 - 1.0)
         self.assertAlmostEqual(why["dispatcher around drop alone / drop, cost"], 1.2, places=4)
 
+    def test_native_vs_drop_alternating(self):
+        """With chain and drop in turns on one lab, the adjacent windows' ratio is the judged value."""
+        raw = fixture.raw()
+        # chain 130 | drop 100 | chain 126 | drop 110 | chain 135 | drop 100 (and a window with no frames)
+        raw["pps_alt"] = fixture.alt_windows([130, 100, 126, 110, 135, 100])
+        raw["pps_alt"]["windows"].append({"case": "xdpload_native", "rx": 0, "ring_drop": 0, "napi_ns": 5,
+                                          "secs": 0.5})
+        res = A.analyse(raw)
+        t = target(res, "native_vs_drop")
+        # the first chain window has no drop before it: 126/105 and 135/105
+        self.assertAlmostEqual(t["value"], (126 / 105 + 135 / 105) / 2, places=6)
+        self.assertEqual(t["status"], "met")
+        self.assertIn("adjacent windows", t["basis"])
+        self.assertEqual(t["numbers"]["chain windows"], 2)
+        self.assertEqual(t["numbers"]["drop ns/pkt"], 100.0)
+        self.assertAlmostEqual(t["numbers"]["separate labs, median per-rep ratio"], 1.7, places=4)
+        self.assertEqual(res["pps_alt"]["windows"], 6)
+        self.assertEqual(res["pps_alt"]["chain_ns"]["median"], 130.0)
+
     def test_skb_met(self):
         t = target(self.res, "skb_vs_iptables")
         self.assertEqual(t["status"], "met")

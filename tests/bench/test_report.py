@@ -36,6 +36,16 @@ class Render(unittest.TestCase):
         self.assertIn("| **met** | 22.0 ms",
                       row(self.text, "One command building a chain of 10 programs < 50 ms on the host"))
 
+    def test_alternating_section(self):
+        raw = fixture.raw()
+        raw["pps_alt"] = fixture.alt_windows([130, 100, 126, 110, 135, 100])
+        text = report.render(analysis.analyse(raw), "/src/xdpload/build/bench/results/x/raw.json",
+                             "/src/xdpload")
+        self.assertIn("### The chain and a single drop in turns, on one lab", text)
+        self.assertIn("| chain / drop, adjacent windows | 1.243 (1.200–1.286) |", text)
+        self.assertIn("median ratio of adjacent windows", row(text, analysis.TARGETS[7][1]))
+        self.assertNotIn("in turns, on one lab", self.text)  # the plain run has no such part
+
     def test_machine_and_mitigations(self):
         self.assertIn("- CPU: Test CPU 9000, 2 CPUs", self.text)
         self.assertIn("- kernel: 6.99.0-test (#1 SMP)", self.text)
