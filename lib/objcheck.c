@@ -24,6 +24,7 @@
 #include <xdp/libxdp.h>
 #include "error.h"
 #include "objcheck.h"
+#include "objfile.h"
 
 /* The child's exit statuses: fn's own; a sanitizer's report exits 1, so none is 1. */
 #define CHILD_PARSED 0
@@ -217,6 +218,32 @@ static void trial_relocate(struct bpf_object *obj)
 		bpf_object__load(obj);
 }
 
+/*
+ * The loader generator leaves CO-RE relocations to the kernel, so libbpf's own
+ * (which a damaged BTF can crash) never ran: for an object that has them, a
+ * real load here too. Its maps and programs live in this child only, and die
+ * with it; pins were dropped.
+ */
+static void trial_core(const struct parse_arg *a)
+{
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	if (!objfile_has_core_relos(a->buf, a->len))
+		return;
+	obj = bpf_object__open_mem(a->buf, a->len, a->opts);
+	if (libbpf_get_error(obj))
+		return;
+	bpf_object__for_each_map (map, obj)
+		bpf_map__set_pin_path(map, NULL);
+	bpf_object__for_each_program (prog, obj)
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_UNSPEC)
+			bpf_program__set_type(prog, BPF_PROG_TYPE_XDP);
+	bpf_object__load(obj);
+	bpf_object__close(obj);
+}
+
 /* In the child: what component_open and the backends ask of an opened object. */
 static int trial_parse(void *p)
 {
@@ -261,6 +288,7 @@ static int trial_parse(void *p)
 	/* the stage stays: a relocation's damage shows when close frees it */
 	trial_relocate(obj);
 	bpf_object__close(obj);
+	trial_core(a);
 	(void)sink;
 	return CHILD_PARSED;
 }

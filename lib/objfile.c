@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <elf.h>
+#include <gelf.h>
+#include <libelf.h>
 #include "error.h"
 #include "objfile.h"
 
@@ -237,4 +239,83 @@ int read_file(const char *path, void **buf, size_t *len)
 	struct rd r = { .path = path };
 
 	return read_checked(&r, buf, len);
+}
+
+/* The bytes of section @want, or NULL (@sz gets their size). */
+static const void *section(Elf *e, const char *want, size_t *sz)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(e, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			return NULL;
+		name = elf_strptr(e, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, want))
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			return NULL;
+		*sz = d->d_size;
+		return d->d_buf;
+	}
+	return NULL;
+}
+
+bool objfile_has_core_relos(const void *buf, size_t len)
+{
+	/* struct btf_ext_header: magic, version, flags, hdr_len, then offsets and lengths */
+	const unsigned char *h;
+	__u32 hdr_len, core_len;
+	size_t sz = 0;
+	bool core = false;
+	Elf *e;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return true;
+	e = elf_memory((char *)buf, len);
+	if (!e)
+		return true;
+	h = section(e, ".BTF.ext", &sz);
+	if (h && sz >= 8) {
+		memcpy(&hdr_len, h + 4, 4);
+		/* a header too short for CO-RE has none; one that lies: assume some */
+		if (hdr_len >= 32) {
+			core = sz < 32;
+			if (!core) {
+				memcpy(&core_len, h + 28, 4);
+				core = core_len > 0;
+			}
+		}
+	}
+	elf_end(e);
+	return core;
+}
+
+bool objfile_gpl_compatible(const void *buf, size_t len)
+{
+	/* the kernel's license_is_gpl_compatible() list */
+	static const char *const gpl[] = { "GPL",	     "GPL v2",	      "GPL and additional rights",
+					   "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL" };
+	const char *lic;
+	size_t sz = 0, i;
+	bool ok = false;
+	Elf *e;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return false;
+	e = elf_memory((char *)buf, len);
+	if (!e)
+		return false;
+	lic = section(e, "license", &sz);
+	for (i = 0; lic && sz && memchr(lic, '\0', sz) && i < sizeof(gpl) / sizeof(gpl[0]); i++)
+		ok |= !strcmp(lic, gpl[i]);
+	elf_end(e);
+	return ok;
 }

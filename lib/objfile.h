@@ -36,6 +36,11 @@ bool objfile_is_bpf_elf(const void *buf, size_t len);
  */
 size_t objfile_elf_extent(const void *buf, size_t len);
 
+/* Does the object carry CO-RE relocations (.BTF.ext)? True for a header that cannot tell. */
+bool objfile_has_core_relos(const void *buf, size_t len);
+/* Is the object's "license" one the kernel calls GPL-compatible? (false without one) */
+bool objfile_gpl_compatible(const void *buf, size_t len);
+
 /*
  * Read a whole regular file of at most XDPL_OBJ_MAX_SIZE bytes, silently: 0 or
  * -errno (-EISDIR, -ENODEV for anything but a regular file, -EFBIG over the limit).

@@ -26,6 +26,13 @@ struct {
  * and the branch that uses it is dead for the verifier there.
  */
 extern int LINUX_KERNEL_VERSION __kconfig;
+
+/*
+ * Kfuncs need a GPL-compatible program: in a linked chain with a program that
+ * is not, the chain is not either, and the linked backend clears this
+ * (lib/progs/count.c) before count is loaded.
+ */
+const volatile struct xdpl_count_ro count_ro SEC(XDPL_COUNT_RO_SECTION) = { .xdp_buff = 1 };
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
 
 struct xdp_buff___xdpl {
@@ -38,7 +45,7 @@ enum xdp_buff_flags___xdpl {
 
 static __always_inline __u64 frame_len(struct xdp_md *ctx)
 {
-	if (LINUX_KERNEL_VERSION >= KERNEL_VERSION(6, 2, 0)) {
+	if (count_ro.xdp_buff && LINUX_KERNEL_VERSION >= KERNEL_VERSION(6, 2, 0)) {
 		struct xdp_buff___xdpl *x = bpf_cast_to_kern_ctx(ctx);
 		__u32 frags = bpf_core_enum_value(enum xdp_buff_flags___xdpl,
 						  XDP_FLAGS_HAS_FRAGS___xdpl);

@@ -247,6 +247,23 @@ pin_dir_b() {
 	ping_ok 2
 }
 
+@test "linked: count next to a program that is not GPL-compatible: no kfunc in the chain, back after it goes" {
+	# count reads the kernel's xdp_buff through a kfunc (6.2+), which the
+	# verifier refuses anywhere in a chain that is not GPL-compatible
+	[ "$(uname -r | awk -F. '{ print ($1 * 100 + $2 >= 602) }')" = 1 ] || skip "needs 6.2"
+	flags_read() { bpftool prog dump xlated id "$(xdp_id_b)" | grep -c 'x->flags & frags' || true; }
+	lk count pass
+	[ "$(flags_read)" -ge 1 ]
+	lk "$LP/linked_nongpl.o"
+	[ "$(chain_b)" = "count lk_nongpl pass" ]
+	[ "$(flags_read)" = 0 ]
+	ping_ok 2
+	[ "$(pkts_b count XDP_PASS)" -ge 2 ]
+	xdpl_b unload veth0 -n lk_nongpl
+	[ "$(flags_read)" -ge 1 ]
+	ping_ok 2
+}
+
 @test "linked: frags and plain programs chain, as in libxdp: the chain takes no multi-buffer packets" {
 	run lk -v "$LP/linked_pass.o" "$LP/linked_frags.o"
 	[ "$status" -eq 0 ]

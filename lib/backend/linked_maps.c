@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdpload/counters.h>
 #include "backend/linked_maps.h"
 #include "error.h"
 #include "log.h"
@@ -91,6 +93,9 @@ int linked_maps_reuse(struct linked_maps *lm, struct bpf_object *obj, const stru
 
 	have_dir = !linked_state_comp_dir(lm->st, c->uid, false, &dir);
 	bpf_object__for_each_map (m, obj) {
+		/* count's settings follow the chain it is in (its license): made anew each build */
+		if (m == bpf_object__find_map_by_name(obj, XDPL_COUNT_RO_SECTION))
+			continue;
 		err = pin_path(lm, m, user_pins, path, sizeof(path));
 		if (err < 0)
 			break;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <xdpload/counters.h>
 #include "attached.h"
 #include "percpu.h"
@@ -42,4 +43,12 @@ int count_read(__u32 prog_id, __u64 *packets, __u64 *bytes)
 	free(vals);
 	close(fd);
 	return err;
+}
+
+int count_use_xdp_buff(struct bpf_object *obj, bool on)
+{
+	struct xdpl_count_ro ro = { .xdp_buff = on };
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, XDPL_COUNT_RO_SECTION);
+
+	return m ? bpf_map__set_initial_value(m, &ro, sizeof(ro)) : -ENOENT;
 }
