@@ -121,3 +121,14 @@ void bpffs_prepare_libxdp(void)
 	setenv("LIBXDP_BPFFS", root, 0);
 	pr_debug("libxdp will use the bpffs at %s\n", root);
 }
+
+bool bpffs_same_dir(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && !strncmp(a, b, la);
+}

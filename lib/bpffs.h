@@ -3,6 +3,7 @@
 #ifndef XDPL_BPFFS_H
 #define XDPL_BPFFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -31,5 +32,8 @@ int bpffs_resolve(const char *dir, char *path, size_t sz);
 
 /* Is path on a bpffs? */
 int is_bpffs(const char *path);
+
+/* Do @a and @b name the same directory, trailing slashes aside (pin dirs as given)? */
+bool bpffs_same_dir(const char *a, const char *b);
 
 #endif

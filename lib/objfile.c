@@ -241,6 +241,11 @@ int read_file(const char *path, void **buf, size_t *len)
 	return read_checked(&r, buf, len);
 }
 
+static Elf *elf_of(const void *buf, size_t len)
+{
+	return elf_version(EV_CURRENT) == EV_NONE ? NULL : elf_memory((char *)buf, len);
+}
+
 /* The bytes of section @want, or NULL (@sz gets their size). */
 static const void *section(Elf *e, const char *want, size_t *sz)
 {
@@ -277,9 +282,7 @@ bool objfile_has_core_relos(const void *buf, size_t len)
 	bool core = false;
 	Elf *e;
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return true;
-	e = elf_memory((char *)buf, len);
+	e = elf_of(buf, len);
 	if (!e)
 		return true;
 	h = section(e, ".BTF.ext", &sz);
@@ -301,16 +304,16 @@ bool objfile_has_core_relos(const void *buf, size_t len)
 bool objfile_gpl_compatible(const void *buf, size_t len)
 {
 	/* the kernel's license_is_gpl_compatible() list */
-	static const char *const gpl[] = { "GPL",	     "GPL v2",	      "GPL and additional rights",
-					   "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL" };
+	static const char *const gpl[] = {
+		"GPL",		"GPL v2",	"GPL and additional rights",
+		"Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"
+	};
 	const char *lic;
 	size_t sz = 0, i;
 	bool ok = false;
 	Elf *e;
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return false;
-	e = elf_memory((char *)buf, len);
+	e = elf_of(buf, len);
 	if (!e)
 		return false;
 	lic = section(e, "license", &sz);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "bpffs.h"
 #include "backend/libxdp_apply.h"
 #include "builtin.h"
 #include "log.h"
@@ -75,17 +76,6 @@ static unsigned int actions_of(const struct xdp_program *p)
 	return mask;
 }
 
-static bool same_dir(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	while (la > 1 && a[la - 1] == '/')
-		la--;
-	while (lb > 1 && b[lb - 1] == '/')
-		lb--;
-	return la == lb && !strncmp(a, b, la);
-}
-
 bool libxdp_apply_same(const struct libxdp_apply *la, int k, const struct component *c,
 		       const char *pin_dir)
 {
@@ -93,7 +83,8 @@ bool libxdp_apply_same(const struct libxdp_apply *la, int k, const struct compon
 
 	if (!r || strcmp(r->name, c->entry.name) ||
 	    (unsigned int)xdp_program__run_prio(la->cur[k]) != c->entry.prio ||
-	    actions_of(la->cur[k]) != c->entry.actions || !same_dir(r->pin_dir, pin_dir ?: ""))
+	    actions_of(la->cur[k]) != c->entry.actions ||
+	    !bpffs_same_dir(r->pin_dir, pin_dir ?: ""))
 		return false;
 	/* a bundled program is its name; a file is its bytes, wherever it lies now */
 	if (c->builtin)

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include "bpffs.h"
 #include "backend/linked_apply.h"
 #include "builtin.h"
 #include "fault.h"
@@ -77,17 +78,6 @@ static bool same_bytes(const struct linked_state *st, unsigned int uid, const vo
 	return same;
 }
 
-static bool same_dir(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	while (la > 1 && a[la - 1] == '/')
-		la--;
-	while (lb > 1 && b[lb - 1] == '/')
-		lb--;
-	return la == lb && !strncmp(a, b, la);
-}
-
 bool linked_apply_same(const struct linked_apply *la, int k, const struct component *c,
 		       const char *pin_dir)
 {
@@ -97,7 +87,7 @@ bool linked_apply_same(const struct linked_apply *la, int k, const struct compon
 	    m->entry.actions != c->entry.actions)
 		return false;
 	/* the pin root is recorded only for objects that pin maps by name */
-	if (m->pin_dir[0] && !same_dir(m->pin_dir, pin_dir ?: ""))
+	if (m->pin_dir[0] && !bpffs_same_dir(m->pin_dir, pin_dir ?: ""))
 		return false;
 	/* a bundled program is its name; a file is its bytes, wherever it lies now */
 	if (c->builtin)

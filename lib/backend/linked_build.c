@@ -11,17 +11,13 @@
 #include <linux/if_link.h>
 #include "backend/legacy.h"
 #include "builtin.h"
-#include "objfile.h"
-#include "progs/count.h"
-#include <xdpload/counters.h>
 #include "bpffs.h"
 #include "backend/linked_build.h"
+#include "backend/linked_license.h"
 #include "backend/linked_maps.h"
 #include "backend/linked_tracer.h"
 #include "fault.h"
 #include "linked/capture.h"
-#include "linked/codegen.h"
-#include "linked/emit.h"
 #include "log.h"
 #include "objload.h"
 #include "verifier_log.h"
@@ -412,53 +408,15 @@ static int stage(struct linked_build *b, const struct linked_manifest *next)
 	return err;
 }
 
-/* The bundled count, however it came (by name, a saved copy, its object file). */
-static bool is_count(const struct lcomp *l)
-{
-	return !strcmp(bpf_program__name(l->c->prog), "count") &&
-	       bpf_object__find_map_by_name(l->c->obj, XDPL_COUNT_RO_SECTION);
-}
-
-/*
- * The chain runs under one license, not GPL-compatible if one program is not,
- * and the verifier refuses any kfunc call in such a program, reachable or not.
- * So there count is set (before its object loads) not to take its kfunc
- * branch, and once captured its kfunc call becomes r0 = 0: dead code, which
- * the verifier proves dead and removes (were it not, the load through r0
- * after it would be refused, not run).
- */
+/* Before any object loads: one license for the chain, count set for it. */
 static bool chain_gpl(const struct linked_build *b)
 {
-	bool gpl = true;
+	struct component *comps[XDPL_CHAIN_MAX];
 	int i;
 
 	for (i = 0; i < b->n; i++)
-		gpl &= objfile_gpl_compatible(b->lc[i]->c->buf, b->lc[i]->c->len);
-	for (i = 0; i < b->n; i++)
-		if (is_count(b->lc[i]))
-			count_use_xdp_buff(b->lc[i]->c->obj, gpl);
-	return gpl;
-}
-
-static void count_drop_kfuncs(struct linked_build *b)
-{
-	__u32 k;
-	int i;
-
-	for (i = 0; i < b->n; i++) {
-		struct linked_prog *lp = b->lc[i]->lp;
-
-		if (!is_count(b->lc[i]))
-			continue;
-		for (k = 0; k < lp->insn_cnt; k++) {
-			if (lp->insns[k].code == (BPF_JMP | BPF_CALL) &&
-			    lp->insns[k].src_reg == BPF_PSEUDO_KFUNC_CALL) {
-				lp->insns[k] = (struct bpf_insn)BPF_MOV64_IMM(BPF_REG_0, 0);
-			} else if (linked_insn_is_ld_imm64(&lp->insns[k])) {
-				k++;
-			}
-		}
-	}
+		comps[i] = b->lc[i]->c;
+	return linked_license_prepare(comps, b->n);
 }
 
 int linked_build_prepare(struct linked_build *b)
@@ -473,8 +431,8 @@ int linked_build_prepare(struct linked_build *b)
 	gpl = chain_gpl(b);
 	for (i = 0; i < b->n && !err; i++)
 		err = capture(b->lc[i]);
-	if (!err && !gpl)
-		count_drop_kfuncs(b);
+	for (i = 0; i < b->n && !err && !gpl; i++)
+		linked_license_strip_count(b->lc[i]->c, b->lc[i]->lp);
 	/* each one verified alone first: its verifier errors name it */
 	for (i = 0; i < b->n && !err; i++)
 		err = standalone(b->st, b->lc[i]);

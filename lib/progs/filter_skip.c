@@ -82,7 +82,8 @@ int filter_skip_range(int cls, const void *key, __u32 *lo, __u32 *hi)
 		return 0;
 	case XDPL_FILTER_CLASS_ETHER_SRC:
 	case XDPL_FILTER_CLASS_ETHER_DST:
-		*lo = *hi = XDPL_FILTER_SKIP_BUCKET_ETHER(((const struct xdpl_filter_ether *)key)->addr);
+		*lo = *hi = XDPL_FILTER_SKIP_BUCKET_ETHER(
+			((const struct xdpl_filter_ether *)key)->addr);
 		return 0;
 	}
 	return -EINVAL;

@@ -69,8 +69,7 @@ void ipv4_udp(struct frame *f, const char *src, unsigned int frag_off, unsigned 
 }
 
 /* IPv6 with a hop-by-hop and a destination-options header before the transport */
-void ipv6(struct frame *f, const char *src, int exthdrs, unsigned int proto,
-		 unsigned int dport)
+void ipv6(struct frame *f, const char *src, int exthdrs, unsigned int proto, unsigned int dport)
 {
 	unsigned char *ip;
 
